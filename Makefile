@@ -1,0 +1,89 @@
+# City Relations — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Tests run against real services; these are the defaults on a developer's machine and CI's.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+
+.PHONY: help install install-dev system-deps run test test-fast lint format bench requirements compose-check clean
+
+help:
+	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test     install everything and run the whole suite (PostgreSQL + Redis)"
+	@echo "make bench    large data set on PostgreSQL; query counts and p50/p95 timings"
+	@echo "make lint     ruff and mypy"
+
+$(VENV)/bin/activate:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) venv --quiet --python $(PYTHON) $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/activate requirements.txt
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/bin/activate requirements-dev.txt
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev system-deps
+
+# Debian packages the suite needs: Chromium for browser tests, Pango for WeasyPrint PDFs,
+# docker-compose to validate docker-compose.yml without an engine.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages (install them with your package manager):$$missing"; fi; \
+	fi
+
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  City Relations is running at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password 'demo'):  staff  = diplomacy unit   mayor = mayor's office"
+	@echo "  Sent email is kept in the local mailbox: http://$(HOST):$(PORT)/mailbox/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Fails with one line when PostgreSQL or Redis is unreachable.
+check-services: $(VENV)/.installed-dev
+	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) .ci/check_services.py
+
+test: install-dev check-services
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev check-services
+	DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations_bench)" \
+	  $(PY) manage.py benchmark $(BENCH_ARGS)
+
+requirements: $(VENV)/bin/activate
+	$(UV) pip compile --quiet --no-header --no-annotate pyproject.toml -o requirements.txt
+	$(UV) pip compile --quiet --no-header --no-annotate pyproject.toml --extra dev -o requirements-dev.txt
+
+compose-check: system-deps
+	docker-compose -f docker-compose.yml config -q
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

