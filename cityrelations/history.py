@@ -1,0 +1,32 @@
+"""The History tab: who changed what and when, from django-simple-history records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
+    """Newest first; each row names the user, the kind of change and the fields that changed."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])  # type: ignore[attr-defined]
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append(
+                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                )
+        rows.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "changes": changes,
+            }
+        )
+    return rows
