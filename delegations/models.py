@@ -1,0 +1,401 @@
+"""Visits (incoming and outgoing delegations), their participants, itinerary, logistics, the
+workflow record, gifts and follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
+
+
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def overlapping(self, start: dt.date, end: dt.date) -> VisitQuerySet:
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+    def live(self) -> VisitQuerySet:
+        """Visits that still take place (not declined or cancelled)."""
+        return self.exclude(status__in=[Visit.Status.DECLINED, Visit.Status.CANCELLED])
+
+    def awaiting_review(self) -> VisitQuerySet:
+        return self.filter(status=Visit.Status.SUBMITTED)
+
+    def upcoming(self, days: int = 30) -> VisitQuerySet:
+        today = timezone.localdate()
+        return self.live().filter(
+            end_date__gte=today, start_date__lte=today + dt.timedelta(days=days)
+        )
+
+    def on_calendar(self) -> VisitQuerySet:
+        """What the mayor's calendar feed shows: approved and confirmed visits."""
+        return self.filter(status__in=[Visit.Status.APPROVED, Visit.Status.CONFIRMED])
+
+    def public_completed_between(self, start: dt.date, end: dt.date) -> VisitQuerySet:
+        """Completed visits marked public that ended within [start, end] (the newsletter reads this)."""
+        return self.filter(
+            status=Visit.Status.COMPLETED, is_public=True, end_date__gte=start, end_date__lte=end
+        )
+
+
+class Visit(models.Model):
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", _("Incoming")
+        OUTGOING = "outgoing", _("Outgoing")
+
+    class Level(models.TextChoices):
+        MAYOR = "mayor", _("Mayor")
+        DEPUTY_MAYOR = "deputy_mayor", _("Deputy mayor")
+        OFFICIAL = "official", _("Official")
+        TECHNICAL = "technical", _("Technical")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        DECLINED = "declined", _("Declined")
+        CONFIRMED = "confirmed", _("Confirmed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    title = models.CharField(_("title"), max_length=250)
+    purpose = models.TextField(_("purpose"), blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    cities = models.ManyToManyField(City, verbose_name=_("cities"), blank=True, related_name="visits")
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organisations"), blank=True, related_name="visits"
+    )
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partnership"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="visits",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    head_of_delegation = models.ForeignKey(
+        Contact, verbose_name=_("head of delegation"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="headed_visits",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_visits",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Post-visit report.
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    report_completed_at = models.DateTimeField(_("report completed"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("A completed public visit may appear in the newsletter.")
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        permissions = [("review_visit", _("Can approve, request changes to or decline visits"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="visit_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="visit_budget_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"], name="visit_dates"),
+            models.Index(fields=["status", "start_date"], name="visit_status_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("delegations:visit_detail", args=[self.pk])
+
+
+class Participant(models.Model):
+    """A member of the delegation: a partner-side contact or one of our staff users."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="visit_participations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="visit_participations",
+    )
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    rank = models.CharField(_("rank"), max_length=120, blank=True)
+    precedence = models.PositiveSmallIntegerField(
+        _("order of precedence"), default=100, help_text=_("1 comes first.")
+    )
+    needs_visa = models.BooleanField(_("needs a visa"), default=False)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    dietary = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    accessibility = models.CharField(_("accessibility needs"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["precedence", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, user__isnull=True)
+                | Q(contact__isnull=True, user__isnull=False),
+                name="participant_is_contact_or_user",
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "contact"], condition=Q(contact__isnull=False),
+                name="participant_contact_once_per_visit",
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "user"], condition=Q(user__isnull=False),
+                name="participant_user_once_per_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.contact_id:
+            return self.contact.full_name  # type: ignore[union-attr]
+        return self.user.get_full_name() or self.user.get_username()  # type: ignore[union-attr]
+
+
+class AgendaItem(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("to"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=250)
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    attendees = models.TextField(_("attendees"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "start_time", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=models.F("start_time")),
+                name="agenda_item_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class LogisticsItem(models.Model):
+    class Kind(models.TextChoices):
+        VISA = "visa", _("Visa")
+        INTERPRETER = "interpreter", _("Interpreter")
+        SECURITY = "security", _("Security")
+        TRANSPORT = "transport", _("Transport")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        GIFTS = "gifts", _("Gifts")
+        PRESS = "press", _("Press")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NOT_NEEDED = "not_needed", _("Not needed")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="logistics")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=250, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.TODO)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "kind", "pk"]
+        verbose_name = _("logistics item")
+        verbose_name_plural = _("logistics items")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.state in (self.State.TODO, self.State.IN_PROGRESS)
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+
+class VisitTransition(models.Model):
+    """Every workflow step: who moved the visit from which state to which, when, and why."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Visit.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Visit.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.visit}: {self.from_status} → {self.to_status}"
+
+    @property
+    def is_review(self) -> bool:
+        return self.to_status in (
+            Visit.Status.APPROVED, Visit.Status.CHANGES_REQUESTED, Visit.Status.DECLINED
+        )
+
+
+class FollowUp(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups")
+    description = models.CharField(_("description"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["done", "due_on", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Gift(models.Model):
+    class Direction(models.TextChoices):
+        GIVEN = "given", _("Given")
+        RECEIVED = "received", _("Received")
+
+    class Disposition(models.TextChoices):
+        KEPT = "kept", _("Kept by the city")
+        DISPLAYED = "displayed", _("On display")
+        ARCHIVED = "archived", _("Archived")
+        DONATED = "donated", _("Donated")
+        RETURNED = "returned", _("Returned")
+        OTHER = "other", _("Other")
+
+    direction = models.CharField(_("given / received"), max_length=10, choices=Direction.choices)
+    description = models.CharField(_("description"), max_length=300)
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    date = models.DateField(_("date"))
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="gifts",
+    )
+    counterpart = models.CharField(
+        _("counterpart"), max_length=250, help_text=_("Public: e.g. 'Mayor of Vienna'.")
+    )
+    counterpart_contact = models.ForeignKey(
+        Contact, verbose_name=_("counterpart contact"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="gifts", help_text=_("Internal only; never published."),
+    )
+    storage_location = models.CharField(_("storage location"), max_length=250, blank=True)
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=Disposition.choices, default=Disposition.KEPT
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = _("gift")
+        verbose_name_plural = _("gifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="gift_value_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCal feed address; resetting the token cuts off old subscriptions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -1,0 +1,270 @@
+"""Subscribers and their consent, editorial stories, monthly editions and their deliveries.
+
+The sending protocol (DESIGN.md) rests on :class:`Delivery`: one row per (edition, subscriber),
+claimed atomically by batch tasks and marked ``sent`` right after the mail server accepts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Theme
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class ConsentText(models.Model):
+    """A versioned consent statement shown on the subscribe form; subscribers record the version."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_hu = models.TextField(_("text (Hungarian)"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self) -> str:
+        return self.version
+
+    def text_for(self, language: str) -> str:
+        return self.text_hu if language == "hu" else self.text_en
+
+
+class SubscriberQuerySet(models.QuerySet["Subscriber"]):
+    def active(self) -> SubscriberQuerySet:
+        return self.filter(status=Subscriber.Status.ACTIVE)
+
+    def by_email(self, email: str) -> SubscriberQuerySet:
+        return self.filter(email__iexact=email.strip())
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        ACTIVE = "active", _("Active")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        IMPORT = "import", _("Import")
+        STAFF = "staff", _("Added by staff")
+
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    topics = models.ManyToManyField(Theme, verbose_name=_("topics"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # Consent evidence.
+    consent_text = models.ForeignKey(
+        ConsentText, verbose_name=_("consent text"), on_delete=models.PROTECT, null=True,
+        blank=True,
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(_("consent IP"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("consent source"), max_length=20, choices=Source.choices, default=Source.WEB
+    )
+    consent_evidence = models.CharField(
+        _("consent evidence"), max_length=300, blank=True,
+        help_text=_("For imports: where and how consent was given."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    # Rotated whenever a single-use link is used, which invalidates every earlier link of that kind.
+    token_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["token_nonce"])
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_email_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "language"], name="subscriber_status_lang")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Suppression(models.Model):
+    """Addresses we must never mail again. Only a hash is kept, so erasure stays honest."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained")
+        ERASED = "erased", _("Erased on request")
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppression list")
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
+
+
+class Story(models.Model):
+    class Kind(models.TextChoices):
+        BEST_PRACTICE = "best_practice", _("Best practice")
+        URBAN_INNOVATION = "urban_innovation", _("Urban innovation")
+        NEWS = "news", _("News")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    month = models.DateField(_("month"), help_text=_("The first day of the month it belongs to."))
+    body = models.TextField(_("text"), help_text=_("Sanitised HTML."))
+    image = models.ImageField(_("image"), upload_to="stories/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "title"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Sanitised HTML."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletters:edition_detail", args=[self.pk])
+
+
+class EditionItem(models.Model):
+    """One entry of an edition, assembled from a CRM record or a story, then edited by staff."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        AGREEMENT = "agreement", _("Agreement")
+        PARTNERSHIP = "partnership", _("New partnership")
+        MEMBERSHIP = "membership", _("New membership")
+        EVENT = "event", _("Upcoming event")
+        STORY = "story", _("Story")
+        CUSTOM = "custom", _("Custom")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    body = models.TextField(_("text"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    # Where it came from, so "assemble" again adds only what is new: "<app>.<model>:<pk>".
+    source_key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("edition item")
+        verbose_name_plural = _("edition items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "source_key"], condition=~models.Q(source_key=""),
+                name="edition_item_once_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="delivery_once_per_subscriber"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["edition", "status"], name="delivery_edition_status"),
+            models.Index(fields=["status", "claimed_at"], name="delivery_stuck"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}/{self.subscriber_id}: {self.status}"
