@@ -1,0 +1,82 @@
+"""Browser fixtures: one headless Chromium per test session, a fresh page per test, and a
+``login`` helper that signs in through the real login form.
+
+Usage in a test::
+
+    pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+    def test_something(page, live_server, login, staff_user):
+        login(page, live_server, "staff")
+        page.goto(live_server.url + "/partners/")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_PASSWORD = "demo"  # tests/factories.UserFactory's password
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    """A fresh browser context (no cookies) per test; console errors are collected on
+    ``page.console_errors`` so a test can assert that no script failed (e.g. a CSP violation)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+
+    def on_console(msg) -> None:  # type: ignore[no-untyped-def]
+        # Browsers ask for /favicon.ico on their own; its 404 is not the page's fault.
+        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
+            page.console_errors.append(msg.text)  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    """``login(page, live_server, username, password="demo")``: sign in through the login form
+    (the user must exist, e.g. via the ``staff_user`` / ``mayor_user`` fixtures). Any earlier
+    session in the page's context is logged out first by clearing its cookies."""
+
+    def _login(page, live_server, username: str, password: str = DEFAULT_PASSWORD) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        if "/accounts/login/" in page.url:
+            raise AssertionError(f"login as {username!r} failed: still on {page.url}")
+
+    return _login
