@@ -177,6 +177,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -210,6 +211,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Map tiles: empty means no tile layer (offline); the map still shows every partner as a marker.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
