@@ -1,0 +1,68 @@
+"""factory-boy factories for the delegations app."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from delegations import models
+from tests.factories import ContactFactory, UserFactory
+
+
+def _in_days(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Visit
+        skip_postgeneration_save = True
+
+    direction = models.Visit.Direction.INCOMING
+    title = factory.Sequence(lambda n: f"Delegation {n}")
+    purpose = "Exchange of good practice on urban mobility."
+    level = models.Visit.Level.OFFICIAL
+    start_date = factory.LazyFunction(lambda: _in_days(20))
+    end_date = factory.LazyAttribute(lambda v: v.start_date + dt.timedelta(days=2))
+    owner = factory.SubFactory(UserFactory)
+    status = models.Visit.Status.DRAFT
+
+    @factory.post_generation
+    def cities(self, create: bool, extracted, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.cities.set(extracted)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Participant
+
+    visit = factory.SubFactory(VisitFactory)
+    contact = factory.SubFactory(ContactFactory)
+    user = None
+    role = "Delegate"
+    precedence = factory.Sequence(lambda n: n + 1)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AgendaItem
+
+    visit = factory.SubFactory(VisitFactory)
+    date = factory.LazyAttribute(lambda a: a.visit.start_date)
+    start_time = dt.time(10, 0)
+    end_time = dt.time(11, 0)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    venue = "City Hall"
+
+
+class LogisticsItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LogisticsItem
+
+    visit = factory.SubFactory(VisitFactory)
+    kind = models.LogisticsItem.Kind.TRANSPORT
+    due_on = factory.LazyAttribute(lambda item: item.visit.start_date - dt.timedelta(days=7))
+    state = models.LogisticsItem.State.TODO
