@@ -1,7 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .resources import CityResource, ContactResource, OrganizationResource, PartnershipResource
 
 
 @admin.register(models.Theme)
@@ -17,14 +19,16 @@ class SDGAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.City)
-class CityAdmin(SimpleHistoryAdmin):
+class CityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [CityResource]
     list_display = ["name", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
     search_fields = ["name", "region"]
 
 
 @admin.register(models.Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
     search_fields = ["city__name"]
@@ -33,7 +37,8 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym"]
@@ -72,7 +77,8 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ContactResource]
     list_display = ["last_name", "first_name", "email", "city", "organization"]
     search_fields = ["last_name", "first_name", "email"]
     autocomplete_fields = ["city", "organization"]

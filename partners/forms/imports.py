@@ -1,0 +1,51 @@
+"""The upload form of the staff import pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..importing import KIND_LABELS, MAX_BYTES, ImportFileError, file_format, read_dataset
+
+
+def allowed_kinds(user: Any) -> list[str]:
+    from ..importing import KIND_PERMISSIONS
+
+    return [kind for kind, perm in KIND_PERMISSIONS.items() if user.has_perm(perm)]
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"), widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8, comma or semicolon separated) or XLSX, up to 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in allowed_kinds(user)]
+        self.dataset: tablib.Dataset | None = None
+        self.data_bytes = b""
+        self.fmt = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        kind = cleaned.get("kind")
+        if not upload or not kind:
+            return cleaned
+        try:
+            self.fmt = file_format(upload.name)
+            if upload.size > MAX_BYTES:
+                raise ImportFileError(
+                    _("The file is larger than 2 MB: split it into several files.")
+                )
+            self.data_bytes = upload.read(MAX_BYTES + 1)
+            self.dataset = read_dataset(data=self.data_bytes, fmt=self.fmt, kind=kind)
+        except ImportFileError as exc:
+            self.add_error("file", str(exc))
+        return cleaned

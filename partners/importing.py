@@ -1,0 +1,299 @@
+"""Reading CSV/XLSX files and importing them all-or-nothing through the resources.
+
+``import_preview`` is a dry run (everything rolled back) that reports every row's action and
+errors; ``import_apply`` does the same in one transaction and keeps the changes only when no row
+has an error. Both take a parsed ``tablib.Dataset`` from ``read_dataset``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.results import Result, RowResult
+
+from .resources import FIRST_DATA_LINE, RESOURCES, ImportResource
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+FORMATS = ("csv", "xlsx")
+KIND_LABELS = {
+    "cities": gettext_lazy("Cities"),
+    "partnerships": gettext_lazy("Partnerships"),
+    "organizations": gettext_lazy("Organisations"),
+    "contacts": gettext_lazy("Contacts"),
+}
+KIND_PERMISSIONS = {
+    "cities": "partners.add_city",
+    "partnerships": "partners.add_partnership",
+    "organizations": "partners.add_organization",
+    "contacts": "partners.add_contact",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message is for people."""
+
+
+@dataclass
+class RowError:
+    column: str
+    message: str
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    action: str  # new, update, skip, invalid, error
+    values: list[str]
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    columns: list[str]
+    rows: list[PreviewRow] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.file_errors) or any(row.errors for row in self.rows)
+
+    @property
+    def bad_rows(self) -> list[PreviewRow]:
+        return [row for row in self.rows if row.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ("new", "update", "skip")}
+
+
+# --- Reading files ------------------------------------------------------------------------------
+
+
+def file_format(filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in FORMATS:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    return extension
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("This is not a text CSV file. Save it as CSV (UTF-8) or XLSX."))
+    for encoding in ("utf-8-sig", "cp1250"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file's characters cannot be read. Save it as CSV (UTF-8)."))
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("This is not an XLSX workbook."))
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [
+            list(row)
+            for _i, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(values_only=True), strict=False)
+        ]
+        workbook.close()
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(_("This XLSX workbook cannot be read.")) from exc
+    return rows
+
+
+def _column_name(value: Any) -> str:
+    return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def read_dataset(*, data: bytes, fmt: str, kind: str) -> tablib.Dataset:
+    """Parse and check the columns; raise ImportFileError with a clear message."""
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 2 MB: split it into several files."))
+    rows = _csv_rows(data) if fmt == "csv" else _xlsx_rows(data)
+    rows = [row for row in rows if any(str(v).strip() for v in row if v is not None)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    header, *body = rows
+    columns = [_column_name(v) for v in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    _check_columns(columns, kind)
+    if not body:
+        raise ImportFileError(_("The file has column names but no rows."))
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)s rows: split it into several files.")
+            % {"max": MAX_ROWS}
+        )
+    dataset = tablib.Dataset(headers=columns)
+    width = len(columns)
+    for row in body:
+        cells = [("" if v is None else v) for v in row[:width]]
+        dataset.append(cells + [""] * (width - len(cells)))
+    return dataset
+
+
+def _check_columns(columns: list[str], kind: str) -> None:
+    resource_class = RESOURCES[kind]
+    known = resource_class.column_names()
+    if "" in columns:
+        raise ImportFileError(
+            _("Column %(number)s has no name in the first row.") % {"number": columns.index("") + 1}
+        )
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        raise ImportFileError(
+            _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicates)}
+        )
+    unknown = [c for c in columns if c not in known]
+    missing = [c for c in resource_class.required_columns if c not in columns]
+    problems = []
+    if missing:
+        problems.append(
+            _("Missing required columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    if unknown:
+        problems.append(
+            _("Unknown columns: %(columns)s (the known columns are: %(known)s).")
+            % {"columns": ", ".join(unknown[:10]), "known": ", ".join(known)}
+        )
+    if problems:
+        raise ImportFileError(" ".join(problems))
+
+
+def template_dataset(kind: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers (and one example row) of a downloadable template file."""
+    examples: dict[str, dict[str, str]] = {
+        "cities": {
+            "name": "Vienna",
+            "country": "AT",
+            "region": "Vienna",
+            "population": "1897000",
+            "latitude": "48.208490",
+            "longitude": "16.372080",
+            "timezone": "Europe/Vienna",
+        },
+        "partnerships": {
+            "city": "Vienna",
+            "country": "AT",
+            "level": "sister",
+            "status": "active",
+            "established_on": "1990-05-01",
+        },
+        "organizations": {
+            "name": "Example Network of Cities",
+            "acronym": "ENC",
+            "kind": "network",
+            "country": "BE",
+            "website": "https://network.example",
+        },
+        "contacts": {
+            "honorific": "Dr.",
+            "first_name": "Erika",
+            "last_name": "Example",
+            "email": "erika.example@partner.example",
+            "city": "Vienna",
+            "country": "AT",
+        },
+    }
+    columns = RESOURCES[kind].column_names()
+    return columns, [[examples[kind].get(c, "") for c in columns]]
+
+
+# --- Importing ----------------------------------------------------------------------------------
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _row_errors(row_result: RowResult, column_of: dict[str, str]) -> list[RowError]:
+    errors: list[RowError] = []
+    if row_result.validation_error is not None:
+        error = row_result.validation_error
+        if hasattr(error, "error_dict"):
+            for attribute, messages in error.message_dict.items():
+                column = (
+                    "" if attribute == NON_FIELD_ERRORS else column_of.get(attribute, attribute)
+                )
+                errors += [RowError(column, message) for message in messages]
+        else:
+            errors += [RowError("", message) for message in error.messages]
+    for failure in row_result.errors:
+        errors.append(
+            RowError("", _("This row cannot be saved: %(error)s") % {"error": failure.error})
+        )
+    return errors
+
+
+def _report(
+    kind: str, dataset: tablib.Dataset, resource: ImportResource, result: Result
+) -> ImportReport:
+    column_of = {f.attribute: f.column_name for f in resource.get_import_fields() if f.attribute}
+    report = ImportReport(kind=kind, columns=list(dataset.headers))
+    report.file_errors = [str(error.error) for error in result.base_errors]
+    for index, (values, row_result) in enumerate(zip(dataset, result.rows, strict=False)):
+        report.rows.append(
+            PreviewRow(
+                line=index + FIRST_DATA_LINE,
+                action=row_result.import_type,
+                values=[_display(v) for v in values],
+                errors=_row_errors(row_result, column_of),
+            )
+        )
+    if len(result.rows) < len(dataset) and not report.file_errors:
+        report.file_errors.append(_("The import stopped early; nothing was saved."))
+    return report
+
+
+def import_preview(*, kind: str, dataset: tablib.Dataset) -> ImportReport:
+    """Dry run: every change is rolled back."""
+    resource = RESOURCES[kind]()
+    result = resource.import_data(dataset, dry_run=True, use_transactions=True)
+    return _report(kind, dataset, resource, result)
+
+
+def import_apply(*, kind: str, dataset: tablib.Dataset) -> ImportReport:
+    """All or nothing: if any row has an error, nothing is written."""
+    resource = RESOURCES[kind]()
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+        )
+        report = _report(kind, dataset, resource, result)
+        if report.has_errors:
+            transaction.set_rollback(True)
+    return report
