@@ -1,0 +1,123 @@
+"""Every URL × every role: anonymous users get the login page (or a public page), the mayor's
+office gets 403 on every edit URL, and nobody ever gets a 500.
+
+URLs are discovered from the URLconf, so a view added later is covered without touching this file.
+Path arguments point at objects that do not exist: permission checks must come before look-ups
+(a 403 or a login redirect, not a 404 that leaks what exists), and staff get a clean 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+APP_NAMESPACES = {"partners", "delegations", "newsletters"}
+ROOT_NAMES = {"dashboard", "search", "mailbox", "mailbox_message"}
+
+# Pages anyone may open (citizens' newsletter pages, the public gifts register, health check).
+PUBLIC = {
+    "healthz",
+    "newsletters:subscribe",
+    "newsletters:subscribe_done",
+    "newsletters:confirm",
+    "newsletters:preferences",
+    "newsletters:export_data",
+    "newsletters:erase",
+    "newsletters:unsubscribe",
+    "newsletters:archive",
+    "newsletters:feed",
+    "newsletters:edition_public",
+    "newsletters:story_image",
+    "delegations:gift_public",
+    "delegations:gift_public_csv",
+    "delegations:ical_feed",
+}
+# Actions the mayor's office may take although they change something.
+MAYOR_MAY = {
+    "delegations:visit_transition",
+    "delegations:review_decide",
+    "delegations:ical_settings",
+    "delegations:ical_reset",
+}
+EDIT_WORDS = re.compile(
+    r"(create|update|delete|import|merge|upload|add|toggle|move|approve|assemble|send|"
+    r"schedule|publish|mark|fee_paid|edit|reset|suppress|confirm_import|erase)"
+)
+SAMPLE_VALUES = {"int": "999999", "str": "missing", "slug": "missing", "path": "missing"}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def _concrete(route: str) -> str:
+    route = route.lstrip("^").rstrip("$")
+
+    def sample(match: re.Match[str]) -> str:
+        converter = match.group(1) or "str"
+        return SAMPLE_VALUES.get(converter, "missing")
+
+    path = re.sub(r"<(?:(\w+):)?\w+>", sample, route)
+    if "(?P" in path:  # a regex route (admin, anymail): not ours to walk
+        return ""
+    return "/" + path
+
+
+def our_urls() -> list[tuple[str, str]]:
+    found = []
+    for name, route in _walk(get_resolver().url_patterns):
+        ns = name.split(":", 1)[0] if ":" in name else ""
+        if ns in APP_NAMESPACES or name in ROOT_NAMES or name in PUBLIC:
+            path = _concrete(route)
+            if path:
+                found.append((name, path))
+    return sorted(set(found))
+
+
+URLS = our_urls()
+
+
+def test_the_walk_finds_the_apps_urls():
+    names = {name for name, _ in URLS}
+    assert "dashboard" in names
+    assert any(name.startswith("partners:") for name in names)
+
+
+@pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])
+def test_anonymous(anonymous_client, name, path):
+    for method in ("get", "post"):
+        response = getattr(anonymous_client, method)(path)
+        assert response.status_code != 500, f"{method.upper()} {path}"
+        if name not in PUBLIC:
+            assert response.status_code == 302, f"{method.upper()} {path}: {response.status_code}"
+            assert response.url.startswith("/accounts/login/"), response.url
+
+
+@pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])
+def test_mayors_office(mayor_client, name, path):
+    for method in ("get", "post"):
+        response = getattr(mayor_client, method)(path)
+        assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
+    if EDIT_WORDS.search(name.split(":")[-1]) and name not in MAYOR_MAY and name not in PUBLIC:
+        response = mayor_client.post(path)
+        assert response.status_code == 403, f"POST {path}: {response.status_code}"
+
+
+@pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])
+def test_diplomacy_unit(staff_client, name, path):
+    for method in ("get", "post"):
+        response = getattr(staff_client, method)(path)
+        assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
+        if name not in MAYOR_MAY:
+            assert response.status_code != 403, f"{method.upper()} {path}: staff got 403"
