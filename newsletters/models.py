@@ -199,6 +199,19 @@ class Edition(models.Model):
         return reverse("newsletters:edition_detail", args=[self.pk])
 
 
+class EditionItemQuerySet(models.QuerySet["EditionItem"]):
+    def included(self) -> EditionItemQuerySet:
+        return self.filter(included=True)
+
+
+class IncludedItemManager(models.Manager["EditionItem"]):
+    """The default manager (so ``edition.items`` and every rendering of an edition) sees only
+    included items; staff pages use ``EditionItem.all_items`` to see the dropped ones too."""
+
+    def get_queryset(self) -> EditionItemQuerySet:
+        return EditionItemQuerySet(self.model, using=self._db).included()
+
+
 class EditionItem(models.Model):
     """One entry of an edition, assembled from a CRM record or a story, then edited by staff."""
 
@@ -218,9 +231,15 @@ class EditionItem(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     # Where it came from, so "assemble" again adds only what is new: "<app>.<model>:<pk>".
     source_key = models.CharField(max_length=100, blank=True)
+    # Dropped items stay (excluded), so assembling again does not bring them back.
+    included = models.BooleanField(_("included"), default=True)
+
+    objects = IncludedItemManager()
+    all_items = EditionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
+        default_manager_name = "objects"
         verbose_name = _("edition item")
         verbose_name_plural = _("edition items")
         constraints = [

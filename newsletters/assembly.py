@@ -1,0 +1,216 @@
+"""Assemble a month's edition from the CRM records marked public, plus that month's stories.
+
+Every item remembers its source ("<app>.<model>:<pk>"), so assembling again only adds what is
+new: items staff edited, reordered or dropped (``included=False``) are never touched. The number
+of queries does not grow with the number of records: one read per kind of source, one
+``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from delegations.models import Visit
+from partners.models import Agreement, Interaction, Membership, Partnership
+
+from .models import Edition, EditionItem, Story
+from .sanitize import text_to_html
+
+UPCOMING_VISIT_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def next_month(month: dt.date) -> dt.date:
+    first = month.replace(day=1)
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def previous_month(today: dt.date | None = None) -> dt.date:
+    first = (today or timezone.localdate()).replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def edition_default_title(month: dt.date) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Newsletter — %(month)s") % {"month": date_format(month, "F Y")}
+
+
+def _dates(start: dt.date | None, end: dt.date | None = None) -> str:
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return date_format(start, "DATE_FORMAT")
+    return f"{date_format(start, 'DATE_FORMAT')} \u2013 {date_format(end, 'DATE_FORMAT')}"
+
+
+def _body(text: str, *facts: str) -> str:
+    details = " · ".join(escape(fact) for fact in facts if fact)
+    return text_to_html(text) + (f"<p><em>{details}</em></p>" if details else "")
+
+
+def _cities(cities: Iterable[object]) -> str:
+    return ", ".join(str(city) for city in cities)
+
+
+def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    visits = Visit.objects.public_completed_between(first, last).prefetch_related("cities")
+    for visit in visits.order_by("end_date", "pk"):
+        yield EditionItem(
+            kind=EditionItem.Kind.VISIT,
+            title=visit.title,
+            body=_body(
+                visit.public_summary or visit.purpose,
+                _dates(visit.start_date, visit.end_date),
+                _cities(visit.cities.all()),
+            ),
+            source_key=f"delegations.visit:{visit.pk}",
+        )
+
+
+def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    agreements = Agreement.objects.filter(
+        is_public=True, signed_on__gte=first, signed_on__lte=last
+    ).prefetch_related("cities", "organizations")
+    for agreement in agreements.order_by("signed_on", "pk"):
+        parties = [*map(str, agreement.cities.all()), *map(str, agreement.organizations.all())]
+        yield EditionItem(
+            kind=EditionItem.Kind.AGREEMENT,
+            title=agreement.title,
+            body=_body(
+                agreement.summary,
+                agreement.get_kind_display(),
+                _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
+                agreement.signed_at,
+                ", ".join(parties),
+            ),
+            source_key=f"partners.agreement:{agreement.pk}",
+        )
+
+
+def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    partnerships = Partnership.objects.filter(
+        is_public=True, established_on__gte=first, established_on__lte=last
+    ).select_related("city")
+    for partnership in partnerships.order_by("established_on", "pk"):
+        yield EditionItem(
+            kind=EditionItem.Kind.PARTNERSHIP,
+            title=_("New %(level)s: %(city)s")
+            % {"level": partnership.get_level_display().lower(), "city": partnership.city},
+            body=_body(partnership.summary, _dates(partnership.established_on)),
+            source_key=f"partners.partnership:{partnership.pk}",
+        )
+
+
+def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    memberships = Membership.objects.filter(
+        is_public=True, since__gte=first, since__lte=last
+    ).select_related("organization")
+    for membership in memberships.order_by("since", "pk"):
+        yield EditionItem(
+            kind=EditionItem.Kind.MEMBERSHIP,
+            title=_("The city joined %(organization)s") % {"organization": membership.organization},
+            body=_body(
+                membership.organization.description, membership.role, _dates(membership.since)
+            ),
+            source_key=f"partners.membership:{membership.pk}",
+        )
+
+
+def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    events = Interaction.objects.filter(
+        kind=Interaction.Kind.EVENT, is_public=True, occurred_on__gte=first, occurred_on__lte=last
+    ).select_related("partnership__city", "organization")
+    for event in events.order_by("occurred_on", "pk"):
+        place = event.partnership.city if event.partnership else event.organization
+        yield EditionItem(
+            kind=EditionItem.Kind.EVENT,
+            title=event.subject,
+            body=_body(event.summary, _dates(event.occurred_on), str(place or "")),
+            source_key=f"partners.interaction:{event.pk}",
+        )
+    visits = Visit.objects.filter(
+        is_public=True,
+        status__in=UPCOMING_VISIT_STATUSES,
+        start_date__gte=first,
+        start_date__lte=last,
+    ).prefetch_related("cities")
+    for visit in visits.order_by("start_date", "pk"):
+        yield EditionItem(
+            kind=EditionItem.Kind.EVENT,
+            title=visit.title,
+            body=_body(
+                visit.public_summary or visit.purpose,
+                _dates(visit.start_date, visit.end_date),
+                _cities(visit.cities.all()),
+            ),
+            source_key=f"delegations.visit:{visit.pk}",
+        )
+
+
+def _story_items(first: dt.date) -> Iterator[EditionItem]:
+    for story in Story.objects.filter(month=first).order_by("pk"):
+        yield EditionItem(
+            kind=EditionItem.Kind.STORY,
+            title=story.title,
+            body=story.body,
+            source_key=f"newsletters.story:{story.pk}",
+        )
+
+
+def candidate_items(month: dt.date) -> list[EditionItem]:
+    """Every item the month's public records would give, in reading order (unsaved)."""
+    first, last = month_bounds(month)
+    upcoming_first, upcoming_last = month_bounds(next_month(first))
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            *_story_items(first),
+            *_visit_items(first, last),
+            *_agreement_items(first, last),
+            *_partnership_items(first, last),
+            *_membership_items(first, last),
+            *_upcoming_items(upcoming_first, upcoming_last),
+        ]
+
+
+def edition_assemble(*, month: dt.date) -> Edition:
+    """Create the month's draft edition, or add to it the public records that are new since the
+    last assembly. Only a draft can be assembled (a ValidationError otherwise)."""
+    first = month.replace(day=1)
+    with transaction.atomic():
+        edition, _created = Edition.objects.select_for_update().get_or_create(
+            month=first, defaults={"title": edition_default_title(first)}
+        )
+        if edition.status != Edition.Status.DRAFT:
+            raise ValidationError(
+                _("%(edition)s is no longer a draft, so it cannot be assembled again.")
+                % {"edition": edition}
+            )
+        items = EditionItem.all_items.filter(edition=edition)
+        known = set(items.exclude(source_key="").values_list("source_key", flat=True))
+        order = items.aggregate(top=Max("order"))["top"] or 0
+        new_items = []
+        for item in candidate_items(first):
+            if item.source_key in known:
+                continue
+            known.add(item.source_key)  # a visit can be both completed and upcoming: once only
+            order += 1
+            item.edition = edition
+            item.order = order
+            new_items.append(item)
+        EditionItem.all_items.bulk_create(new_items, ignore_conflicts=True)
+    return edition
