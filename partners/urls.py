@@ -1,6 +1,7 @@
 from django.urls import path  # noqa: F401
 
 from .views import imports
+from .views import contacts, interactions, projects
 
 app_name = "partners"
 
@@ -11,4 +12,26 @@ urlpatterns += [
     path("import/preview/", imports.import_preview_view, name="import_preview"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/template/<str:kind>.<str:fmt>", imports.import_template, name="import_template"),
+]
+
+urlpatterns += [
+    path("contacts/", contacts.contact_list, name="contact_list"),
+    path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/merge/", contacts.contact_merge_view, name="contact_merge"),
+    path("contacts/choices/", contacts.contact_choices, name="contact_choices"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", contacts.contact_update, name="contact_update"),
+    path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("offices/new/", contacts.office_create_view, name="office_create"),
+    path("offices/<int:pk>/edit/", contacts.office_update, name="office_update"),
+    path("offices/<int:pk>/delete/", contacts.office_delete, name="office_delete"),
+    path("interactions/", interactions.interaction_list, name="interaction_list"),
+    path("interactions/new/", interactions.interaction_create, name="interaction_create"),
+    path("interactions/<int:pk>/edit/", interactions.interaction_update, name="interaction_update"),
+    path("interactions/<int:pk>/delete/", interactions.interaction_delete, name="interaction_delete"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.project_update, name="project_update"),
+    path("projects/<int:pk>/delete/", projects.project_delete, name="project_delete"),
 ]

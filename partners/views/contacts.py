@@ -1,0 +1,353 @@
+"""Contacts and the offices they hold: list, detail, create/edit/delete, duplicates and merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cityrelations.history import history_rows
+from partners.forms.contacts import (
+    ContactFilterForm,
+    ContactForm,
+    MergeForm,
+    OfficeForm,
+    likely_duplicates,
+    search_contacts,
+)
+from partners.models import Contact, Office
+from partners.services import contact_merge, office_create
+
+from .interactions import timeline_entries
+
+PAGE_SIZE = 25
+TIMELINE_LIMIT = 50
+
+
+def _int_or_404(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not a valid id.") from None
+    if number < 1 or number > 2**31 - 1:
+        raise Http404("Not a valid id.")
+    return number
+
+
+def _contact_for(pk: Any) -> Contact:
+    return get_object_or_404(
+        Contact.objects.select_related("city", "organization"), pk=_int_or_404(pk)
+    )
+
+
+def _office_for(pk: Any) -> Office:
+    return get_object_or_404(Office.objects.select_related("contact"), pk=_int_or_404(pk))
+
+
+def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(_("Contacts"), reverse("partners:contact_list")), *items]
+
+
+class ContactWindow:
+    """One page of contacts without COUNT(*): a search over 100,000 rows should not scan twice.
+
+    Offers the attributes the pagination partial uses, except the total number of pages.
+    """
+
+    def __init__(self, contacts: QuerySet[Contact], number: Any, size: int = PAGE_SIZE) -> None:
+        try:
+            self.number = max(1, min(int(number), 10_000))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * size
+        rows = list(contacts[start : start + size + 1])
+        self.object_list = rows[:size]
+        self._has_next = len(rows) > size
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+@login_required
+@permission_required("partners.view_contact", raise_exception=True)
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET)
+    contacts = form.filter(Contact.objects.select_related("city", "organization"))
+    page = ContactWindow(contacts, request.GET.get("page"))
+    filtered = any(request.GET.get(k) for k in ("q", "city", "country", "organization", "language"))
+    return render(
+        request,
+        "partners/contact_list.html",
+        {"form": form, "page": page, "contacts": page.object_list, "filtered": filtered},
+    )
+
+
+def _split_offices(offices: list[Office]) -> tuple[list[Office], list[Office]]:
+    today = timezone.localdate()
+    current = [o for o in offices if o.ended_on is None or o.ended_on >= today]
+    past = [o for o in offices if not (o.ended_on is None or o.ended_on >= today)]
+    return current, past
+
+
+@login_required
+@permission_required("partners.view_contact", raise_exception=True)
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact_for(pk)
+    offices = list(
+        contact.offices.select_related("city", "organization").order_by(
+            F("ended_on").desc(nulls_first=True), F("started_on").desc(nulls_last=True), "-pk"
+        )
+    )
+    current_offices, past_offices = _split_offices(offices)
+    interactions = list(contact.interactions.timeline()[: TIMELINE_LIMIT + 1])
+    duplicates = likely_duplicates(
+        email=contact.email,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        city=contact.city,
+        exclude_pk=contact.pk,
+    )
+    context = {
+        "contact": contact,
+        "current_offices": current_offices,
+        "past_offices": past_offices,
+        "focal_point_for": contact.focal_point_for.select_related("organization"),
+        "entries": timeline_entries(
+            interactions[:TIMELINE_LIMIT], request.user, contact.get_absolute_url()
+        ),
+        "timeline_truncated": len(interactions) > TIMELINE_LIMIT,
+        "duplicates": list(duplicates),
+        "history": history_rows(contact),
+        "trail": _trail((contact.full_name, "")),
+        "quick_add_query": f"contact={contact.pk}",
+    }
+    return render(request, "partners/contact_detail.html", context)
+
+
+@login_required
+@permission_required("partners.add_contact", raise_exception=True)
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, _("Contact “%(name)s” created.") % {"name": contact})
+        return redirect(contact)
+    context = {
+        "form": form,
+        "title": _("New contact"),
+        "cancel_url": reverse("partners:contact_list"),
+        "trail": _trail((_("New"), "")),
+    }
+    return render(request, "partners/contact_form.html", context)
+
+
+@login_required
+@permission_required("partners.change_contact", raise_exception=True)
+def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact_for(pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact})
+        return redirect(contact)
+    context = {
+        "form": form,
+        "title": _("Edit %(name)s") % {"name": contact},
+        "cancel_url": contact.get_absolute_url(),
+        "trail": _trail((contact.full_name, contact.get_absolute_url()), (_("Edit"), "")),
+    }
+    return render(request, "partners/contact_form.html", context)
+
+
+@login_required
+@permission_required("partners.delete_contact", raise_exception=True)
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact_for(pk)
+    if request.method == "POST":
+        name = str(contact)
+        contact.delete()
+        messages.success(request, _("Contact “%(name)s” deleted.") % {"name": name})
+        return redirect("partners:contact_list")
+    consequences = [
+        _("%(n)s office(s) held by this contact will be deleted.") % {"n": contact.offices.count()},
+        _("The contact is removed from %(n)s interaction(s); the interactions stay.")
+        % {"n": contact.interactions.count()},
+        _("Memberships with this contact as focal point keep no focal point."),
+    ]
+    return render(
+        request,
+        "cityrelations/confirm_delete.html",
+        {"object": contact, "consequences": consequences, "cancel_url": contact.get_absolute_url()},
+    )
+
+
+# --- Offices -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("partners.add_office", raise_exception=True)
+def office_create_view(request: HttpRequest) -> HttpResponse:
+    contact = _contact_for(request.GET.get("contact"))
+    form = OfficeForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        end_previous = form.previous_holders if form.cleaned_data.get("end_previous") else []
+        office = office_create(office=form.instance, end_previous=end_previous, by=request.user)
+        messages.success(request, _("Office “%(title)s” added.") % {"title": office.title})
+        for old in end_previous:
+            messages.info(
+                request,
+                _("%(name)s's term ends on %(date)s.")
+                % {"name": old.contact, "date": form.handover_on},
+            )
+        return redirect(contact)
+    title = _("New office for %(name)s") % {"name": contact}
+    return _office_form_page(request, form, contact, title)
+
+
+@login_required
+@permission_required("partners.change_office", raise_exception=True)
+def office_update(request: HttpRequest, pk: int) -> HttpResponse:
+    office = _office_for(pk)
+    contact = office.contact
+    form = OfficeForm(request.POST or None, instance=office, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Office “%(title)s” saved.") % {"title": office.title})
+        return redirect(contact)
+    title = _("Edit office “%(title)s”") % {"title": office.title}
+    return _office_form_page(request, form, contact, title)
+
+
+def _office_form_page(
+    request: HttpRequest, form: OfficeForm, contact: Contact, title: str
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "contact": contact,
+        "cancel_url": contact.get_absolute_url(),
+        "trail": _trail((contact.full_name, contact.get_absolute_url()), (title, "")),
+    }
+    return render(request, "partners/office_form.html", context)
+
+
+@login_required
+@permission_required("partners.delete_office", raise_exception=True)
+def office_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    office = _office_for(pk)
+    contact = office.contact
+    if request.method == "POST":
+        office.delete()
+        messages.success(request, _("Office “%(title)s” deleted.") % {"title": office.title})
+        return redirect(contact)
+    consequences = [
+        _("To record that a term ended, edit the office and give an end date instead."),
+    ]
+    return render(
+        request,
+        "partners/office_confirm_delete.html",
+        {"object": office, "consequences": consequences, "cancel_url": contact.get_absolute_url()},
+    )
+
+
+# --- Merge ---------------------------------------------------------------------------------------
+
+
+def _merge_pair(request: HttpRequest) -> tuple[Contact, Contact]:
+    picks = request.GET.getlist("pick")
+    a, b = (picks[0], picks[1]) if picks else (request.GET.get("a"), request.GET.get("b"))
+    return _contact_for(a), _contact_for(b)
+
+
+@login_required
+@permission_required("partners.change_contact", raise_exception=True)
+@permission_required("partners.delete_contact", raise_exception=True)
+def contact_merge_view(request: HttpRequest) -> HttpResponse:
+    if len(request.GET.getlist("pick")) not in (0, 2):
+        messages.error(request, _("Tick exactly two contacts to compare and merge."))
+        return redirect("partners:contact_list")
+    a, b = _merge_pair(request)
+    if a.pk == b.pk:
+        messages.error(request, _("Pick two different contacts to merge."))
+        return redirect(a)
+    form = MergeForm(request.POST or None, a=a, b=b)
+    if request.method == "POST" and form.is_valid():
+        keep, remove = form.keep_and_remove()
+        try:
+            contact_merge(keep=keep, remove=remove, values=form.values(), by=request.user)
+        except (ValidationError, Contact.DoesNotExist) as error:
+            messages.error(request, _("The contacts were not merged: %(error)s") % {"error": error})
+        else:
+            messages.success(
+                request, _("“%(removed)s” was merged into this contact.") % {"removed": remove}
+            )
+            return redirect(keep)
+    context = {
+        "form": form,
+        "a": a,
+        "b": b,
+        "counts": {
+            "a": _attached_counts(a),
+            "b": _attached_counts(b),
+        },
+        "trail": _trail((_("Merge"), "")),
+    }
+    return render(request, "partners/contact_merge.html", context)
+
+
+def _attached_counts(contact: Contact) -> dict[str, int]:
+    return {
+        "offices": contact.offices.count(),
+        "interactions": contact.interactions.count(),
+        "focal_point_for": contact.focal_point_for.count(),
+    }
+
+
+# --- Contact picker (htmx) for the interaction form ----------------------------------------------
+
+
+@login_required
+@permission_required("partners.view_contact", raise_exception=True)
+@require_GET
+def contact_choices(request: HttpRequest) -> HttpResponse:
+    """Checkboxes named ``contacts`` for contacts matching ``q``, swapped into a form by htmx."""
+    words = request.GET.get("q", "").split()[:4]
+    contacts: list[Contact] = []
+    if words:
+        found = search_contacts(
+            Contact.objects.select_related("city", "organization"), " ".join(words)
+        )
+        contacts = list(found.order_by("last_name", "first_name", "pk")[:15])
+    return render(
+        request,
+        "partners/contact_choices.html",
+        {"contacts": contacts, "searched": bool(words)},
+    )

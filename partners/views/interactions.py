@@ -1,0 +1,174 @@
+"""Interactions: the timeline entries of partners, organisations and contacts.
+
+Recording one works as a full page and as an htmx fragment (a modal on a detail page); either way
+the user lands back on the page they came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
+
+from partners.forms.interactions import InteractionFilterForm, InteractionForm
+from partners.models import Contact, Interaction, Organization, Partnership
+
+PAGE_SIZE = 25
+PRESELECTABLE = {"partnership": Partnership, "organization": Organization, "contact": Contact}
+
+
+def timeline_entries(
+    interactions: Iterable[Interaction], user: Any, next_url: str = ""
+) -> list[dict[str, Any]]:
+    """Entries for templates/partners/_timeline.html: {date, kind, title, url, summary}.
+
+    ``url`` is the edit page (returning to ``next_url``) for users who may edit, else empty.
+    """
+    can_edit = user.has_perm("partners.change_interaction")
+    suffix = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return [
+        {
+            "date": i.occurred_on,
+            "kind": i.get_kind_display(),
+            "title": i.subject,
+            "url": reverse("partners:interaction_update", args=[i.pk]) + suffix if can_edit else "",
+            "summary": i.summary,
+        }
+        for i in interactions
+    ]
+
+
+def _id_or_404(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not a valid id.") from None
+    if not 0 < number < 2**31:
+        raise Http404("Not a valid id.")
+    return number
+
+
+def _interaction_for(pk: Any) -> Interaction:
+    return get_object_or_404(Interaction, pk=_id_or_404(pk))
+
+
+def _preselected(request: HttpRequest) -> dict[str, Any]:
+    """The partnership/organisation/contact named in the query string (404 if it does not exist)."""
+    found: dict[str, Any] = {}
+    for name, model in PRESELECTABLE.items():
+        if request.GET.get(name):
+            found[name] = get_object_or_404(model, pk=_id_or_404(request.GET[name]))
+    return found
+
+
+def _url_of(obj: Any) -> str | None:
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:  # that detail page is not installed
+        return None
+
+
+def _back_url(request: HttpRequest, preselected: dict[str, Any]) -> str:
+    """Where to go after saving: ``next`` if it is ours, else the page of what was preselected."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    for name in ("contact", "organization", "partnership"):
+        if name in preselected and (url := _url_of(preselected[name])):
+            return url
+    return reverse("partners:interaction_list")
+
+
+@login_required
+@permission_required("partners.view_interaction", raise_exception=True)
+@require_GET
+def interaction_list(request: HttpRequest) -> HttpResponse:
+    form = InteractionFilterForm(request.GET)
+    interactions = form.filter(
+        Interaction.objects.timeline().prefetch_related("contacts", "themes")
+    )
+    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/interaction_list.html",
+        {"form": form, "page": page, "interactions": page.object_list},
+    )
+
+
+def _render_form(
+    request: HttpRequest, form: InteractionForm, context: dict[str, Any]
+) -> HttpResponse:
+    context = {"form": form, "action": request.get_full_path(), **context}
+    if request.htmx:
+        return render(request, "partners/interaction_form_fragment.html", context)
+    return render(request, "partners/interaction_form.html", context)
+
+
+def _saved(request: HttpRequest, back: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(back)
+    return redirect(back)
+
+
+@login_required
+@permission_required("partners.add_interaction", raise_exception=True)
+def interaction_create(request: HttpRequest) -> HttpResponse:
+    preselected = _preselected(request)
+    initial: dict[str, Any] = {k: v for k, v in preselected.items() if k != "contact"}
+    suggested: list[Contact] = []
+    if "contact" in preselected:
+        initial["contacts"] = [preselected["contact"]]
+        suggested.append(preselected["contact"])
+    if "organization" in preselected:
+        suggested += list(preselected["organization"].contacts.all()[:20])
+    form = InteractionForm(request.POST or None, initial=initial, suggested=suggested)
+    back = _back_url(request, preselected)
+    if request.method == "POST" and form.is_valid():
+        form.instance.recorded_by = request.user
+        interaction = form.save()
+        message = _("Interaction “%(s)s” recorded.") % {"s": interaction.subject}
+        return _saved(request, back, message)
+    return _render_form(request, form, {"title": _("Record an interaction"), "back": back})
+
+
+@login_required
+@permission_required("partners.change_interaction", raise_exception=True)
+def interaction_update(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _interaction_for(pk)
+    form = InteractionForm(request.POST or None, instance=interaction)
+    back = _back_url(request, {})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _saved(request, back, _("Interaction “%(s)s” saved.") % {"s": interaction.subject})
+    title = _("Edit interaction “%(s)s”") % {"s": interaction.subject}
+    return _render_form(request, form, {"title": title, "back": back, "interaction": interaction})
+
+
+@login_required
+@permission_required("partners.delete_interaction", raise_exception=True)
+def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _interaction_for(pk)
+    back = _back_url(request, {})
+    if request.method == "POST":
+        interaction.delete()
+        messages.success(request, _("Interaction “%(s)s” deleted.") % {"s": interaction.subject})
+        return redirect(back)
+    return render(
+        request,
+        "partners/interaction_confirm_delete.html",
+        {"object": interaction, "cancel_url": back},
+    )

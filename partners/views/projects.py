@@ -1,0 +1,117 @@
+"""Cooperation projects: list, detail with history, create/edit/delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cityrelations.history import history_rows
+from partners.forms.projects import ProjectFilterForm, ProjectForm
+from partners.models import Project
+
+PAGE_SIZE = 25
+
+
+def _project_for(pk: Any) -> Project:
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Not a valid id.") from None
+    return get_object_or_404(Project.objects.select_related("coordinator"), pk=number)
+
+
+def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(_("Cooperation projects"), reverse("partners:project_list")), *items]
+
+
+@login_required
+@permission_required("partners.view_project", raise_exception=True)
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(request.GET)
+    projects = form.filter(
+        Project.objects.select_related("coordinator").prefetch_related(
+            "partnerships__city", "organizations", "themes", "sdgs"
+        )
+    )
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/project_list.html",
+        {"form": form, "page": page, "projects": page.object_list},
+    )
+
+
+@login_required
+@permission_required("partners.view_project", raise_exception=True)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for(pk)
+    context = {
+        "project": project,
+        "partnerships": project.partnerships.select_related("city"),
+        "organizations": project.organizations.all(),
+        "themes": project.themes.all(),
+        "sdgs": project.sdgs.all(),
+        "history": history_rows(project),
+        "trail": _trail((project.title, "")),
+    }
+    return render(request, "partners/project_detail.html", context)
+
+
+@login_required
+@permission_required("partners.add_project", raise_exception=True)
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = form.save()
+        messages.success(request, _("Project “%(title)s” created.") % {"title": project.title})
+        return redirect(project)
+    context = {
+        "form": form,
+        "title": _("New cooperation project"),
+        "cancel_url": reverse("partners:project_list"),
+        "trail": _trail((_("New"), "")),
+    }
+    return render(request, "cityrelations/form.html", context)
+
+
+@login_required
+@permission_required("partners.change_project", raise_exception=True)
+def project_update(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for(pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Project “%(title)s” saved.") % {"title": project.title})
+        return redirect(project)
+    context = {
+        "form": form,
+        "title": _("Edit “%(title)s”") % {"title": project.title},
+        "cancel_url": project.get_absolute_url(),
+        "trail": _trail((project.title, project.get_absolute_url()), (_("Edit"), "")),
+    }
+    return render(request, "cityrelations/form.html", context)
+
+
+@login_required
+@permission_required("partners.delete_project", raise_exception=True)
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for(pk)
+    if request.method == "POST":
+        title = project.title
+        project.delete()
+        messages.success(request, _("Project “%(title)s” deleted.") % {"title": title})
+        return redirect("partners:project_list")
+    return render(
+        request,
+        "cityrelations/confirm_delete.html",
+        {"object": project, "cancel_url": project.get_absolute_url()},
+    )
