@@ -1,0 +1,87 @@
+"""The visit list's filters: direction, level, status, a date range, a city, search and sort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import City
+
+from .forms import DateInput
+from .models import Visit
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
+class VisitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or purpose")}),
+    )
+    direction = django_filters.ChoiceFilter(choices=Visit.Direction.choices, label=_("Direction"))
+    level = django_filters.ChoiceFilter(choices=Visit.Level.choices, label=_("Level"))
+    status = django_filters.ChoiceFilter(choices=Visit.Status.choices, label=_("Status"))
+    date_from = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", label=_("From"), widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("To"), widget=DateInput()
+    )
+    city = django_filters.ModelChoiceFilter(
+        field_name="cities",
+        queryset=City.objects.filter(visits__isnull=False).distinct().order_by("name"),
+        label=_("City"),
+        distinct=True,
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("start_date", "start"),
+            ("title", "title"),
+            ("level", "level"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "start": _("Start date"),
+            "title": _("Title"),
+            "level": _("Level"),
+            "status": _("Status"),
+        },
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self.form)
+
+    def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
+
+
+class CalendarFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(choices=Visit.Direction.choices, label=_("Direction"))
+    level = django_filters.ChoiceFilter(choices=Visit.Level.choices, label=_("Level"))
+    status = django_filters.ChoiceFilter(choices=Visit.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self.form)
