@@ -27,8 +27,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = global_search(query) if query else {}
-    return render(request, "cityrelations/search.html", {"query": query, "results": results})
+    results = global_search(query) if query else []
+    return render(
+        request,
+        "cityrelations/search.html",
+        {"query": query, "results": results, "total": sum(r.total for r in results)},
+    )
 
 
 @never_cache
@@ -77,7 +81,12 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     for path in page.object_list:
         message = _read_message(path)
         rows.append(
-            {"name": path.name, "to": message["To"], "subject": message["Subject"], "date": message["Date"]}
+            {
+                "name": path.name,
+                "to": message["To"],
+                "subject": message["Subject"],
+                "date": message["Date"],
+            }
         )
     return render(request, "cityrelations/mailbox.html", {"page": page, "rows": rows})
 

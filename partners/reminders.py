@@ -1,0 +1,105 @@
+"""The daily reminder digest: each coordinator gets one email listing *their* agreements to
+renew, membership fees due and reports due. Coordinators with nothing due get nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Agreement, Membership
+
+AGREEMENT_HORIZON_DAYS = 90
+MEMBERSHIP_HORIZON_DAYS = 30
+
+
+@dataclass
+class Digest:
+    user: Any
+    agreements: list[Agreement] = field(default_factory=list)
+    fees: list[Membership] = field(default_factory=list)
+    reports: list[Membership] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.agreements or self.fees or self.reports)
+
+
+def _agreements_to_renew(today: dt.date) -> list[Agreement]:
+    """In force, not yet expired, and either the renewal-notice date is reached or the
+    agreement ends within 90 days."""
+    horizon = today + dt.timedelta(days=AGREEMENT_HORIZON_DAYS)
+    candidates = (
+        Agreement.objects.in_force()
+        .filter(coordinator__isnull=False, valid_until__gte=today)
+        .filter(Q(valid_until__lte=horizon) | Q(renewal_notice_days__gt=AGREEMENT_HORIZON_DAYS))
+        .select_related("coordinator", "partnership__city")
+        .order_by("valid_until", "title")
+    )
+    return [
+        a
+        for a in candidates
+        if a.valid_until <= horizon or (a.renewal_notice_on and a.renewal_notice_on <= today)
+    ]
+
+
+def reminder_digests_collect(*, today: dt.date | None = None) -> list[Digest]:
+    """Three queries, whatever the number of coordinators."""
+    today = today or timezone.localdate()
+    digests: dict[int, Digest] = {}
+
+    def digest_for(user: Any) -> Digest:
+        return digests.setdefault(user.pk, Digest(user=user))
+
+    for agreement in _agreements_to_renew(today):
+        digest_for(agreement.coordinator).agreements.append(agreement)
+    memberships = Membership.objects.filter(coordinator__isnull=False).select_related(
+        "coordinator", "organization"
+    )
+    for membership in memberships.fees_due(MEMBERSHIP_HORIZON_DAYS).order_by("fee_due_on"):
+        digest_for(membership.coordinator).fees.append(membership)
+    for membership in memberships.reports_due(MEMBERSHIP_HORIZON_DAYS).order_by(
+        "next_report_due_on"
+    ):
+        digest_for(membership.coordinator).reports.append(membership)
+    return [d for d in digests.values() if not d.is_empty and d.user.is_active and d.user.email]
+
+
+def _message(digest: Digest, today: dt.date) -> EmailMultiAlternatives:
+    context = {
+        "user": digest.user,
+        "digest": digest,
+        "today": today,
+        "site_url": settings.SITE_URL,
+        "unit_name": settings.UNIT_NAME,
+        "agreement_days": AGREEMENT_HORIZON_DAYS,
+        "membership_days": MEMBERSHIP_HORIZON_DAYS,
+    }
+    subject = " ".join(render_to_string("emails/reminder_digest_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminder_digest.txt", context),
+        to=[digest.user.email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/reminder_digest.html", context), "text/html"
+    )
+    return message
+
+
+def reminder_digests_send(*, today: dt.date | None = None) -> int:
+    """Send one digest per coordinator with something due; return how many were sent."""
+    today = today or timezone.localdate()
+    digests = reminder_digests_collect(today=today)
+    if not digests:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [_message(digest, today) for digest in digests]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
