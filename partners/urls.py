@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from .views import imports
+from .views import agreements, documents, imports, memberships, organizations
 from .views import contacts, interactions, projects
 
 app_name = "partners"
@@ -12,6 +12,46 @@ urlpatterns += [
     path("import/preview/", imports.import_preview_view, name="import_preview"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/template/<str:kind>.<str:fmt>", imports.import_template, name="import_template"),
+]
+
+urlpatterns += [
+    path("organisations/", organizations.organization_list, name="organization_list"),
+    path("organisations/new/", organizations.organization_create, name="organization_create"),
+    path(
+        "organisations/<int:pk>/", organizations.organization_detail, name="organization_detail"
+    ),
+    path(
+        "organisations/<int:pk>/edit/",
+        organizations.organization_update,
+        name="organization_update",
+    ),
+    path(
+        "organisations/<int:pk>/delete/",
+        organizations.organization_delete,
+        name="organization_delete",
+    ),
+    path("memberships/", memberships.membership_list, name="membership_list"),
+    path("memberships/new/", memberships.membership_create, name="membership_create"),
+    path("memberships/<int:pk>/edit/", memberships.membership_update, name="membership_update"),
+    path("memberships/<int:pk>/delete/", memberships.membership_delete, name="membership_delete"),
+    path(
+        "memberships/<int:pk>/fee-paid/",
+        memberships.membership_fee_paid,
+        name="membership_fee_paid",
+    ),
+    path("agreements/", agreements.agreement_list, name="agreement_list"),
+    path("agreements/export/", agreements.agreement_export, name="agreement_export"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_update, name="agreement_update"),
+    path(
+        "agreements/<int:pk>/delete/", agreements.agreement_delete_view, name="agreement_delete"
+    ),
+    path(
+        "agreements/<int:pk>/documents/new/", documents.document_upload, name="document_upload"
+    ),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
 ]
 
 urlpatterns += [

@@ -1,0 +1,171 @@
+"""Agreement documents: what may be uploaded (checked by content, never by name), storing and
+removing the files.
+
+Only PDF, Word (DOCX) and OpenDocument text (ODT) files are accepted, up to
+``settings.DOCUMENT_MAX_BYTES``. The file name the user chose is only kept as a readable stem; the
+extension stored on disk follows the detected content, so a PDF named ``report.docx`` is served as
+``report.pdf`` with ``application/pdf``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import gettext as _
+
+from .models import Agreement, AgreementDocument
+
+PDF_MAGIC = b"%PDF-"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    content_type: str
+    extension: str
+    label: str
+
+
+PDF = DocumentType("application/pdf", "pdf", "PDF")
+DOCX = DocumentType(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "DOCX"
+)
+ODT = DocumentType(ODT_MIMETYPE.decode(), "odt", "ODT")
+TYPE_LABELS = {kind.content_type: kind.label for kind in (PDF, DOCX, ODT)}
+
+
+def _zip_document_type(handle: IO[bytes]) -> DocumentType | None:
+    """DOCX or ODT from the zip's table of contents; nothing is extracted but ODT's tiny
+    ``mimetype`` entry (read with a hard cap, so a zip bomb cannot hurt)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            entries = archive.infolist()
+            if not entries:
+                return None
+            first = entries[0]
+            if first.filename == "mimetype" and first.file_size <= 200:
+                with archive.open(first) as member:
+                    if member.read(200).strip() == ODT_MIMETYPE:
+                        return ODT
+            names = {entry.filename for entry in entries}
+            if all(part in names for part in DOCX_REQUIRED_PARTS):
+                return DOCX
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return None
+    return None
+
+
+def detect_document_type(handle: IO[bytes]) -> DocumentType | None:
+    """The document type of the bytes in ``handle`` (rewound afterwards), or None."""
+    handle.seek(0)
+    head = handle.read(len(PDF_MAGIC))
+    handle.seek(0)
+    if head == PDF_MAGIC:
+        return PDF
+    found = _zip_document_type(handle) if head.startswith(b"PK") else None
+    handle.seek(0)
+    return found
+
+
+def validate_document_upload(upload: UploadedFile) -> DocumentType:
+    """Refuse anything that is not a PDF, DOCX or ODT by content, or that is too large."""
+    limit = settings.DOCUMENT_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; documents may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    kind = detect_document_type(upload.file)
+    if kind is None:
+        raise ValidationError(
+            _(
+                "This file is not a PDF, Word (DOCX) or OpenDocument text (ODT) document. "
+                "Its content was checked, not its name: save or export it in one of these "
+                "formats and upload it again."
+            ),
+            code="unsupported_type",
+        )
+    return kind
+
+
+def stored_filename(original: str, kind: DocumentType) -> str:
+    """A safe file name whose extension matches the detected content."""
+    stem = slugify(PurePath(original or "").stem)[:80] or "document"
+    return get_valid_filename(f"{stem}.{kind.extension}")
+
+
+def document_store(
+    *,
+    agreement: Agreement,
+    upload: UploadedFile,
+    kind: DocumentType,
+    language: str,
+    title: str,
+    by: Any,
+) -> AgreementDocument:
+    """Save the file and its row together: if the row cannot be written, the file is removed."""
+    document = AgreementDocument(
+        agreement=agreement,
+        language=language,
+        title=title,
+        content_type=kind.content_type,
+        size=upload.size or 0,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    upload.name = stored_filename(upload.name or "", kind)
+    try:
+        with transaction.atomic():
+            document.file.save(upload.name, upload, save=False)
+            document.save()
+    except Exception:
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def document_delete(*, document: AgreementDocument) -> None:
+    """Delete the row; the file goes once the deletion is committed."""
+    name = document.file.name
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
+def agreement_delete(*, agreement: Agreement) -> None:
+    """Delete an agreement with its documents and, after commit, their files."""
+    names = list(agreement.documents.values_list("file", flat=True))
+    with transaction.atomic():
+        agreement.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def download_name(document: AgreementDocument) -> str:
+    """The file name offered to the browser: the title when there is one."""
+    stored = PurePath(document.file.name)
+    if document.title:
+        stem = slugify(document.title)[:80]
+        if stem:
+            return f"{stem}{stored.suffix}"
+    return stored.name

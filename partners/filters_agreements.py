@@ -1,0 +1,75 @@
+"""Filters for the agreements register (the list and its CSV/XLSX export share them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .filters_organizations import DaysFilter, SortedFilterSet, words_condition
+from .models import Agreement, City, Organization, Theme
+
+
+class AgreementFilter(SortedFilterSet):
+    SORTS = {
+        "-signed": (
+            _("Signed, newest first"),
+            (F("signed_on").desc(nulls_last=True), "title"),
+        ),
+        "signed": (_("Signed, oldest first"), (F("signed_on").asc(nulls_last=True), "title")),
+        "valid_until": (
+            _("Expiry, soonest first"),
+            (F("valid_until").asc(nulls_last=True), "title"),
+        ),
+        "title": (_("Title"), ("title",)),
+        "status": (_("Status"), ("status", "title")),
+        "kind": (_("Kind"), ("kind", "title")),
+    }
+    DEFAULT_SORT = "-signed"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Agreement.Status.choices)
+    expiring_within = DaysFilter(
+        label=_("Expiring within (days)"),
+        method="expiring",
+        help_text=_("Signed or in force, and ending within this many days."),
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"), field_name="cities", queryset=City.objects.order_by("name")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="organizations",
+        queryset=Organization.objects.order_by("name"),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), field_name="themes", queryset=Theme.objects.all()
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = self.sort_choices()
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        fields = (
+            "title",
+            "summary",
+            "signatory_home",
+            "signatory_partner",
+            "signed_at",
+            "council_resolution",
+        )
+        return queryset.filter(words_condition(fields, value))
+
+    def expiring(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        return queryset.expiring(int(value))

@@ -1,0 +1,178 @@
+"""Filters for the organisation and membership lists.
+
+Every value arrives from the query string: an invalid one makes its field invalid, and
+django-filter then simply leaves that filter out, so a malformed URL never fails the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .forms.organizations import StaffUserChoiceField, diplomacy_unit_users
+from .models import Membership, Organization, Theme
+
+MAX_DAYS = 3650
+
+
+def words_condition(fields: Iterable[str], text: str) -> Q:
+    """Every word must appear in at least one of ``fields``."""
+    condition = Q()
+    for word in text.split()[:6]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days between 0 and ten years."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_DAYS)
+        super().__init__(*args, **kwargs)
+
+
+class CoordinatorFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffUserChoiceField
+
+
+class SortedFilterSet(django_filters.FilterSet):
+    """A FilterSet with a ``sort`` choice mapped to order_by expressions in ``SORTS``."""
+
+    SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    DEFAULT_SORT = ""
+
+    @classmethod
+    def sort_choices(cls) -> list[tuple[str, str]]:
+        return [(key, label) for key, (label, _order) in cls.SORTS.items()]
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        key = self.form.cleaned_data.get("sort") or self.DEFAULT_SORT
+        if key in self.SORTS:
+            queryset = queryset.order_by(*self.SORTS[key][1])
+        return queryset
+
+    def sort_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset  # applied last, in filter_queryset
+
+
+class OrganizationFilter(SortedFilterSet):
+    SORTS = {
+        "name": (_("Name"), ("name",)),
+        "kind": (_("Kind"), ("kind", "name")),
+        "country": (_("Country"), ("country", "name")),
+        "-created": (_("Recently added"), ("-created_at", "name")),
+    }
+    DEFAULT_SORT = "name"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=[])
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), field_name="themes", queryset=Theme.objects.all()
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = self.sort_choices()
+        used = (
+            Organization.objects.exclude(country="")
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        used_codes = set(used)
+        self.filters["country"].extra["choices"] = [
+            (code, name) for code, name in countries if code in used_codes
+        ]
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(words_condition(("name", "acronym", "description"), value))
+
+
+class MembershipFilter(SortedFilterSet):
+    SHOW_CHOICES = [("current", _("Current")), ("past", _("Past")), ("all", _("All"))]
+    SORTS = {
+        "fee_due": (
+            _("Fee due date"),
+            (F("fee_due_on").asc(nulls_last=True), "organization__name"),
+        ),
+        "report_due": (
+            _("Report due date"),
+            (F("next_report_due_on").asc(nulls_last=True), "organization__name"),
+        ),
+        "organization": (_("Organisation"), ("organization__name", "-since")),
+        "-since": (
+            _("Most recent first"),
+            (F("since").desc(nulls_last=True), "organization__name"),
+        ),
+    }
+    DEFAULT_SORT = "fee_due"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    show = django_filters.ChoiceFilter(
+        label=_("Show"), choices=SHOW_CHOICES, method="sort_noop", empty_label=None
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Organisation kind"),
+        field_name="organization__kind",
+        choices=Organization.Kind.choices,
+    )
+    fee_due_within = DaysFilter(label=_("Fee due within (days)"), method="fee_due")
+    report_due_within = DaysFilter(label=_("Report due within (days)"), method="report_due")
+    coordinator = CoordinatorFilter(
+        label=_("Coordinator"), queryset=lambda request: diplomacy_unit_users()
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    class Meta:
+        model = Membership
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = self.sort_choices()
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        show = self.form.cleaned_data.get("show") or "current"
+        if show == "current":
+            queryset = queryset.current()
+        elif show == "past":
+            queryset = queryset.filter(until__lt=today)
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        fields = ("organization__name", "organization__acronym", "role", "working_groups")
+        return queryset.filter(words_condition(fields, value))
+
+    def fee_due(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        horizon = timezone.localdate() + dt.timedelta(days=int(value))
+        return queryset.filter(fee_due_on__isnull=False, fee_due_on__lte=horizon)
+
+    def report_due(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        horizon = timezone.localdate() + dt.timedelta(days=int(value))
+        return queryset.filter(next_report_due_on__isnull=False, next_report_due_on__lte=horizon)

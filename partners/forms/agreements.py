@@ -1,0 +1,102 @@
+"""Agreement and agreement-document forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from ..documents import DocumentType, validate_document_upload
+from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
+from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
+
+
+class AgreementForm(forms.ModelForm):
+    coordinator = StaffUserChoiceField(
+        label=_("coordinator"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "kind",
+            "status",
+            "signatory_home",
+            "signatory_partner",
+            "signed_on",
+            "signed_at",
+            "valid_from",
+            "valid_until",
+            "renewal_notice_days",
+            "council_resolution",
+            "partnership",
+            "cities",
+            "organizations",
+            "themes",
+            "coordinator",
+            "summary",
+            "is_public",
+        ]
+        widgets = {
+            "signed_on": DATE_WIDGET,
+            "valid_from": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "themes": forms.CheckboxSelectMultiple,
+            "cities": forms.SelectMultiple(attrs={"size": 6}),
+            "organizations": forms.SelectMultiple(attrs={"size": 6}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "renewal_notice_days": _(
+                "How many days before “valid until” the renewal must be started."
+            ),
+            "is_public": _("May be reported in the public newsletter."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = diplomacy_unit_users()
+        self.fields["partnership"].queryset = Partnership.objects.select_related("city")
+        self.fields["cities"].queryset = City.objects.order_by("name")
+        self.fields["organizations"].queryset = Organization.objects.order_by("name")
+        self.fields["themes"].queryset = Theme.objects.order_by("kind", "order", "name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("“Valid until” cannot be before “valid from”."))
+        return cleaned
+
+
+class DocumentUploadForm(forms.Form):
+    """One file per language; the type is decided by the file's content (see partners.documents)."""
+
+    language = forms.ChoiceField(label=_("language"), choices=DOCUMENT_LANGUAGES)
+    title = forms.CharField(
+        label=_("title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, e.g. “Signed original” or “Working translation”."),
+    )
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, Word (DOCX) or OpenDocument text (ODT)."),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".pdf,.docx,.odt,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.oasis.opendocument.text"
+            }
+        ),
+    )
+
+    document_type: DocumentType | None = None
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.document_type = validate_document_upload(upload)
+        return upload

@@ -1,0 +1,150 @@
+"""Organisation and membership forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cityrelations.roles import DIPLOMACY_UNIT
+
+from ..models import Contact, Membership, Organization, Theme
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def diplomacy_unit_users() -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=DIPLOMACY_UNIT)
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )
+
+
+class StaffUserChoiceField(forms.ModelChoiceField):
+    """A member of the diplomacy unit, shown by full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "acronym", "kind", "country", "city", "website", "themes", "description"]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.order_by("kind", "order", "name")
+        self.fields["city"].help_text = _("The city where the organisation has its seat.")
+
+
+class MembershipForm(forms.ModelForm):
+    """The home city's membership in one organisation.
+
+    ``organization`` is chosen when creating (pre-filled from ``?organization=``) and fixed
+    afterwards. The database allows one open membership per organisation and requires
+    ``until >= since``; both are checked here first so they appear beside the fields.
+    """
+
+    coordinator = StaffUserChoiceField(
+        label=_("coordinator"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("A member of the diplomacy unit who looks after this membership."),
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "organization",
+            "role",
+            "since",
+            "until",
+            "annual_fee",
+            "fee_currency",
+            "fee_due_on",
+            "focal_point",
+            "coordinator",
+            "working_groups",
+            "commitments",
+            "next_report_due_on",
+            "reporting_notes",
+            "is_public",
+        ]
+        widgets = {
+            "since": DATE_WIDGET,
+            "until": DATE_WIDGET,
+            "fee_due_on": DATE_WIDGET,
+            "next_report_due_on": DATE_WIDGET,
+            "working_groups": forms.Textarea(attrs={"rows": 2}),
+            "commitments": forms.Textarea(attrs={"rows": 3}),
+            "reporting_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "until": _("Leave empty while the membership is open."),
+            "is_public": _("May be reported in the public newsletter."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A membership stays with its organisation; end it and start another instead.
+            del self.fields["organization"]
+        elif isinstance(self.initial.get("organization"), Organization):
+            # Opened from an organisation's page: the organisation is settled.
+            self.fields["organization"].disabled = True
+        self.fields["coordinator"].queryset = diplomacy_unit_users()
+        organization = self._organization()
+        contacts = Contact.objects.select_related("organization").order_by(
+            "last_name", "first_name"
+        )
+        if organization is not None:
+            keep = Q(organization=organization)
+            if self.instance.focal_point_id:
+                keep |= Q(pk=self.instance.focal_point_id)
+            contacts = contacts.filter(keep)
+            self.fields["focal_point"].help_text = _(
+                "Contacts recorded for this organisation. Add the person as a contact of the "
+                "organisation first if they are missing."
+            )
+        self.fields["focal_point"].queryset = contacts
+
+    def _organization(self) -> Organization | None:
+        if self.instance.pk:
+            return self.instance.organization
+        initial = self.initial.get("organization")
+        return initial if isinstance(initial, Organization) else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date cannot be before the start date."))
+        organization = cleaned.get("organization") or (
+            self.instance.organization if self.instance.pk else None
+        )
+        if organization is not None and "until" not in self.errors and until is None:
+            open_ones = Membership.objects.filter(organization=organization, until__isnull=True)
+            if self.instance.pk:
+                open_ones = open_ones.exclude(pk=self.instance.pk)
+            if open_ones.exists():
+                self.add_error(
+                    "until",
+                    _(
+                        "%(organization)s already has an open membership. Give that one an end "
+                        "date first, or enter an end date here."
+                    )
+                    % {"organization": organization},
+                )
+        return cleaned

@@ -1,0 +1,246 @@
+"""The agreements register: list with filters and export, detail with documents and history,
+create, edit and delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    ProtectedError,
+    QuerySet,
+    RestrictedError,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from cityrelations.exports import spreadsheet_response
+from cityrelations.history import history_rows
+
+from ..documents import TYPE_LABELS, agreement_delete
+from ..filters_agreements import AgreementFilter
+from ..forms.agreements import AgreementForm
+from ..models import Agreement, AgreementDocument, Organization
+
+PER_PAGE = 25
+
+
+def _agreement_for(pk: int) -> Agreement:
+    queryset = Agreement.objects.select_related("partnership__city", "coordinator")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _list_trail() -> list[tuple[str, str]]:
+    return [(_("Agreements"), reverse("partners:agreement_list"))]
+
+
+def _register_queryset() -> QuerySet[Agreement]:
+    documents = (
+        AgreementDocument.objects.filter(agreement=OuterRef("pk"))
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Agreement.objects.select_related("partnership__city")
+        .prefetch_related("cities", "organizations", "themes")
+        .annotate(
+            document_count=Coalesce(Subquery(documents, output_field=IntegerField()), Value(0))
+        )
+    )
+
+
+@login_required
+@permission_required("partners.view_agreement", raise_exception=True)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    filterset = AgreementFilter(request.GET, queryset=_register_queryset())
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return render(
+        request,
+        "partners/agreement_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "agreements": page.object_list,
+            "export_query": export_query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+EXPORT_HEADERS = (
+    gettext_lazy("Title"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Status"),
+    gettext_lazy("Our signatory"),
+    gettext_lazy("Partner's signatory"),
+    gettext_lazy("Signed on"),
+    gettext_lazy("Signed at"),
+    gettext_lazy("Valid from"),
+    gettext_lazy("Valid until"),
+    gettext_lazy("Renewal notice date"),
+    gettext_lazy("Council resolution"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("Cities"),
+    gettext_lazy("Organisations"),
+    gettext_lazy("Themes"),
+    gettext_lazy("Public"),
+    gettext_lazy("Documents"),
+)
+
+
+def _export_row(agreement: Agreement) -> list[Any]:
+    return [
+        agreement.title,
+        agreement.get_kind_display(),
+        agreement.get_status_display(),
+        agreement.signatory_home,
+        agreement.signatory_partner,
+        agreement.signed_on,
+        agreement.signed_at,
+        agreement.valid_from,
+        agreement.valid_until,
+        agreement.renewal_notice_on,
+        agreement.council_resolution,
+        str(agreement.partnership) if agreement.partnership else "",
+        "; ".join(str(c) for c in agreement.cities.all()),
+        "; ".join(str(o) for o in agreement.organizations.all()),
+        "; ".join(str(t) for t in agreement.themes.all()),
+        _("yes") if agreement.is_public else _("no"),
+        agreement.document_count,  # type: ignore[attr-defined]
+    ]
+
+
+@login_required
+@permission_required("partners.view_agreement", raise_exception=True)
+def agreement_export(request: HttpRequest) -> HttpResponse:
+    """Every row the list shows for the same filters (all pages), as CSV or XLSX."""
+    filterset = AgreementFilter(request.GET, queryset=_register_queryset())
+    fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
+    rows = (_export_row(agreement) for agreement in filterset.qs)
+    filename = f"agreements-{timezone.localdate():%Y-%m-%d}"
+    headers = [str(header) for header in EXPORT_HEADERS]
+    return spreadsheet_response(filename=filename, headers=headers, rows=rows, fmt=fmt)
+
+
+@login_required
+@permission_required("partners.view_agreement", raise_exception=True)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement_for(pk)
+    documents = list(agreement.documents.select_related("uploaded_by"))
+    for document in documents:
+        document.type_label = TYPE_LABELS.get(document.content_type, document.content_type)  # type: ignore[attr-defined]
+    context = {
+        "agreement": agreement,
+        "cities": list(agreement.cities.order_by("name")),
+        "organizations": list(agreement.organizations.order_by("name")),
+        "themes": list(agreement.themes.all()),
+        "documents": documents,
+        "history": history_rows(agreement),
+        "trail": [*_list_trail(), (agreement.title, "")],
+        "today": timezone.localdate(),
+    }
+    return render(request, "partners/agreement_detail.html", context)
+
+
+def _form_page(
+    request: HttpRequest, form: AgreementForm, title: str, cancel_url: str
+) -> HttpResponse:
+    return render(
+        request,
+        "cityrelations/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "trail": [*_list_trail(), (title, "")],
+        },
+    )
+
+
+def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
+    """``?organization=<pk>`` pre-selects the organisation; bad values are ignored."""
+    raw = request.GET.get("organization", "")
+    if raw.isdigit():
+        organization = Organization.objects.filter(pk=int(raw)).first()
+        if organization is not None:
+            return {"organizations": [organization]}
+    return {}
+
+
+@login_required
+@permission_required("partners.add_agreement", raise_exception=True)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    form = AgreementForm(request.POST or None, initial=_initial_from_query(request))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            agreement = form.save()
+        messages.success(request, _("Agreement “%(title)s” added.") % {"title": agreement.title})
+        return redirect(agreement)
+    return _form_page(request, form, _("New agreement"), reverse("partners:agreement_list"))
+
+
+@login_required
+@permission_required("partners.change_agreement", raise_exception=True)
+def agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement_for(pk)
+    form = AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            agreement = form.save()
+        messages.success(request, _("Agreement “%(title)s” saved.") % {"title": agreement.title})
+        return redirect(agreement)
+    title = _("Edit %(title)s") % {"title": agreement.title}
+    return _form_page(request, form, title, agreement.get_absolute_url())
+
+
+@login_required
+@permission_required("partners.delete_agreement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agreement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement_for(pk)
+    if request.method == "POST":
+        try:
+            agreement_delete(agreement=agreement)
+        except (ProtectedError, RestrictedError) as error:
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.args[1]})
+            messages.error(
+                request,
+                _("“%(title)s” cannot be deleted while %(kinds)s refer to it.")
+                % {"title": agreement.title, "kinds": ", ".join(kinds)},
+            )
+            return redirect(agreement)
+        messages.success(request, _("Agreement “%(title)s” deleted.") % {"title": agreement.title})
+        return redirect("partners:agreement_list")
+    documents = agreement.documents.count()
+    consequences = []
+    if documents:
+        consequences.append(
+            _("Its %(count)d document file(s) will be deleted too.") % {"count": documents}
+        )
+    return render(
+        request,
+        "cityrelations/confirm_delete.html",
+        {
+            "object": agreement,
+            "cancel_url": agreement.get_absolute_url(),
+            "consequences": consequences,
+        },
+    )
