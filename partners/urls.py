@@ -2,6 +2,8 @@ from django.urls import path  # noqa: F401
 
 from .views import agreements, documents, imports, memberships, organizations
 from .views import contacts, interactions, projects
+from .views import cities, partnerships
+from .views import map as map_views
 
 app_name = "partners"
 
@@ -74,4 +76,26 @@ urlpatterns += [
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_update, name="project_update"),
     path("projects/<int:pk>/delete/", projects.project_delete, name="project_delete"),
+]
+
+urlpatterns += [
+    path("cities/", cities.city_list, name="city_list"),
+    path("cities/new/", cities.city_create, name="city_create"),
+    path("cities/suggest/", cities.city_suggest, name="city_suggest"),
+    path("cities/<int:pk>/", cities.city_detail, name="city_detail"),
+    path("cities/<int:pk>/edit/", cities.city_update, name="city_update"),
+    path("cities/<int:pk>/delete/", cities.city_delete, name="city_delete"),
+    path("", partnerships.partnership_list, name="partnership_list"),
+    path("partnerships/export/", partnerships.partnership_export, name="partnership_export"),
+    path("partnerships/new/", partnerships.partnership_create, name="partnership_create"),
+    path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership_detail"),
+    path("partnerships/<int:pk>/edit/", partnerships.partnership_update, name="partnership_update"),
+    path("partnerships/<int:pk>/delete/", partnerships.partnership_delete, name="partnership_delete"),
+    path(
+        "partnerships/<int:pk>/mark-dormant/",
+        partnerships.partnership_mark_dormant,
+        name="partnership_mark_dormant",
+    ),
+    path("map/", map_views.map_page, name="map"),
+    path("map/data/", map_views.map_data, name="map_data"),
 ]

@@ -1,0 +1,144 @@
+"""The partnership form: lifecycle dates and the model's constraints as form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..filters import diplomacy_unit_users, network_organizations
+from ..models import City, Partnership, Theme
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CoordinatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}, {obj.country.name}" + (f" ({obj.region})" if obj.region else "")
+
+
+class PartnershipForm(forms.ModelForm):
+    city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
+    coordinator = CoordinatorField(
+        queryset=diplomacy_unit_users(),
+        required=False,
+        label=_("Coordinator"),
+        help_text=_("A member of the diplomacy unit."),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "city",
+            "level",
+            "status",
+            "proposed_on",
+            "established_on",
+            "ended_on",
+            "council_resolution",
+            "council_resolution_on",
+            "coordinator",
+            "themes",
+            "sdgs",
+            "summary",
+            "notes",
+            "is_public",
+        ]
+        widgets = {
+            "proposed_on": DATE_WIDGET,
+            "established_on": DATE_WIDGET,
+            "ended_on": DATE_WIDGET,
+            "council_resolution_on": DATE_WIDGET,
+            "themes": forms.CheckboxSelectMultiple,
+            "sdgs": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coordinators = diplomacy_unit_users()
+        if self.instance.coordinator_id:
+            # Keep a former member selectable on the partnership they still coordinate.
+            coordinators = (
+                type(self.instance.coordinator)
+                .objects.filter(
+                    Q(pk__in=coordinators.values("pk")) | Q(pk=self.instance.coordinator_id)
+                )
+                .order_by("first_name", "last_name", "username")
+            )
+        self.fields["coordinator"].queryset = coordinators
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("status")
+        established_on, ended_on = data.get("established_on"), data.get("ended_on")
+        proposed_on = data.get("proposed_on")
+        if established_on and ended_on and ended_on < established_on:
+            self.add_error(
+                "ended_on", _("The end date cannot be before the date it was established.")
+            )
+        if proposed_on and established_on and established_on < proposed_on:
+            self.add_error(
+                "established_on", _("A partnership cannot be established before it was proposed.")
+            )
+        if status == Partnership.Status.ENDED and not ended_on and not self.has_error("ended_on"):
+            self.add_error("ended_on", _("Give the date an ended partnership ended."))
+        if ended_on and status and status != Partnership.Status.ENDED:
+            self.add_error(
+                "ended_on",
+                _(
+                    "Only an ended partnership has an end date: "
+                    "set the status to Ended or clear the date."
+                ),
+            )
+        city = data.get("city")
+        if city is not None and status and status != Partnership.Status.ENDED:
+            other = (
+                Partnership.objects.open().filter(city=city).exclude(pk=self.instance.pk).first()
+            )
+            if other is not None:
+                self.add_error(
+                    "city",
+                    format_html(
+                        _(
+                            '{city} already has an open partnership: <a href="{url}">{other}</a>. '
+                            "End it first, or edit that one."
+                        ),
+                        city=city,
+                        url=other.get_absolute_url(),
+                        other=other,
+                    ),
+                )
+        return data
+
+
+def partnership_integrity_message(partnership: Partnership) -> str:
+    """For the rare race where the database constraint fires after the form was valid."""
+    return str(
+        _("%(city)s already has an open partnership (someone saved one a moment ago).")
+        % {"city": partnership.city}
+    )
+
+
+class MapFilterForm(forms.Form):
+    """The map's filters. A partnership is "in a network" when one of its agreements or one of
+    its cooperation projects names that network organisation (see ``filters.in_network``)."""
+
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), required=False, label=_("Theme"), empty_label=_("All themes")
+    )
+    network = forms.ModelChoiceField(
+        queryset=network_organizations(),
+        required=False,
+        label=_("Network"),
+        empty_label=_("All networks"),
+    )

@@ -1,0 +1,330 @@
+"""Partnerships: filtered and sorted list with CSV/XLSX export, detail with timeline and history,
+create, edit, delete, and "mark dormant"."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ProtectedError, QuerySet, RestrictedError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cityrelations.exports import spreadsheet_response
+from cityrelations.history import history_rows
+
+from ..filters import PartnershipFilter, sort_partnerships
+from ..forms.partnerships import PartnershipForm, partnership_integrity_message
+from ..models import Partnership
+from ..timeline import agreement_entries, interaction_entries, merge_timeline, project_entries
+
+PER_PAGE = 25
+SORT_COLUMNS = [
+    ("city", gettext_lazy("City")),
+    ("country", gettext_lazy("Country")),
+    ("level", gettext_lazy("Level")),
+    ("status", gettext_lazy("Status")),
+    ("established", gettext_lazy("Established")),
+    ("last_contact", gettext_lazy("Last contact")),
+]
+EXPORT_HEADERS = [
+    "City",
+    "Region",
+    "Country",
+    "Continent",
+    "Level",
+    "Status",
+    "Proposed on",
+    "Established on",
+    "Ended on",
+    "Council resolution",
+    "Council resolution date",
+    "Coordinator",
+    "Themes",
+    "SDGs",
+    "Last contact",
+    "Public",
+    "Summary",
+]
+
+
+def _partnership_for(pk: int) -> Partnership:
+    return get_object_or_404(Partnership.objects.select_related("city", "coordinator"), pk=pk)
+
+
+def _filtered(request: HttpRequest) -> tuple[PartnershipFilter, QuerySet[Partnership], str]:
+    """The list's rows: filtered, then sorted by ``?sort=``. The export uses the same rows."""
+    base = (
+        Partnership.objects.with_last_contact()
+        .select_related("city", "coordinator")
+        .prefetch_related("themes")
+    )
+    partnership_filter = PartnershipFilter(request.GET or None, queryset=base)
+    rows, sort = sort_partnerships(partnership_filter.qs, request.GET.get("sort"))
+    return partnership_filter, rows, sort
+
+
+def _sort_columns(current: str) -> list[dict[str, Any]]:
+    columns = []
+    for key, label in SORT_COLUMNS:
+        state = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "state": state,
+                "next": f"-{key}" if state == "asc" else key,
+            }
+        )
+    return columns
+
+
+@login_required
+@permission_required("partners.view_partnership", raise_exception=True)
+@require_GET
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    partnership_filter, rows, sort = _filtered(request)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/partnership_list.html",
+        {
+            "filter": partnership_filter,
+            "page": page,
+            "partnerships": page.object_list,
+            "sort": sort,
+            "columns": _sort_columns(sort),
+            "filter_hidden": {"sort": sort if sort != "city" else ""},
+        },
+    )
+
+
+def _coordinator_name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@login_required
+@permission_required("partners.view_partnership", raise_exception=True)
+@require_GET
+def partnership_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the list shows for the same query string (every page), as CSV or XLSX."""
+    _filter, rows, _sort = _filtered(request)
+    rows = rows.prefetch_related("sdgs")
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return spreadsheet_response(
+        filename="partnerships",
+        headers=EXPORT_HEADERS,
+        rows=(
+            [
+                p.city.name,
+                p.city.region,
+                p.city.country.name,
+                p.city.get_continent_display(),
+                p.get_level_display(),
+                p.get_status_display(),
+                p.proposed_on,
+                p.established_on,
+                p.ended_on,
+                p.council_resolution,
+                p.council_resolution_on,
+                _coordinator_name(p.coordinator),
+                ", ".join(t.name for t in p.themes.all()),
+                ", ".join(str(s.number) for s in p.sdgs.all()),
+                p.last_contact_on,  # type: ignore[attr-defined]
+                "yes" if p.is_public else "no",
+                p.summary,
+            ]
+            for p in rows
+        ),
+        fmt=fmt,
+    )
+
+
+@login_required
+@permission_required("partners.view_partnership", raise_exception=True)
+@require_GET
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_for(pk)
+    interactions = list(partnership.interactions.timeline())  # type: ignore[attr-defined]
+    timeline = merge_timeline(
+        interaction_entries(interactions),
+        agreement_entries(partnership.agreements.all()),  # type: ignore[attr-defined]
+        project_entries(partnership.projects.all()),  # type: ignore[attr-defined]
+    )
+    context = {
+        "p": partnership,
+        "themes": list(partnership.themes.all()),
+        "sdgs": list(partnership.sdgs.all()),
+        "timeline": timeline,
+        "last_contact_on": interactions[0].occurred_on if interactions else None,
+        "dormant_candidate": Partnership.objects.dormant_candidates()
+        .filter(pk=partnership.pk)
+        .exists(),
+        "history": history_rows(partnership),
+        "trail": [
+            (_("Partnerships"), reverse("partners:partnership_list")),
+            (str(partnership.city), ""),
+        ],
+    }
+    return render(request, "partners/partnership_detail.html", context)
+
+
+def _initial_city(request: HttpRequest) -> dict[str, Any]:
+    """``?city=<pk>`` preselects a city (the gazetteer page sends the user back with it)."""
+    raw = request.GET.get("city", "")
+    return {"city": int(raw)} if raw.isdigit() else {}
+
+
+def _save(request: HttpRequest, form: PartnershipForm) -> Partnership | None:
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        # The form checked the constraints; this is a concurrent save winning the race.
+        form.add_error(None, partnership_integrity_message(form.instance))
+        return None
+
+
+def _form_page(
+    request: HttpRequest, form: PartnershipForm, *, title: str, cancel_url: str, trail: list
+) -> HttpResponse:
+    return render(
+        request,
+        "partners/partnership_form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "trail": trail,
+            "new_city_url": reverse("partners:city_create")
+            + "?"
+            + urlencode({"next": request.path}),
+        },
+    )
+
+
+@login_required
+@permission_required("partners.add_partnership", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    form = PartnershipForm(request.POST or None, initial=_initial_city(request))
+    if request.method == "POST" and form.is_valid():
+        partnership = _save(request, form)
+        if partnership is not None:
+            messages.success(
+                request,
+                _("The partnership with %(city)s was created.") % {"city": partnership.city},
+            )
+            return redirect(partnership)
+    list_url = reverse("partners:partnership_list")
+    return _form_page(
+        request,
+        form,
+        title=_("New partnership"),
+        cancel_url=list_url,
+        trail=[(_("Partnerships"), list_url), (_("New partnership"), "")],
+    )
+
+
+@login_required
+@permission_required("partners.change_partnership", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_for(pk)
+    form = PartnershipForm(
+        request.POST or None, instance=partnership, initial=_initial_city(request)
+    )
+    if request.method == "POST" and form.is_valid() and _save(request, form) is not None:
+        messages.success(request, _("The partnership was saved."))
+        return redirect(partnership)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit partnership with %(city)s") % {"city": partnership.city},
+        cancel_url=partnership.get_absolute_url(),
+        trail=[
+            (_("Partnerships"), reverse("partners:partnership_list")),
+            (str(partnership.city), partnership.get_absolute_url()),
+            (_("Edit"), ""),
+        ],
+    )
+
+
+@login_required
+@permission_required("partners.delete_partnership", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_for(pk)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                partnership.delete()
+        except (ProtectedError, RestrictedError):
+            messages.error(
+                request,
+                _("This partnership is still referred to by other records and cannot be deleted."),
+            )
+            return redirect(partnership)
+        messages.success(
+            request, _("The partnership with %(city)s was deleted.") % {"city": partnership.city}
+        )
+        return redirect("partners:partnership_list")
+    counts = Partnership.objects.filter(pk=partnership.pk).aggregate(
+        interactions=Count("interactions", distinct=True),
+        agreements=Count("agreements", distinct=True),
+    )
+    consequences = []
+    if counts["interactions"]:
+        consequences.append(
+            ngettext(
+                "Its %(count)d interaction will be deleted with it.",
+                "Its %(count)d interactions will be deleted with it.",
+                counts["interactions"],
+            )
+            % {"count": counts["interactions"]}
+        )
+    if counts["agreements"]:
+        consequences.append(
+            ngettext(
+                "%(count)d agreement will be kept but no longer linked to a partnership.",
+                "%(count)d agreements will be kept but no longer linked to a partnership.",
+                counts["agreements"],
+            )
+            % {"count": counts["agreements"]}
+        )
+    return render(
+        request,
+        "cityrelations/confirm_delete.html",
+        {
+            "object": partnership,
+            "cancel_url": partnership.get_absolute_url(),
+            "consequences": consequences,
+        },
+    )
+
+
+@login_required
+@permission_required("partners.change_partnership", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def partnership_mark_dormant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only an active partnership can become dormant; GET asks for confirmation."""
+    partnership = _partnership_for(pk)
+    if partnership.status != Partnership.Status.ACTIVE:
+        messages.warning(request, _("Only an active partnership can be marked dormant."))
+        return redirect(partnership)
+    if request.method == "POST":
+        partnership.status = Partnership.Status.DORMANT
+        partnership.save(update_fields=["status", "updated_at"])
+        messages.success(
+            request, _("The partnership with %(city)s is now dormant.") % {"city": partnership.city}
+        )
+        return redirect(partnership)
+    return render(request, "partners/partnership_confirm_dormant.html", {"p": partnership})

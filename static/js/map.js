@@ -1,0 +1,69 @@
+// The partnerships map (templates/partners/map.html). Data comes from the JSON endpoint named in
+// data-map-data-url; marker colours live in app.css (.map-marker--<level>), not here.
+(function () {
+  "use strict";
+  const element = document.getElementById("partner-map");
+  if (!element || typeof L === "undefined") {
+    return;
+  }
+
+  const map = L.map(element, { worldCopyJump: true, minZoom: 1 }).setView([30, 10], 2);
+  const tileUrl = element.dataset.tileUrl;
+  if (tileUrl) {
+    L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);
+  }
+
+  function popup(title, lines, url) {
+    const box = document.createElement("div");
+    const heading = document.createElement(url ? "a" : "strong");
+    heading.textContent = title;
+    if (url) {
+      heading.href = url;
+    }
+    box.appendChild(heading);
+    lines.forEach((text) => {
+      const line = document.createElement("div");
+      line.className = "small";
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  function marker(lat, lng, classes, radius) {
+    return L.circleMarker([lat, lng], { radius: radius, weight: 2, fillOpacity: 0.85, className: classes });
+  }
+
+  fetch(element.dataset.mapDataUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then((response) => {
+      if (!response.ok) {
+        throw new Error("map data: HTTP " + response.status);
+      }
+      return response.json();
+    })
+    .then((data) => {
+      const points = [];
+      const home = data.home;
+      marker(home.lat, home.lng, "map-marker map-marker--home", 9)
+        .bindPopup(popup(element.dataset.homeLabel || home.name, [], null))
+        .addTo(map);
+      points.push([home.lat, home.lng]);
+      data.partnerships.forEach((p) => {
+        marker(p.lat, p.lng, "map-marker map-marker--" + p.level + " map-marker--p" + p.id, 7)
+          .bindPopup(popup(p.city + ", " + p.country, [p.level_label + " · " + p.status_label], p.url))
+          .bindTooltip(p.city)
+          .addTo(map);
+        points.push([p.lat, p.lng]);
+      });
+      element.dataset.markerCount = String(data.partnerships.length);
+      if (points.length > 1) {
+        map.fitBounds(points, { padding: [30, 30], maxZoom: 6 });
+      } else {
+        map.setView(points[0], 4);
+      }
+    })
+    .catch((error) => {
+      element.dataset.error = String(error);
+      console.error(error);
+    });
+})();
