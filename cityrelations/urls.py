@@ -16,6 +16,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("delegations/", include("delegations.urls")),
     path("newsletter/", include("newsletters.urls")),
+    path("anymail/", include("anymail.urls")),  # ESP tracking webhooks
 ]
 
 admin.site.site_header = f"City Relations — {settings.UNIT_NAME}"

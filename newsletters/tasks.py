@@ -27,3 +27,44 @@ def assemble_edition(month: str | None = None) -> int:
 def purge_unconfirmed_subscribers() -> int:
     """Delete subscriptions left unconfirmed for 14 days (beat: daily)."""
     return purge_unconfirmed()
+
+
+# --- Sending (DESIGN.md "The sending protocol"; the services live in sending.py) ----------------
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def send_batch(self, edition_id: int, delivery_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+    """Send one batch of deliveries; transient failures retry this task with backoff."""
+    from django.conf import settings
+
+    from .sending import deliver_batch, retry_delay
+
+    attempt, sent = self.request.retries, 0
+    while True:
+        final = attempt + 1 >= int(settings.NEWSLETTER_MAX_ATTEMPTS)
+        result = deliver_batch(
+            edition_id=edition_id, delivery_ids=delivery_ids, final_attempt=final
+        )
+        sent += result.sent
+        if not result.retry:
+            return sent
+        if not self.request.is_eager:
+            raise self.retry(countdown=retry_delay(attempt))
+        # Eager (embedded mode): no broker to hold a delayed retry, so try again right away.
+        attempt += 1
+
+
+@shared_task
+def requeue_stuck_deliveries() -> int:
+    """Beat, every minute: requeue rows a dead worker left in ``sending``."""
+    from .sending import deliveries_requeue_stuck
+
+    return deliveries_requeue_stuck()
+
+
+@shared_task
+def send_scheduled_editions() -> int:
+    """Beat, every minute: start the scheduled editions whose time has come."""
+    from .sending import editions_send_due
+
+    return editions_send_due()

@@ -1,0 +1,463 @@
+"""Sending an edition: the crash-safe protocol of DESIGN.md ("The sending protocol").
+
+1. :func:`edition_send` flips the edition to SENDING with one conditional UPDATE, writes every
+   ``Delivery`` row (``queued``) with one ``INSERT … SELECT``, and after commit enqueues batch
+   tasks that carry only ids.
+2. :func:`deliver_batch` (run by ``tasks.send_batch``) claims its rows with one conditional
+   ``UPDATE … RETURNING``, sends them over one connection under the global rate limit, and marks
+   each row ``sent`` in its own statement right after the server accepted it.
+3. :func:`deliveries_requeue_stuck` (periodic) puts rows left in ``sending`` by a dead worker
+   back in the queue. The one duplicate window is a crash between the server's acceptance and
+   our commit, i.e. at most one message per worker process.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Delivery, Edition, Subscriber, Suppression, email_hash
+from .rate_limit import get_limiter
+from .rendering import build_message, build_test_message
+
+logger = logging.getLogger(__name__)
+
+UNFINISHED = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
+
+
+class EditionNotSendable(Exception):
+    """The edition is not in a state that allows this (e.g. a draft, or already sending)."""
+
+
+# --- Starting a send -----------------------------------------------------------------------------
+
+
+def _record_history(edition: Edition, *, by: object | None) -> None:
+    """Our state changes are conditional UPDATEs (race-free); give the audit trail its row."""
+    edition.refresh_from_db()
+    if by is not None:
+        edition._history_user = by  # type: ignore[attr-defined]
+    edition.save(update_fields=["updated_at"])
+
+
+def _queue_deliveries(edition_id: int) -> list[int]:
+    """One set-based statement: a ``queued`` row for every active, non-suppressed subscriber."""
+    delivery, subscriber, suppression = (
+        Delivery._meta.db_table,
+        Subscriber._meta.db_table,
+        Suppression._meta.db_table,
+    )
+    if db_connection.vendor == "postgresql":
+        hashed = "encode(sha256(convert_to(lower(btrim(s.email)), 'UTF8')), 'hex')"
+    else:
+        db_connection.ensure_connection()
+        db_connection.connection.create_function("cr_email_hash", 1, email_hash, deterministic=True)
+        hashed = "cr_email_hash(s.email)"
+    sql = f"""
+        INSERT INTO {delivery}
+            (edition_id, subscriber_id, status, attempts, queued_at, message_id, last_error)
+        SELECT %s, s.id, %s, 0, %s, '', ''
+        FROM {subscriber} s
+        WHERE s.status = %s
+          AND NOT EXISTS (SELECT 1 FROM {suppression} x WHERE x.email_hash = {hashed})
+        ON CONFLICT (edition_id, subscriber_id) DO NOTHING
+        RETURNING id
+    """  # table names come from model metadata, values are parameters
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [edition_id, Delivery.Status.QUEUED, timezone.now(), Subscriber.Status.ACTIVE],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
+    from .tasks import send_batch
+
+    for chunk in _chunks(delivery_ids, max(1, int(settings.NEWSLETTER_BATCH_SIZE))):
+        send_batch.delay(edition_id, chunk)
+
+
+def edition_send(*, edition: Edition, by: object | None = None) -> int:
+    """Start sending an approved (or due scheduled) edition; returns the number of deliveries.
+
+    Raises :class:`EditionNotSendable` and changes nothing if the edition is in any other state,
+    including when another request started it a moment earlier.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        started = (
+            Edition.objects.filter(pk=edition.pk)
+            .filter(
+                Q(status=Edition.Status.APPROVED)
+                | Q(status=Edition.Status.SCHEDULED, scheduled_for__lte=now)
+            )
+            .update(status=Edition.Status.SENDING, sending_started_at=now, updated_at=now)
+        )
+        if not started:
+            current = Edition.objects.filter(pk=edition.pk).values_list("status", flat=True)
+            status = current[0] if current else None
+            raise EditionNotSendable(_not_sendable_message(status))
+        delivery_ids = _queue_deliveries(edition.pk)
+        _record_history(edition, by=by)
+        transaction.on_commit(partial(_enqueue_batches, edition.pk, delivery_ids))
+        if not delivery_ids:
+            transaction.on_commit(partial(edition_finish_if_done, edition_id=edition.pk))
+    logger.info("edition %s: %d deliveries queued", edition.pk, len(delivery_ids))
+    return len(delivery_ids)
+
+
+def _not_sendable_message(status: str | None) -> str:
+    if status in (Edition.Status.SENDING, Edition.Status.SENT):
+        return _("This edition is already being sent or has been sent.")
+    if status == Edition.Status.SCHEDULED:
+        return _("This edition is scheduled for later; cancel the schedule to send it now.")
+    if status == Edition.Status.DRAFT:
+        return _("Only an approved edition can be sent.")
+    return _("This edition cannot be sent.")
+
+
+def edition_schedule(*, edition: Edition, when: datetime, by: object | None = None) -> None:
+    """Schedule an approved edition (or move a scheduled one) for a future time."""
+    if when <= timezone.now():
+        raise EditionNotSendable(_("Choose a time in the future."))
+    with transaction.atomic():
+        updated = Edition.objects.filter(
+            pk=edition.pk, status__in=[Edition.Status.APPROVED, Edition.Status.SCHEDULED]
+        ).update(status=Edition.Status.SCHEDULED, scheduled_for=when, updated_at=timezone.now())
+        if not updated:
+            raise EditionNotSendable(_("Only an approved edition can be scheduled."))
+        _record_history(edition, by=by)
+
+
+def edition_unschedule(*, edition: Edition, by: object | None = None) -> None:
+    """Cancel a schedule: the edition goes back to approved."""
+    with transaction.atomic():
+        updated = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SCHEDULED).update(
+            status=Edition.Status.APPROVED, scheduled_for=None, updated_at=timezone.now()
+        )
+        if not updated:
+            raise EditionNotSendable(_("This edition is not scheduled."))
+        _record_history(edition, by=by)
+
+
+def editions_send_due() -> int:
+    """Start every scheduled edition whose time has come (run by the beat every minute)."""
+    started = 0
+    due = Edition.objects.filter(
+        status=Edition.Status.SCHEDULED, scheduled_for__lte=timezone.now()
+    ).order_by("scheduled_for")
+    for edition in due:
+        try:
+            edition_send(edition=edition)
+        except EditionNotSendable:  # another beat or a person started it first
+            continue
+        started += 1
+    return started
+
+
+def edition_send_test(*, edition: Edition, to: str) -> str:
+    """Send one rendered copy to a staff address; returns its Message-ID."""
+    edition = Edition.objects.prefetch_related("items").get(pk=edition.pk)
+    message = build_test_message(edition=edition, to=to)
+    message.send(fail_silently=False)
+    return message.extra_headers["Message-ID"]
+
+
+# --- Progress and completion ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    queued: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sending + self.sent + self.failed
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)
+
+
+def edition_progress(edition: Edition) -> Progress:
+    counts = dict(
+        Delivery.objects.filter(edition=edition)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return Progress(**{status: counts.get(status, 0) for status in Delivery.Status.values})
+
+
+def edition_finish_if_done(*, edition_id: int) -> bool:
+    """Mark a SENDING edition SENT once no row is queued or sending. Idempotent and race-free:
+    whichever task commits the last row sees it; the conditional UPDATE flips it once."""
+    unfinished = Delivery.objects.filter(edition=OuterRef("pk"), status__in=UNFINISHED)
+    now = timezone.now()
+    with transaction.atomic():
+        finished = (
+            Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING)
+            .exclude(Exists(unfinished))
+            .update(status=Edition.Status.SENT, sent_at=now, updated_at=now)
+        )
+        if finished:
+            _record_history(Edition.objects.get(pk=edition_id), by=None)
+    if finished:
+        logger.info("edition %s: sent", edition_id)
+    return bool(finished)
+
+
+# --- One batch -----------------------------------------------------------------------------------
+
+PERMANENT, RECIPIENT_TRANSIENT, CONNECTION_TRANSIENT = "permanent", "recipient", "connection"
+
+
+def classify_error(exc: BaseException) -> tuple[str, str]:
+    """``(kind, reason)``: permanent (the row fails), transient for this recipient, or
+    transient for the connection (stop the batch, retry later)."""
+    from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(exc.recipients.values()), (0, b""))
+        reason = (
+            f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+        )
+        return (PERMANENT if code >= 500 else RECIPIENT_TRANSIENT), reason
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return CONNECTION_TRANSIENT, f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        reason = f"{exc.smtp_code} {text}"
+        return (PERMANENT if exc.smtp_code >= 500 else CONNECTION_TRANSIENT), reason
+    if isinstance(exc, AnymailRecipientsRefused):
+        return PERMANENT, f"rejected by the provider: {exc}"
+    if isinstance(exc, AnymailAPIError):
+        status = getattr(exc, "status_code", None)
+        transient = status is None or status == 429 or status >= 500
+        return (CONNECTION_TRANSIENT if transient else PERMANENT), str(exc)
+    if isinstance(exc, AnymailError):
+        return PERMANENT, str(exc)
+    if isinstance(exc, smtplib.SMTPException | ConnectionError | socket.timeout | OSError):
+        return CONNECTION_TRANSIENT, f"{type(exc).__name__}: {exc}"
+    return PERMANENT, f"{type(exc).__name__}: {exc}"
+
+
+def _claim(delivery_ids: Sequence[int]) -> list[int]:
+    """Atomically take the rows of this batch that are still queued (one statement)."""
+    if not delivery_ids:
+        return []
+    table = Delivery._meta.db_table
+    placeholders = ", ".join(["%s"] * len(delivery_ids))
+    sql = f"""
+        UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1
+        WHERE id IN ({placeholders}) AND status = %s
+        RETURNING id
+    """  # table name from model metadata, values are parameters
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [Delivery.Status.SENDING, timezone.now(), *delivery_ids, Delivery.Status.QUEUED],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _mark_sent(delivery: Delivery, message_id: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message_id[:255],
+        last_error="",
+    )
+
+
+def _mark(deliveries: Iterable[Delivery], status: str, reason: str) -> None:
+    ids = [d.pk for d in deliveries]
+    if ids:
+        values: dict[str, object] = {"status": status, "last_error": reason}
+        if status == Delivery.Status.QUEUED:
+            values["queued_at"] = timezone.now()
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(**values)
+
+
+def _message_id(message: object) -> str:
+    status = getattr(message, "anymail_status", None)
+    if status is not None and status.message_id:
+        return str(status.message_id)
+    return message.extra_headers["Message-ID"]  # type: ignore[attr-defined]
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retry: list[int] = field(default_factory=list)  # back in the queue, for a later attempt
+    last_error: str = ""
+
+
+def _deliverable(deliveries: list[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
+    """Split into (still wanted, unsubscribed or suppressed since the send started)."""
+    hashes = {d.pk: email_hash(d.subscriber.email) for d in deliveries}
+    suppressed = set(
+        Suppression.objects.filter(email_hash__in=hashes.values()).values_list(
+            "email_hash", flat=True
+        )
+    )
+    keep, skip = [], []
+    for delivery in deliveries:
+        active = delivery.subscriber.status == Subscriber.Status.ACTIVE
+        (keep if active and hashes[delivery.pk] not in suppressed else skip).append(delivery)
+    return keep, skip
+
+
+def deliver_batch(
+    *, edition_id: int, delivery_ids: Sequence[int], final_attempt: bool = False
+) -> BatchResult:
+    """Claim, send and record one batch over one connection. Transient failures go back to
+    ``queued`` (``result.retry``) unless this is the final attempt, when they fail."""
+    result = BatchResult()
+    claimed = _claim(delivery_ids)
+    result.claimed = len(claimed)
+    if claimed:
+        edition = Edition.objects.prefetch_related("items").get(pk=edition_id)
+        deliveries = list(
+            Delivery.objects.filter(pk__in=claimed).select_related("subscriber").order_by("pk")
+        )
+        deliveries, skipped = _deliverable(deliveries)
+        _mark(skipped, Delivery.Status.FAILED, _("Skipped: unsubscribed or suppressed."))
+        result.failed += len(skipped)
+        _send_over_one_connection(edition, deliveries, result, final_attempt=final_attempt)
+    edition_finish_if_done(edition_id=edition_id)
+    return result
+
+
+def _send_over_one_connection(
+    edition: Edition, deliveries: list[Delivery], result: BatchResult, *, final_attempt: bool
+) -> None:
+    limiter = get_limiter()
+    max_attempts = int(settings.NEWSLETTER_MAX_ATTEMPTS)
+    transient: list[Delivery] = []
+    connection = get_connection(fail_silently=False)
+    position = 0
+    try:
+        connection.open()
+        for position, delivery in enumerate(deliveries):  # read after the loop
+            limiter.acquire()
+            message = build_message(
+                edition=edition, subscriber=delivery.subscriber, connection=connection
+            )
+            try:
+                connection.send_messages([message])
+            except Exception as exc:  # every failure is classified below
+                kind, reason = classify_error(exc)
+                result.last_error = reason
+                if kind == PERMANENT:
+                    _mark([delivery], Delivery.Status.FAILED, reason)
+                    result.failed += 1
+                    continue
+                transient.append(delivery)
+                if kind == CONNECTION_TRANSIENT:
+                    transient.extend(deliveries[position + 1 :])
+                    break
+                continue
+            _mark_sent(delivery, _message_id(message))
+            result.sent += 1
+    except Exception as exc:  # opening the connection failed
+        _kind, result.last_error = classify_error(exc)
+        done = {d.pk for d in transient}
+        transient.extend(d for d in deliveries[position:] if d.pk not in done)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a broken connection may fail to close; it is gone
+            logger.debug("closing the mail connection failed", exc_info=True)
+    if not transient:
+        return
+    give_up = [d for d in transient if final_attempt or d.attempts >= max_attempts]
+    if give_up:
+        reason = _("Gave up after %(n)d attempts: %(error)s") % {
+            "n": max(d.attempts for d in give_up),
+            "error": result.last_error,
+        }
+        _mark(give_up, Delivery.Status.FAILED, reason)
+        result.failed += len(give_up)
+    again = [d for d in transient if d not in give_up]
+    _mark(again, Delivery.Status.QUEUED, result.last_error)
+    result.retry = [d.pk for d in again]
+
+
+def retry_delay(retries: int) -> float:
+    """Exponential backoff: base, 2 base, 4 base and so on, capped below the stuck-row timeout."""
+    delay = float(settings.NEWSLETTER_RETRY_DELAY) * (2**retries)
+    return min(delay, max(1.0, float(settings.NEWSLETTER_STUCK_AFTER) / 2))
+
+
+# --- The sweeper ---------------------------------------------------------------------------------
+
+
+def deliveries_requeue_stuck(*, stuck_after: timedelta | None = None) -> int:
+    """Requeue rows a dead worker left behind and enqueue tasks for them; returns the count.
+
+    * ``sending`` rows claimed longer ago than ``stuck_after``: their worker died mid-batch.
+    * ``queued`` rows of an edition with no activity for ``stuck_after``: their task message
+      was lost with a dead worker's prefetch. (A busy edition's queued rows are just waiting.)
+    Editions with nothing left are marked SENT (a backstop for the tasks' own check).
+    """
+    if stuck_after is None:
+        stuck_after = timedelta(seconds=int(settings.NEWSLETTER_STUCK_AFTER))
+    now = timezone.now()
+    cutoff = now - stuck_after
+    requeued = 0
+    for edition_id in Edition.objects.filter(status=Edition.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        rows = Delivery.objects.filter(edition_id=edition_id)
+        activity = rows.aggregate(
+            claimed=Max("claimed_at"), sent=Max("sent_at"), queued=Max("queued_at")
+        )
+        stalled = all(value is None or value < cutoff for value in activity.values())
+        stuck = Q(status=Delivery.Status.SENDING, claimed_at__lt=cutoff)
+        if stalled:
+            stuck |= Q(status=Delivery.Status.QUEUED)
+        with transaction.atomic():
+            ids = sorted(
+                rows.filter(stuck).select_for_update(skip_locked=True).values_list("pk", flat=True)
+            )
+            if ids:
+                Delivery.objects.filter(pk__in=ids).update(
+                    status=Delivery.Status.QUEUED, queued_at=now
+                )
+                transaction.on_commit(partial(_enqueue_batches, edition_id, ids))
+                logger.warning("edition %s: requeued %d stuck deliveries", edition_id, len(ids))
+        requeued += len(ids)
+        if not ids:
+            edition_finish_if_done(edition_id=edition_id)
+    return requeued

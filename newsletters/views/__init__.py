@@ -1,0 +1,1 @@
+"""Newsletter views, one module per concept."""
