@@ -214,3 +214,70 @@ def edition_assemble(*, month: dt.date) -> Edition:
             new_items.append(item)
         EditionItem.all_items.bulk_create(new_items, ignore_conflicts=True)
     return edition
+
+
+# --- Editing a draft --------------------------------------------------------------------------
+
+
+def _require_draft(edition: Edition) -> None:
+    if edition.status != Edition.Status.DRAFT:
+        raise ValidationError(_("Only a draft edition can be changed."))
+
+
+@transaction.atomic
+def edition_item_move(*, item: EditionItem, direction: str) -> None:
+    """Swap the item with its neighbour above ("up") or below ("down"); renumbers the edition's
+    items first so that equal ``order`` values never make a move a no-op."""
+    _require_draft(item.edition)
+    items = list(
+        EditionItem.all_items.select_for_update()
+        .filter(edition_id=item.edition_id)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(items):
+        return
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.order = position
+    EditionItem.all_items.bulk_update(items, ["order"])
+
+
+@transaction.atomic
+def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionItem:
+    """Drop an item from the edition or restore it; a dropped item is kept, so assembling again
+    does not bring it back."""
+    _require_draft(item.edition)
+    item.included = included
+    item.save(update_fields=["included"])
+    return item
+
+
+@transaction.atomic
+def edition_approve(*, edition: Edition, by: object) -> Edition:
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    _require_draft(edition)
+    if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
+        raise ValidationError(_("An empty edition cannot be approved."))
+    edition.status = Edition.Status.APPROVED
+    edition.approved_by = by  # type: ignore[assignment]
+    edition.approved_at = timezone.now()
+    edition.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    return edition
+
+
+@transaction.atomic
+def edition_reopen(*, edition: Edition) -> Edition:
+    """Back from approved (or scheduled) to draft, for a late correction."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status not in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
+        raise ValidationError(_("Only an approved edition that is not sending can be reopened."))
+    edition.status = Edition.Status.DRAFT
+    edition.approved_by = None
+    edition.approved_at = None
+    edition.scheduled_for = None
+    edition.save(
+        update_fields=["status", "approved_by", "approved_at", "scheduled_for", "updated_at"]
+    )
+    return edition

@@ -183,6 +183,22 @@ def subscriber_unsubscribe(
 
 
 @transaction.atomic
+def suppression_add(*, email: str, reason: str) -> bool:
+    """Put an address on the suppression list (staff); a subscriber with that address is
+    unsubscribed. True if the address was not suppressed before."""
+    _suppression, created = Suppression.objects.get_or_create(
+        email_hash=email_hash(email), defaults={"reason": reason}
+    )
+    subscriber = Subscriber.objects.by_email(email).first()
+    if subscriber is not None and subscriber.status in (
+        Subscriber.Status.ACTIVE,
+        Subscriber.Status.PENDING,
+    ):
+        subscriber_unsubscribe(subscriber=subscriber, reason=reason)
+    return created
+
+
+@transaction.atomic
 def subscriber_erase(*, subscriber: Subscriber) -> None:
     """Delete the subscriber, its deliveries and its history copies; keep only a hash of the
     address on the suppression list so that we never mail it again."""

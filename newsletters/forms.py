@@ -1,0 +1,209 @@
+"""Forms of the newsletter: the citizens' subscribe and preferences forms, and the staff forms for
+subscribers, stories and editions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Theme
+
+from .models import Edition, EditionItem, Story, Subscriber, Suppression
+from .sanitize import sanitize_html
+
+STORY_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+HONEYPOT_FIELD = "website"
+
+
+def _topic_choices() -> QuerySet[Theme]:
+    return Theme.objects.order_by("kind", "order", "name")
+
+
+class SingleLineField(forms.CharField):
+    """Text that ends up in email headers or greetings: a line break is refused, not stripped."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strip=False, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        if value and ("\n" in value or "\r" in value):
+            raise ValidationError(_("Please write this on one line."), code="multiline")
+        return super().clean(value.strip() if isinstance(value, str) else value)
+
+
+class MonthField(forms.DateField):
+    """A month written as YYYY-MM (the browser's month picker), cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m", "%Y-%m-%d"])
+        kwargs.setdefault("help_text", _("Year and month, e.g. 2026-05."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=_topic_choices(), required=False, **kwargs)
+
+
+# --- Citizens ---------------------------------------------------------------------------------
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    name = SingleLineField(label=_("Name (optional)"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    topics = TopicsField(
+        label=_("Topics you are most interested in (optional)"),
+        help_text=_("Every issue covers all topics; we use your choice to plan future issues."),
+    )
+    consent = forms.BooleanField(label=_("I agree to the statement above."), required=True)
+    # Left empty by people; bots fill every field. Hidden from view and from screen readers.
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def visible_fields_without_honeypot(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name != HONEYPOT_FIELD]
+
+
+class PreferencesForm(forms.Form):
+    name = SingleLineField(label=_("Name (optional)"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    topics = TopicsField(label=_("Topics you are most interested in"))
+
+
+# --- Staff: subscribers -----------------------------------------------------------------------
+
+
+class SubscriberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Subscriber.Status.choices, label=_("Status"))
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES, label=_("Language"))
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics", queryset=_topic_choices(), label=_("Topic")
+    )
+    source = django_filters.ChoiceFilter(
+        field_name="consent_source", choices=Subscriber.Source.choices, label=_("Source")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("email", "email"), ("created_at", "created"), ("status", "status")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Subscriber
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Subscriber], name: str, value: str) -> QuerySet:
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(email__icontains=value) | Q(name__icontains=value))
+
+
+class SubscriberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, name, language (en or hu), topics (separated by ;), "
+            "consent_evidence, consent_date (YYYY-MM-DD). Rows without consent evidence are sent "
+            "a confirmation email instead of being subscribed."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(_("Please upload a CSV file."))
+        return upload
+
+
+class SuppressionAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    reason = forms.ChoiceField(label=_("Reason"), choices=Suppression.Reason.choices)
+
+
+# --- Staff: stories and editions --------------------------------------------------------------
+
+
+class StoryForm(forms.ModelForm):
+    month = MonthField(label=_("Month"))
+
+    class Meta:
+        model = Story
+        fields = ["title", "kind", "month", "body", "image", "image_alt", "themes"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "themes": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "body": _(
+                "HTML: paragraphs, links, bold, italics, lists, subheadings (h3, h4), quotes. "
+                "Anything else is removed."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["image"].widget.attrs["accept"] = "image/png,image/jpeg,image/webp,image/gif"
+
+    def clean_body(self) -> str:
+        body = sanitize_html(self.cleaned_data["body"])
+        if not body:
+            raise ValidationError(_("The story needs some text."))
+        return body
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and getattr(image, "size", 0) > STORY_IMAGE_MAX_BYTES:
+            raise ValidationError(_("The image is larger than 2 MB."))
+        return image
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("image") and not cleaned.get("image_alt"):
+            self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
+        return cleaned
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 8})}
+
+    def clean_introduction(self) -> str:
+        return sanitize_html(self.cleaned_data["introduction"])
+
+
+class EditionItemForm(forms.ModelForm):
+    class Meta:
+        model = EditionItem
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def clean_body(self) -> str:
+        return sanitize_html(self.cleaned_data["body"])
+
+
+class AssembleForm(forms.Form):
+    month = MonthField(label=_("Month"))

@@ -1,0 +1,256 @@
+"""Staff pages for editions: list, assemble, the detail page (items, statistics, sending panel),
+edit the title and introduction, edit / reorder / drop / restore items, preview, approve."""
+
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..assembly import (
+    edition_approve,
+    edition_assemble,
+    edition_item_move,
+    edition_item_set_included,
+    edition_reopen,
+    previous_month,
+)
+from ..forms import AssembleForm, EditionForm, EditionItemForm
+from ..models import Delivery, Edition, EditionItem, Subscriber
+from ..rendering import render_edition
+
+PER_PAGE = 24
+
+
+def _edition_for(pk: int) -> Edition:
+    return get_object_or_404(Edition.objects.select_related("approved_by"), pk=pk)
+
+
+def _item_for(edition_pk: int, pk: int) -> EditionItem:
+    return get_object_or_404(
+        EditionItem.all_items.select_related("edition"), edition_id=edition_pk, pk=pk
+    )
+
+
+def _back(item: EditionItem) -> HttpResponse:
+    return redirect(f"{item.edition.get_absolute_url()}#item-{item.pk}")
+
+
+def edition_stats(edition: Edition) -> dict[str, int]:
+    """Recipients, sent, failed, bounced and unsubscribed since sending: one aggregate query."""
+    unsubscribed = (
+        Count("pk", filter=Q(subscriber__unsubscribed_at__gt=edition.sent_at))
+        if edition.sent_at
+        else Count("pk", filter=Q(pk__in=[]))
+    )
+    return Delivery.objects.filter(edition=edition).aggregate(
+        recipients=Count("pk"),
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        bounced=Count("pk", filter=Q(subscriber__status=Subscriber.Status.BOUNCED)),
+        unsubscribed=unsubscribed,
+    )
+
+
+@login_required
+@permission_required("newsletters.view_edition", raise_exception=True)
+@require_GET
+def edition_list(request: HttpRequest) -> HttpResponse:
+    editions = Edition.objects.annotate(
+        item_count=Count("items", filter=Q(items__included=True))
+    ).order_by("-month")
+    status = request.GET.get("status", "")
+    if status in Edition.Status.values:
+        editions = editions.filter(status=status)
+    page = Paginator(editions, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsletters/edition_list.html",
+        {
+            "page": page,
+            "editions": page.object_list,
+            "statuses": Edition.Status.choices,
+            "status": status,
+            "assemble_form": AssembleForm(initial={"month": previous_month()}),
+        },
+    )
+
+
+@login_required
+@permission_required("newsletters.add_edition", raise_exception=True)
+@require_POST
+def edition_assemble_view(request: HttpRequest) -> HttpResponse:
+    form = AssembleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a month to assemble, e.g. 2026-05."))
+        return redirect("newsletters:edition_list")
+    try:
+        edition = edition_assemble(month=form.cleaned_data["month"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsletters:edition_list")
+    messages.success(request, _("“%(title)s” is assembled.") % {"title": edition.title})
+    return redirect(edition)
+
+
+@login_required
+@permission_required("newsletters.view_edition", raise_exception=True)
+@require_GET
+def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition_for(pk)
+    items = list(EditionItem.all_items.filter(edition=edition).order_by("order", "pk"))
+    included = [item for item in items if item.included]
+    return render(
+        request,
+        "newsletters/edition_detail.html",
+        {
+            "edition": edition,
+            "items": included,
+            "dropped": [item for item in items if not item.included],
+            "stats": edition_stats(edition) if edition.status in ("sending", "sent") else None,
+            "editable": edition.status == Edition.Status.DRAFT
+            and request.user.has_perm("newsletters.change_edition"),
+            "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
+        },
+    )
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition_for(pk)
+    if edition.status != Edition.Status.DRAFT:
+        messages.error(request, _("Only a draft edition can be changed."))
+        return redirect(edition)
+    form = EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Edition saved."))
+        return redirect(edition)
+    title = _("Edit “%(title)s”") % {"title": edition.title}
+    return render(
+        request,
+        "cityrelations/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": edition.get_absolute_url(),
+            "trail": [
+                (_("Editions"), reverse("newsletters:edition_list")),
+                (edition.title, edition.get_absolute_url()),
+                (title, ""),
+            ],
+        },
+    )
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edition_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item_for(pk, item_pk)
+    edition = item.edition
+    if edition.status != Edition.Status.DRAFT:
+        messages.error(request, _("Only a draft edition can be changed."))
+        return redirect(edition)
+    form = EditionItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Item saved."))
+        return _back(item)
+    title = _("Edit item “%(title)s”") % {"title": item.title}
+    return render(
+        request,
+        "cityrelations/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": edition.get_absolute_url(),
+            "trail": [
+                (_("Editions"), reverse("newsletters:edition_list")),
+                (edition.title, edition.get_absolute_url()),
+                (title, ""),
+            ],
+        },
+    )
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_POST
+def edition_item_move_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item_for(pk, item_pk)
+    try:
+        edition_item_move(item=item, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(item)
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_POST
+def edition_item_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item_for(pk, item_pk)
+    try:
+        edition_item_set_included(item=item, included=not item.included)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message = _("“%(title)s” restored.") if item.included else _("“%(title)s” dropped.")
+        messages.success(request, message % {"title": item.title})
+    return _back(item)
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_POST
+def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition_for(pk)
+    try:
+        edition = edition_approve(edition=edition, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” is approved.") % {"title": edition.title})
+    return redirect(edition)
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_POST
+def edition_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition_for(pk)
+    try:
+        edition = edition_reopen(edition=edition)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” is a draft again.") % {"title": edition.title})
+    return redirect(edition)
+
+
+# The email's HTML carries inline CSS for mail programs; this staff-only page may show it.
+@login_required
+@permission_required("newsletters.view_edition", raise_exception=True)
+@require_GET
+@csp_update({"style-src": ["'unsafe-inline'"]})
+def edition_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The email as subscribers get it: ``?format=html`` (default) or ``text``,
+    ``?language=en|hu``; personal links are left out (a staff copy)."""
+    edition = _edition_for(pk)
+    language = request.GET.get("language", "en")
+    subject, text, html = render_edition(edition, language=language)
+    if request.GET.get("format") == "text":
+        body = f"{_('Subject')}: {subject}\n\n{text}"
+        return HttpResponse(body, content_type="text/plain; charset=utf-8")
+    return HttpResponse(html)

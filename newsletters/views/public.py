@@ -1,0 +1,249 @@
+"""Citizens' pages (no login): subscribe, confirm, preferences, data export, erase, one-click
+unsubscribe, and the public archive of sent editions.
+
+Links from emails carry signed tokens (see tokens.py). Opening a link never changes anything by
+itself: mail scanners fetch links in advance, so confirm, erase and unsubscribe ask for one
+button press (a POST). The unsubscribe POST also works with no cookie and no CSRF token, because
+mail programs send it on the reader's behalf (RFC 8058 one-click).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import mimetypes
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..forms import PreferencesForm, SubscribeForm
+from ..models import ConsentText, Edition, EditionItem, Story, Subscriber
+from ..subscriptions import (
+    subscriber_confirm,
+    subscriber_erase,
+    subscriber_export_data,
+    subscriber_subscribe,
+    subscriber_unsubscribe,
+    subscriber_update_preferences,
+)
+from ..tokens import InvalidToken, make_token, read_token
+
+SUBSCRIBE_LIMIT = 5
+SUBSCRIBE_WINDOW_SECONDS = 600
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a proxy in front must set it (e.g. gunicorn --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _over_subscribe_limit(request: HttpRequest) -> bool:
+    """A fixed-window counter per IP in the shared cache: at most 5 attempts per 10 minutes."""
+    key = f"newsletters:subscribe:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, SUBSCRIBE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, SUBSCRIBE_WINDOW_SECONDS)
+        count = 1
+    return count > SUBSCRIBE_LIMIT
+
+
+def _link_problem(request: HttpRequest, error: InvalidToken) -> HttpResponse:
+    """A clear page for a broken link: 410 if it expired or was used, 400 if it is not ours."""
+    gone = isinstance(error.__cause__, signing.SignatureExpired) or "used" in str(error)
+    return render(
+        request,
+        "newsletters/public/link_invalid.html",
+        {"gone": gone},
+        status=410 if gone else 400,
+    )
+
+
+def _with_subscriber(purpose: str) -> Callable:
+    """Decorator: read the token in the path, or answer with the broken-link page."""
+
+    def decorator(view: Callable) -> Callable:
+        def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+            try:
+                subscriber = read_token(token, purpose)
+            except InvalidToken as error:
+                return _link_problem(request, error)
+            return view(request, subscriber, token)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    consent = ConsentText.objects.first()
+    language = translation.get_language() or "en"
+    form = SubscribeForm(
+        request.POST or None, initial={"language": "hu" if language.startswith("hu") else "en"}
+    )
+    if request.method == "POST":
+        if _over_subscribe_limit(request):
+            return render(request, "newsletters/public/rate_limited.html", status=429)
+        if form.honeypot_filled():
+            return redirect("newsletters:subscribe_done")
+        if form.is_valid():
+            subscriber_subscribe(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                language=form.cleaned_data["language"],
+                topics=form.cleaned_data["topics"],
+                consent_text=consent,
+                ip=client_ip(request),
+            )
+            return redirect("newsletters:subscribe_done")
+    consent_text = consent.text_for(language[:2]) if consent else ""
+    return render(
+        request,
+        "newsletters/public/subscribe.html",
+        {"form": form, "consent": consent, "consent_text": consent_text},
+    )
+
+
+@require_GET
+def subscribe_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsletters/public/subscribe_done.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_subscriber("confirm")
+def confirm(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
+    if request.method == "POST":
+        subscriber = subscriber_confirm(subscriber=subscriber)
+        translation.activate(subscriber.language)
+        return render(
+            request,
+            "newsletters/public/confirmed.html",
+            {"preferences_token": make_token(subscriber, "preferences")},
+        )
+    return render(request, "newsletters/public/confirm.html", {"subscriber": subscriber})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_subscriber("preferences")
+def preferences(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
+    initial = {
+        "name": subscriber.name,
+        "language": subscriber.language,
+        "topics": list(subscriber.topics.all()),
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        subscriber_update_preferences(subscriber=subscriber, **form.cleaned_data)
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("newsletters:preferences", token=token)
+    return render(
+        request,
+        "newsletters/public/preferences.html",
+        {
+            "form": form,
+            "subscriber": subscriber,
+            "token": token,
+            "unsubscribe_token": make_token(subscriber, "unsubscribe"),
+        },
+    )
+
+
+@never_cache
+@require_GET
+@_with_subscriber("preferences")
+def export_data(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
+    data = subscriber_export_data(subscriber=subscriber)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-newsletter-data.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_subscriber("preferences")
+def erase(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
+    if request.method == "POST":
+        subscriber_erase(subscriber=subscriber)
+        return render(request, "newsletters/public/erased.html")
+    return render(
+        request, "newsletters/public/erase.html", {"subscriber": subscriber, "token": token}
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs POST here without our cookie or token
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_subscriber("unsubscribe")
+def unsubscribe(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
+    if request.method == "POST":
+        subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletters/public/unsubscribed.html")
+    return render(request, "newsletters/public/unsubscribe.html", {"subscriber": subscriber})
+
+
+# --- Archive ----------------------------------------------------------------------------------
+
+
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    editions = Edition.objects.filter(status=Edition.Status.SENT).order_by("-month")
+    return render(request, "newsletters/public/archive.html", {"editions": editions})
+
+
+def sent_edition_for(month: str) -> Edition:
+    """The sent edition of "YYYY-MM", with its included items, or 404."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = dt.date(year, number, 1)
+    except ValueError as error:
+        raise Http404("No such month.") from error
+    items = Prefetch("items", queryset=EditionItem.objects.order_by("order", "pk"))
+    return get_object_or_404(
+        Edition.objects.prefetch_related(items), month=first, status=Edition.Status.SENT
+    )
+
+
+@require_GET
+def edition_public(request: HttpRequest, month: str) -> HttpResponse:
+    edition = sent_edition_for(month)
+    return render(
+        request,
+        "newsletters/public/edition.html",
+        {"edition": edition, "items": edition.items.all(), "feed_url": reverse("newsletters:feed")},
+    )
+
+
+@require_GET
+def story_image(request: HttpRequest, pk: int) -> FileResponse:
+    """Story images are public (they appear in the newsletter); other uploads are not."""
+    story = get_object_or_404(Story.objects.exclude(image=""), pk=pk)
+    try:
+        handle = story.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The image file is missing.") from error
+    content_type = mimetypes.guess_type(story.image.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise Http404("Not an image.")
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,189 @@
+"""Staff pages for subscribers: the list (filters, search, counts), CSV export, CSV import and
+the suppression list."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cityrelations.exports import spreadsheet_response
+from partners.models import Theme
+
+from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm
+from ..models import Subscriber, Suppression
+from ..subscriptions import IMPORT_COLUMNS, subscribers_import, suppression_add
+
+PER_PAGE = 50
+
+
+def _filtered(request: HttpRequest) -> SubscriberFilter:
+    queryset = Subscriber.objects.select_related("consent_text").prefetch_related(
+        Prefetch("topics", queryset=Theme.objects.order_by("name"))
+    )
+    return SubscriberFilter(request.GET or None, queryset=queryset)
+
+
+@login_required
+@permission_required("newsletters.view_subscriber", raise_exception=True)
+@require_GET
+def subscriber_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    counts = dict(
+        Subscriber.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    status_counts = [
+        (value, label, counts.get(value, 0)) for value, label in Subscriber.Status.choices
+    ]
+    return render(
+        request,
+        "newsletters/subscriber_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "subscribers": page.object_list,
+            "status_counts": status_counts,
+            "total": sum(counts.values()),
+        },
+    )
+
+
+@login_required
+@permission_required("newsletters.view_subscriber", raise_exception=True)
+@require_GET
+def subscriber_export(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    rows = (
+        (
+            s.email,
+            s.name,
+            s.language,
+            "; ".join(t.name for t in s.topics.all()),
+            s.get_status_display(),
+            s.get_consent_source_display(),
+            s.consent_evidence,
+            s.consent_at.isoformat() if s.consent_at else "",
+            s.consent_text.version if s.consent_text else "",
+            s.confirmed_at.isoformat() if s.confirmed_at else "",
+            s.unsubscribed_at.isoformat() if s.unsubscribed_at else "",
+        )
+        for s in filterset.qs
+    )
+    headers = [
+        _("Email"),
+        _("Name"),
+        _("Language"),
+        _("Topics"),
+        _("Status"),
+        _("Source"),
+        _("Consent evidence"),
+        _("Consent given"),
+        _("Consent text"),
+        _("Confirmed"),
+        _("Unsubscribed"),
+    ]
+    return spreadsheet_response(filename="subscribers", headers=headers, rows=rows, fmt="csv")
+
+
+@login_required
+@permission_required("newsletters.add_subscriber", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def subscriber_import(request: HttpRequest) -> HttpResponse:
+    form = SubscriberImportForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file must be saved as UTF-8 text."))
+        else:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+            if "email" not in header:
+                form.add_error(
+                    "file", _("The first line must name the columns, with at least “email”.")
+                )
+            else:
+                reader.fieldnames = header
+                result = subscribers_import(rows=reader, by=request.user)
+                if result.ok:
+                    messages.success(
+                        request,
+                        _(
+                            "Import done: %(active)d subscribed with consent evidence, %(pending)d "
+                            "sent a confirmation email, %(known)d already known, %(suppressed)d "
+                            "on the suppression list (skipped)."
+                        )
+                        % {
+                            "active": result.activated,
+                            "pending": result.pending,
+                            "known": result.skipped_known,
+                            "suppressed": result.skipped_suppressed,
+                        },
+                    )
+                    return redirect("newsletters:subscriber_list")
+                errors = result.errors
+    return render(
+        request,
+        "newsletters/subscriber_import.html",
+        {"form": form, "errors": errors, "columns": IMPORT_COLUMNS},
+    )
+
+
+@login_required
+@permission_required("newsletters.view_suppression", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def suppression_list(request: HttpRequest) -> HttpResponse:
+    form = SuppressionAddForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("newsletters.add_suppression"):
+            raise PermissionDenied
+        if form.is_valid():
+            created = suppression_add(
+                email=form.cleaned_data["email"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _("The address is on the suppression list.")
+                if created
+                else _("The address was already on the suppression list."),
+            )
+            return redirect("newsletters:suppression_list")
+    counts = dict(
+        Suppression.objects.order_by()
+        .values_list("reason")
+        .annotate(n=Count("pk"))
+        .values_list("reason", "n")
+    )
+    reason_counts = [
+        (value, label, counts.get(value, 0)) for value, label in Suppression.Reason.choices
+    ]
+    page = Paginator(Suppression.objects.order_by("-created_at"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "newsletters/suppression_list.html",
+        {
+            "form": form,
+            "reason_counts": reason_counts,
+            "total": sum(counts.values()),
+            "page": page,
+            "suppressions": page.object_list,
+            "subscriber_list_url": reverse("newsletters:subscriber_list"),
+        },
+    )
