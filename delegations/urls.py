@@ -1,6 +1,9 @@
 from django.urls import path
 
+from .views import briefing as briefing_views
 from .views import calendar, ical, itinerary, logistics, participants, review, visits
+from .views import gifts as gift_views
+from .views import report as report_views
 
 app_name = "delegations"
 
@@ -43,4 +46,21 @@ urlpatterns: list = [
     path("calendar/subscribe/", ical.ical_settings, name="ical_settings"),
     path("calendar/subscribe/reset/", ical.ical_reset, name="ical_reset"),
     path("calendar/feed/<str:token>/visits.ics", ical.ical_feed, name="ical_feed"),
+]
+
+# Briefing book, gifts register, post-visit report (h7)
+urlpatterns += [
+    path("visits/<int:pk>/briefing-book.pdf", briefing_views.briefing_book, name="briefing_book"),
+    path("visits/<int:pk>/report/", report_views.report_update, name="report_update"),
+    path("visits/<int:pk>/publish/", report_views.visit_publish, name="visit_publish"),
+    path("visits/<int:pk>/follow-ups/new/", report_views.followup_create, name="followup_create"),
+    path("follow-ups/<int:pk>/edit/", report_views.followup_update, name="followup_update"),
+    path("follow-ups/<int:pk>/delete/", report_views.followup_delete, name="followup_delete"),
+    path("follow-ups/<int:pk>/toggle/", report_views.followup_toggle, name="followup_toggle"),
+    path("gifts/", gift_views.gift_list, name="gift_list"),
+    path("gifts/new/", gift_views.gift_create, name="gift_create"),
+    path("gifts/<int:pk>/edit/", gift_views.gift_update, name="gift_update"),
+    path("gifts/<int:pk>/delete/", gift_views.gift_delete, name="gift_delete"),
+    path("gifts/register/", gift_views.gift_public, name="gift_public"),
+    path("gifts/register.csv", gift_views.gift_public_csv, name="gift_public_csv"),
 ]

@@ -1,0 +1,209 @@
+"""The briefing book: everything the mayor needs before a visit, as one PDF (WeasyPrint).
+
+The PDF is rendered offline. WeasyPrint fetches only through :class:`StaticOnlyURLFetcher`,
+which serves our own static files from disk and refuses every other address, so a URL typed
+into a text field can never make the server reach the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+from partners.models import Agreement, City, Interaction, Office, Partnership
+
+from .models import AgendaItem, FollowUp, Gift, Participant, Visit
+
+logger = logging.getLogger(__name__)
+
+# The base address the briefing HTML is rendered against. It never resolves on the network:
+# the fetcher maps it to files on disk.
+BRIEFING_BASE_URL = "https://briefing.invalid/"
+RECENT_INTERACTIONS = 10
+EARLIER_VISITS = 20
+EARLIER_GIFTS = 20
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serve ``<base>/static/…`` from the static files on disk; refuse everything else.
+
+    ``refused`` lists every address that was turned away (useful in logs and tests).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            logger.info("Briefing book: refused to fetch %s", url)
+            raise ValueError(f"The briefing book does not fetch {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        headers_out = {"Content-Type": content_type}
+        return URLFetcherResponse(url, path.read_bytes(), headers_out)
+
+    @staticmethod
+    def _static_path(url: str) -> Path | None:
+        prefix = BRIEFING_BASE_URL.rstrip("/") + settings.STATIC_URL
+        if not url.startswith(prefix):
+            return None
+        relative = unquote(urlsplit(url).path)[len(settings.STATIC_URL) :]
+        if not relative or ".." in Path(relative).parts:
+            return None
+        found = finders.find(relative)
+        if not found and settings.STATIC_ROOT:
+            candidate = Path(settings.STATIC_ROOT) / relative
+            found = str(candidate) if candidate.is_file() else None
+        if not found:
+            return None
+        return Path(found if isinstance(found, str) else found[0])
+
+
+def html_to_pdf(html: str, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
+    """Render HTML to PDF with the offline fetcher (pass one to inspect what it refused)."""
+    fetcher = fetcher or StaticOnlyURLFetcher()
+    return HTML(string=html, base_url=BRIEFING_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+# --- What goes into the book -------------------------------------------------------------------
+
+
+@dataclass
+class CityDossier:
+    """The partner city's profile and the history of our relation with it."""
+
+    city: City
+    partnership: Partnership | None
+    offices: list[Office] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    earlier_visits: list[Visit] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    earlier_gifts: list[Gift] = field(default_factory=list)
+
+
+def _visit_for_briefing(pk: int) -> Visit:
+    return (
+        Visit.objects.select_related("partnership__city", "head_of_delegation", "owner")
+        .prefetch_related("cities", "organizations", "themes")
+        .get(pk=pk)
+    )
+
+
+def counterpart_cities(visit: Visit) -> list[City]:
+    """The partnership's city first, then the visit's other cities, without the home city."""
+    home = settings.HOME_CITY["name"].casefold()
+    cities: list[City] = []
+    if visit.partnership is not None:
+        cities.append(visit.partnership.city)
+    for city in visit.cities.all():
+        if city.name.casefold() != home and all(c.pk != city.pk for c in cities):
+            cities.append(city)
+    return cities
+
+
+def _visits_with(city: City, partnership: Partnership | None) -> Q:
+    condition = Q(cities=city)
+    if partnership is not None:
+        condition |= Q(partnership=partnership)
+    return condition
+
+
+def _dossier(visit: Visit, city: City) -> CityDossier:
+    partnership = (
+        visit.partnership
+        if visit.partnership is not None and visit.partnership.city_id == city.pk
+        else Partnership.objects.filter(city=city).order_by("-established_on", "-pk").first()
+    )
+    involving_city = _visits_with(city, partnership)
+    other_visit_ids = (
+        Visit.objects.filter(involving_city).exclude(pk=visit.pk).values("pk").distinct()
+    )
+    agreements_q = Q(cities=city)
+    if partnership is not None:
+        agreements_q |= Q(partnership=partnership)
+    dossier = CityDossier(city=city, partnership=partnership)
+    dossier.offices = list(
+        Office.objects.current()
+        .filter(city=city)
+        .select_related("contact", "organization")
+        .order_by("title")
+    )
+    dossier.agreements = list(
+        Agreement.objects.filter(
+            pk__in=Agreement.objects.filter(agreements_q).values("pk")
+        ).order_by("-signed_on", "title")
+    )
+    dossier.earlier_visits = list(
+        Visit.objects.filter(pk__in=other_visit_ids, start_date__lt=visit.start_date).order_by(
+            "-start_date"
+        )[:EARLIER_VISITS]
+    )
+    if partnership is not None:
+        dossier.interactions = list(
+            Interaction.objects.filter(partnership=partnership).order_by("-occurred_on", "-pk")[
+                :RECENT_INTERACTIONS
+            ]
+        )
+    dossier.earlier_gifts = list(
+        Gift.objects.filter(Q(visit__in=other_visit_ids) | Q(counterpart_contact__city=city))
+        .exclude(visit=visit)
+        .select_related("visit")
+        .order_by("-date", "pk")[:EARLIER_GIFTS]
+    )
+    return dossier
+
+
+def briefing_context(visit_pk: int) -> dict[str, Any]:
+    """Everything the briefing template shows, loaded in a bounded number of queries."""
+    visit = _visit_for_briefing(visit_pk)
+    agenda = list(AgendaItem.objects.filter(visit=visit).select_related("city"))
+    participants = list(
+        Participant.objects.filter(visit=visit)
+        .select_related("contact__organization", "user")
+        .order_by("precedence", "pk")
+    )
+    dossiers = [_dossier(visit, city) for city in counterpart_cities(visit)]
+    related_visit_ids = {visit.pk}
+    for dossier in dossiers:
+        related_visit_ids.update(v.pk for v in dossier.earlier_visits)
+    open_follow_ups = list(
+        FollowUp.objects.filter(visit__in=related_visit_ids, done=False)
+        .select_related("visit", "owner")
+        .order_by("due_on", "pk")
+    )
+    return {
+        "visit": visit,
+        "agenda_days": [(day, list(items)) for day, items in groupby(agenda, lambda i: i.date)],
+        "participants": participants,
+        "dossiers": dossiers,
+        "open_follow_ups": open_follow_ups,
+        "visit_gifts": list(visit.gifts.order_by("date", "pk")),
+        "home_city": settings.HOME_CITY["name"],
+        "unit_name": settings.UNIT_NAME,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def render_briefing_book(visit: Visit, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
+    html = render_to_string("delegations/briefing_book.html", briefing_context(visit.pk))
+    return html_to_pdf(html, fetcher)
+
+
+def briefing_filename(visit: Visit) -> str:
+    return f"briefing-{visit.start_date:%Y-%m-%d}-{slugify(visit.title)[:60] or visit.pk}.pdf"

@@ -1,0 +1,65 @@
+"""Forms of the post-visit report: outcomes, follow-ups, publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput, UserChoiceField, staff_users
+from .models import FollowUp, Visit
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["outcomes"]
+        widgets = {"outcomes": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "outcomes": _(
+                "What came out of the visit: agreements reached, contacts made, next steps. "
+                "Internal."
+            )
+        }
+
+
+class FollowUpForm(forms.ModelForm):
+    owner = UserChoiceField(label=_("Owner"), queryset=staff_users(), required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["description", "owner", "due_on", "done"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users()
+
+    def save(self, commit: bool = True) -> FollowUp:
+        if "done" in self.changed_data or (self.instance.done and not self.instance.done_at):
+            self.instance.done_at = timezone.now() if self.instance.done else None
+        return super().save(commit=commit)
+
+
+class PublishForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["is_public", "public_summary"]
+        widgets = {"public_summary": forms.Textarea(attrs={"rows": 5})}
+        labels = {"is_public": _("Report this visit in the public newsletter")}
+        help_texts = {
+            "public_summary": _(
+                "Plain language for citizens: who came or went, why, and what came of it. "
+                "Published as written."
+            )
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("is_public") and not (data.get("public_summary") or "").strip():
+            self.add_error(
+                "public_summary", _("Write a public summary before making the visit public.")
+            )
+        return data

@@ -1,0 +1,1 @@
+"""Delegations views, one module per concept."""
