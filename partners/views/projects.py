@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.history import history_rows
 from partners.forms.projects import ProjectFilterForm, ProjectForm
-from partners.models import Project
+from partners.models import Partnership, Project
 
 PAGE_SIZE = 25
 
@@ -39,7 +40,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET)
     projects = form.filter(
         Project.objects.select_related("coordinator").prefetch_related(
-            "partnerships__city", "organizations", "themes", "sdgs"
+            Prefetch("partnerships", queryset=Partnership.objects.select_related("city")),
+            "organizations",
+            "themes",
+            "sdgs",
         )
     )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
