@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from delegations import models
@@ -13,6 +14,12 @@ from tests.factories import ContactFactory, UserFactory
 
 def _in_days(days: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=days)
+
+
+def _default_owner():  # type: ignore[no-untyped-def]
+    """One shared owner per test (hashing a password for every visit is slow)."""
+    existing = get_user_model().objects.filter(username="visit-owner").first()
+    return existing or UserFactory(username="visit-owner", first_name="Olga", last_name="Owner")
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
@@ -26,7 +33,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     level = models.Visit.Level.OFFICIAL
     start_date = factory.LazyFunction(lambda: _in_days(20))
     end_date = factory.LazyAttribute(lambda v: v.start_date + dt.timedelta(days=2))
-    owner = factory.SubFactory(UserFactory)
+    owner = factory.LazyFunction(_default_owner)
     status = models.Visit.Status.DRAFT
 
     @factory.post_generation
