@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -22,7 +23,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from delegations.models import Visit
-from partners.models import Agreement, Interaction, Membership, Partnership
+from partners.models import Agreement, City, Interaction, Membership, Partnership
 
 from .models import Edition, EditionItem, Story
 from .sanitize import text_to_html
@@ -50,12 +51,18 @@ def edition_default_title(month: dt.date) -> str:
         return _("Newsletter — %(month)s") % {"month": date_format(month, "F Y")}
 
 
+@functools.lru_cache(maxsize=512)
+def _date(day: dt.date, language: str) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
 def _dates(start: dt.date | None, end: dt.date | None = None) -> str:
     if start is None:
         return ""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     if end is None or end == start:
-        return date_format(start, "DATE_FORMAT")
-    return f"{date_format(start, 'DATE_FORMAT')} \u2013 {date_format(end, 'DATE_FORMAT')}"
+        return _date(start, language)
+    return f"{_date(start, language)} \u2013 {_date(end, language)}"
 
 
 def _body(text: str, *facts: str) -> str:
@@ -63,31 +70,49 @@ def _body(text: str, *facts: str) -> str:
     return text_to_html(text) + (f"<p><em>{details}</em></p>" if details else "")
 
 
-def _cities(cities: Iterable[object]) -> str:
-    return ", ".join(str(city) for city in cities)
+def _city_names(through: type[models.Model], owner: str, owner_ids: list[int]) -> dict[int, str]:
+    """``{owner id: "Vienna, Austria, Graz, Austria"}`` in two queries, each city named once."""
+    pairs = list(
+        through.objects.filter(**{f"{owner}_id__in": owner_ids}).values_list(
+            f"{owner}_id", "city_id"
+        )
+    )
+    names = {city.pk: str(city) for city in City.objects.filter(pk__in={c for _o, c in pairs})}
+    grouped: dict[int, list[str]] = {}
+    for owner_id, city_id in sorted(pairs):
+        grouped.setdefault(owner_id, []).append(names[city_id])
+    return {owner_id: ", ".join(cities) for owner_id, cities in grouped.items()}
 
 
-def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
-    visits = Visit.objects.public_completed_between(first, last).prefetch_related("cities")
-    for visit in visits.order_by("end_date", "pk"):
+def _visit_entries(visits: models.QuerySet[Visit], kind: str) -> Iterator[EditionItem]:
+    visits = list(visits.only("pk", "title", "public_summary", "purpose", "start_date", "end_date"))
+    cities = _city_names(Visit.cities.through, "visit", [visit.pk for visit in visits])
+    for visit in visits:
         yield EditionItem(
-            kind=EditionItem.Kind.VISIT,
+            kind=kind,
             title=visit.title,
             body=_body(
                 visit.public_summary or visit.purpose,
                 _dates(visit.start_date, visit.end_date),
-                _cities(visit.cities.all()),
+                cities.get(visit.pk, ""),
             ),
             source_key=f"delegations.visit:{visit.pk}",
         )
 
 
+def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    visits = Visit.objects.public_completed_between(first, last).order_by("end_date", "pk")
+    return _visit_entries(visits, EditionItem.Kind.VISIT)
+
+
 def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     agreements = Agreement.objects.filter(
         is_public=True, signed_on__gte=first, signed_on__lte=last
-    ).prefetch_related("cities", "organizations")
-    for agreement in agreements.order_by("signed_on", "pk"):
-        parties = [*map(str, agreement.cities.all()), *map(str, agreement.organizations.all())]
+    ).prefetch_related("organizations")
+    agreements = list(agreements.order_by("signed_on", "pk"))
+    cities = _city_names(Agreement.cities.through, "agreement", [a.pk for a in agreements])
+    for agreement in agreements:
+        parties = [cities.get(agreement.pk, ""), *map(str, agreement.organizations.all())]
         yield EditionItem(
             kind=EditionItem.Kind.AGREEMENT,
             title=agreement.title,
@@ -96,7 +121,7 @@ def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
                 agreement.get_kind_display(),
                 _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
                 agreement.signed_at,
-                ", ".join(parties),
+                ", ".join(filter(None, parties)),
             ),
             source_key=f"partners.agreement:{agreement.pk}",
         )
@@ -148,18 +173,8 @@ def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         status__in=UPCOMING_VISIT_STATUSES,
         start_date__gte=first,
         start_date__lte=last,
-    ).prefetch_related("cities")
-    for visit in visits.order_by("start_date", "pk"):
-        yield EditionItem(
-            kind=EditionItem.Kind.EVENT,
-            title=visit.title,
-            body=_body(
-                visit.public_summary or visit.purpose,
-                _dates(visit.start_date, visit.end_date),
-                _cities(visit.cities.all()),
-            ),
-            source_key=f"delegations.visit:{visit.pk}",
-        )
+    ).order_by("start_date", "pk")
+    yield from _visit_entries(visits, EditionItem.Kind.EVENT)
 
 
 def _story_items(first: dt.date) -> Iterator[EditionItem]:

@@ -48,7 +48,7 @@ def is_suppressed(email: str) -> bool:
 def _send_subscriber_email(
     *, subscriber: Subscriber, template: str, context: dict[str, Any]
 ) -> None:
-    """``emails/<template>.subject.txt``, ``.txt`` and ``.html``, in the subscriber's language."""
+    """``emails/<template>_subject.txt``, ``.txt`` and ``.html``, in the subscriber's language."""
     with translation.override(subscriber.language):
         context = {
             "subscriber": subscriber,
@@ -56,7 +56,7 @@ def _send_subscriber_email(
             "home_city": settings.HOME_CITY["name"],
             **context,
         }
-        subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(
