@@ -120,7 +120,7 @@ def gift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "cityrelations/confirm_delete.html",
+        "delegations/gift_confirm_delete.html",
         {
             "object": gift,
             "cancel_url": reverse("delegations:gift_list"),

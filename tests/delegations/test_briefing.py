@@ -126,7 +126,7 @@ def test_briefing_book_for_a_bare_visit(no_network):
 
 
 def test_an_address_typed_into_a_field_is_not_fetched(no_network):
-    visit = VisitFactory(purpose='<img src="http://example.com/x.png"> see attached')
+    visit = VisitFactory(owner=None, purpose='<img src="http://example.com/x.png"> see attached')
     fetcher = StaticOnlyURLFetcher()
     text = pdf_text(render_briefing_book(visit, fetcher))
     # Escaped, so it is text in the book, never an image to fetch.
