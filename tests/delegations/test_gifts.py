@@ -257,8 +257,8 @@ def test_public_csv_leaves_out_contact_and_internal_notes(anonymous_client, priv
         header == "Date,Given / received,Description,Counterpart,Value,Currency,Disposition,Visit"
     )
     assert (
-        row
-        == "2025-05-04,Received,Crystal bowl,Mayor of Vienna,250.00,EUR,Kept by the city,Vienna working visit"
+        row == "2025-05-04,Received,Crystal bowl,Mayor of Vienna,250.00,EUR,Kept by the city,"
+        "Vienna working visit"
     )
     for secret in ("Ulrike", "Geheim", "ulrike.geheim@wien.example", SECRET_NOTE, SECRET_STORAGE):
         assert secret not in text
