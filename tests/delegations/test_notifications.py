@@ -1,0 +1,122 @@
+"""Emails: to the mayor's office on submission, to the owner on a decision, a reminder to
+everyone on the visit a week ahead — only after commit, to the right people, never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from cityrelations.roles import MAYORS_OFFICE
+from delegations import tasks
+from delegations.models import Visit
+from delegations.notifications import send_visit_reminders
+from delegations.workflow import visit_review, visit_submit
+from tests.delegations.factories import ParticipantFactory, VisitFactory
+from tests.factories import ContactFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+S = Visit.Status
+
+
+@pytest.fixture
+def mayors_office(mayor_user):
+    colleague = UserFactory(username="chief-of-staff", email="chief@city.example")
+    colleague.groups.add(Group.objects.get(name=MAYORS_OFFICE))
+    no_email = UserFactory(username="no-mail", email="")
+    no_email.groups.add(Group.objects.get(name=MAYORS_OFFICE))
+    return {mayor_user.email, colleague.email}
+
+
+def test_submission_emails_the_mayors_office_after_commit(
+    staff_user, mayors_office, django_capture_on_commit_callbacks
+):
+    visit = VisitFactory(title="Vienna mobility visit", owner=staff_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        visit_submit(visit=visit, by=staff_user)
+        assert mail.outbox == []  # nothing before commit
+    assert len(callbacks) == 1
+    assert {m.to[0] for m in mail.outbox} == mayors_office
+    message = mail.outbox[0]
+    assert "Vienna mobility visit" in message.subject
+    assert f"/delegations/visits/{visit.pk}/" in message.body
+    assert message.alternatives and "Vienna mobility visit" in message.alternatives[0][0]
+
+
+def test_a_rolled_back_submission_sends_nothing(
+    staff_user, mayors_office, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    visit = VisitFactory(owner=staff_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            visit_submit(visit=visit, by=staff_user)
+            raise RuntimeError("rolled back")
+    assert callbacks == []
+    assert mail.outbox == []
+    visit.refresh_from_db()
+    assert visit.status == S.DRAFT
+
+
+def test_decision_emails_only_the_owner(
+    staff_user, mayor_user, mayors_office, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(username="owner", email="owner@city.example")
+    visit = VisitFactory(status=S.SUBMITTED, owner=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_review(visit=visit, by=mayor_user, decision="request_changes", comment="Add a day")
+    assert [m.to for m in mail.outbox] == [["owner@city.example"]]
+    assert "Changes requested" in mail.outbox[0].subject
+    assert "Add a day" in mail.outbox[0].body
+
+
+def test_no_decision_email_for_an_owner_without_address(
+    mayor_user, django_capture_on_commit_callbacks
+):
+    visit = VisitFactory(status=S.SUBMITTED, owner=UserFactory(username="quiet", email=""))
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_review(visit=visit, by=mayor_user, decision="approve")
+    assert mail.outbox == []
+
+
+def test_reminder_goes_to_everyone_on_the_visit_once(staff_user):
+    today = timezone.localdate()
+    owner = UserFactory(username="owner", email="owner@city.example")
+    visit = VisitFactory(status=S.CONFIRMED, owner=owner, start_date=today + dt.timedelta(days=7))
+    ParticipantFactory(visit=visit, contact=ContactFactory(email="guest@partner.example"))
+    ParticipantFactory(visit=visit, contact=ContactFactory(email=""))
+    ParticipantFactory(visit=visit, contact=None, user=staff_user)
+    # Not reminded: too far ahead, a draft, already reminded.
+    VisitFactory(status=S.CONFIRMED, start_date=today + dt.timedelta(days=8))
+    VisitFactory(status=S.DRAFT, start_date=today + dt.timedelta(days=3))
+    VisitFactory(
+        status=S.APPROVED, start_date=today + dt.timedelta(days=3), reminder_sent_at=timezone.now()
+    )
+
+    assert tasks.send_visit_reminders.delay().get() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["owner@city.example", "guest@partner.example", staff_user.email]
+    )
+    visit.refresh_from_db()
+    assert visit.reminder_sent_at is not None
+    mail.outbox.clear()
+    assert send_visit_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_the_data_migration_schedules_the_daily_reminder():
+    # Called directly: a transactional test elsewhere in the session may have flushed the table.
+    from django.apps import apps
+
+    migration = import_module("delegations.migrations.0002_visit_reminder_schedule")
+    PeriodicTask.objects.filter(name=migration.REMINDER_NAME).delete()
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # idempotent
+    task = PeriodicTask.objects.get(task="delegations.tasks.send_visit_reminders")
+    assert task.enabled and task.crontab.hour == "8" and task.crontab.day_of_week == "*"
