@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from delegations.dashboard import visit_dashboard
 from partners.models import (
     Agreement,
     City,
@@ -100,4 +101,5 @@ def dashboard_context(user: Any) -> dict[str, Any]:
             .order_by("city__name")
         ),
         "recent_interactions": _section(Interaction.objects.timeline()),
+        **visit_dashboard(user),
     }
