@@ -122,7 +122,8 @@ def test_each_kind_of_public_record_becomes_an_item():
     assert visit.title == "Mayors meet on housing"
     assert "social housing" in visit.body and "Vienna" in visit.body
     assert "&#x27;" in visit.body  # the summary is escaped text, not HTML
-    assert items[f"partners.partnership:{records['partnership'].pk}"].title.startswith("New partner city: Kraków")
+    partnership = items[f"partners.partnership:{records['partnership'].pk}"]
+    assert partnership.title.startswith("New partner city: Kraków")
     assert items[f"partners.interaction:{records['event'].pk}"].kind == EditionItem.Kind.EVENT
     assert items[f"delegations.visit:{records['upcoming_visit'].pk}"].kind == "event"
     story = items[f"newsletters.story:{records['story'].pk}"]
