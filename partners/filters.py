@@ -32,6 +32,10 @@ def diplomacy_unit_users() -> QuerySet[Any]:
     )
 
 
+def _coordinators(request: Any) -> QuerySet[Any]:
+    return diplomacy_unit_users()
+
+
 def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -61,10 +65,34 @@ def network_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=Organization.Kind.NETWORK).order_by("name")
 
 
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the form's widgets (and ``is-invalid`` on fields with errors), so
+    templates can render ``{{ field }}`` (rendering a ModelChoiceField's choices by hand costs
+    an extra COUNT query per field)."""
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for name, field in form.fields.items():
+                widget = field.widget
+                if isinstance(widget, forms.CheckboxInput):
+                    css = "form-check-input"
+                elif isinstance(widget, forms.Select):
+                    css = "form-select form-select-sm"
+                else:
+                    css = "form-control form-control-sm"
+                if self.is_bound and name in form.errors:
+                    css += " is-invalid"
+                widget.attrs["class"] = css
+            form._styled = True  # type: ignore[attr-defined]
+        return form
+
+
 # --- Cities -------------------------------------------------------------------------------------
 
 
-class CityFilter(django_filters.FilterSet):
+class CityFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     country = django_filters.ChoiceFilter(choices=countries, label=_("Country"))
     continent = django_filters.ChoiceFilter(choices=Continent.choices, label=_("Continent"))
@@ -83,7 +111,7 @@ class CityFilter(django_filters.FilterSet):
 # --- Partnerships -------------------------------------------------------------------------------
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=Partnership.Level.choices, label=_("Level"))
     status = django_filters.ChoiceFilter(choices=Partnership.Status.choices, label=_("Status"))
@@ -99,7 +127,7 @@ class PartnershipFilter(django_filters.FilterSet):
     sdg = django_filters.ModelChoiceFilter(
         field_name="sdgs", queryset=SDG.objects.all(), label=_("SDG")
     )
-    coordinator = StaffUserFilter(queryset=diplomacy_unit_users, label=_("Coordinator"))
+    coordinator = StaffUserFilter(queryset=_coordinators, label=_("Coordinator"))
     no_contact = django_filters.BooleanFilter(
         method="filter_no_contact",
         label=_("No contact for 12 months"),
@@ -138,14 +166,29 @@ def _in_order(field: str, values: list[str]) -> Case:
     return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), default=99)
 
 
-def _partnership_sorts() -> dict[str, list[Any]]:
+def _partnership_sorts() -> dict[str, tuple[list[OrderBy], list[OrderBy]]]:
+    """Each key's ascending and descending order; ties go by city name."""
+    by_name = F("city__name").asc()
+    level = _in_order("level", Partnership.Level.values)
+    status = _in_order("status", Partnership.Status.values)
     return {
-        "city": [F("city__name").asc()],
-        "country": [F("city__country").asc(), F("city__name").asc()],
-        "level": [_in_order("level", Partnership.Level.values).asc(), F("city__name").asc()],
-        "status": [_in_order("status", Partnership.Status.values).asc(), F("city__name").asc()],
-        "established": [F("established_on").asc(nulls_last=True), F("city__name").asc()],
-        "last_contact": [F("last_contact_on").asc(nulls_first=True), F("city__name").asc()],
+        "city": ([F("city__name").asc()], [F("city__name").desc()]),
+        "country": (
+            [F("city__country").asc(), by_name],
+            [F("city__country").desc(), by_name],
+        ),
+        "level": ([level.asc(), by_name], [level.desc(), by_name]),
+        "status": ([status.asc(), by_name], [status.desc(), by_name]),
+        # Unknown dates go last either way.
+        "established": (
+            [F("established_on").asc(nulls_last=True), by_name],
+            [F("established_on").desc(nulls_last=True), by_name],
+        ),
+        # Ascending = most neglected first, so "never" leads; descending = most recent first.
+        "last_contact": (
+            [F("last_contact_on").asc(nulls_first=True), by_name],
+            [F("last_contact_on").desc(nulls_last=True), by_name],
+        ),
     }
 
 
@@ -161,9 +204,6 @@ def sort_partnerships(
     key = sort.removeprefix("-")
     if key not in PARTNERSHIP_SORT_KEYS:
         sort, key = "city", "city"
-    order: list[OrderBy] = _partnership_sorts()[key]
-    if sort.startswith("-"):
-        order = [term.copy() for term in order[:1]]
-        order[0].reverse_ordering()
-        order += _partnership_sorts()[key][1:]
+    ascending, descending = _partnership_sorts()[key]
+    order = descending if sort.startswith("-") else ascending
     return queryset.order_by(*order, "pk"), sort

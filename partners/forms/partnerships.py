@@ -134,11 +134,16 @@ class MapFilterForm(forms.Form):
     its cooperation projects names that network organisation (see ``filters.in_network``)."""
 
     theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(), required=False, label=_("Theme"), empty_label=_("All themes")
+        queryset=Theme.objects.all(),
+        required=False,
+        label=_("Theme"),
+        empty_label=_("All themes"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     network = forms.ModelChoiceField(
         queryset=network_organizations(),
         required=False,
         label=_("Network"),
         empty_label=_("All networks"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

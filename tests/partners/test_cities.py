@@ -15,6 +15,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default PBKDF2 takes ~1.5 s per user here; these tests are not about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 VIENNA_ID = 2761369  # GeoNames id of Vienna, Austria in the bundled gazetteer
 
 
@@ -65,7 +72,9 @@ def test_missing_city_is_404(staff_client):
 
 
 def test_suggestions_fragment_offers_vienna(staff_client):
-    response = staff_client.get(reverse("partners:city_suggest"), {"q": "Vien"}, HTTP_HX_REQUEST="true")
+    response = staff_client.get(
+        reverse("partners:city_suggest"), {"q": "Vien"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html  # a fragment, not a page
@@ -237,7 +246,8 @@ def test_list_search_filters_and_pagination(staff_client):
 
 
 @pytest.mark.parametrize(
-    "params", [{"continent": "XX"}, {"country": "ZZZ"}, {"page": "abc"}, {"page": "-5"}, {"page": "9999"}]
+    "params",
+    [{"continent": "XX"}, {"country": "ZZZ"}, {"page": "abc"}, {"page": "-5"}, {"page": "9999"}],
 )
 def test_list_bad_query_strings_never_500(staff_client, params):
     CityFactory()
@@ -300,13 +310,21 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
     for _ in range(10):
         ContactFactory(city=city)
         OrganizationFactory(city=city)
-    PartnershipFactory(city=city, status="ended", ended_on="2020-01-01", established_on="2010-01-01")
+    PartnershipFactory(
+        city=city, status="ended", ended_on="2020-01-01", established_on="2010-01-01"
+    )
     _detail_queries(staff_client, city, django_assert_num_queries, 12)
 
 
 def test_update_changes_and_records_history(staff_client):
     city = CityFactory(name="Wien", population=1)
-    data = {"name": "Vienna", "country": "AT", "population": "2000000", "latitude": "48.2", "longitude": "16.3"}
+    data = {
+        "name": "Vienna",
+        "country": "AT",
+        "population": "2000000",
+        "latitude": "48.2",
+        "longitude": "16.3",
+    }
     response = staff_client.post(reverse("partners:city_update", args=[city.pk]), data)
     assert response.status_code == 302
     city.refresh_from_db()
