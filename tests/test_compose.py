@@ -1,0 +1,112 @@
+"""docker-compose.yml is valid Compose and describes the whole stack with health checks.
+
+Validated by the docker-compose CLI (``make system-deps`` installs Debian's package; no Docker
+engine is needed for ``config``). The normalised YAML it prints is read with the PyYAML that the
+docker-compose package itself runs on.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = {"postgres", "redis", "web", "worker", "beat", "mail"}
+
+
+def _compose(*args: str) -> str:
+    executable = shutil.which("docker-compose")
+    assert executable, "docker-compose is missing: run `make system-deps`"
+    result = subprocess.run(
+        [executable, "-f", "docker-compose.yml", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    normalised = _compose("config")
+    interpreter = Path(shutil.which("docker-compose") or "").read_text().splitlines()[0][2:].strip()
+    converted = subprocess.run(
+        [
+            interpreter,
+            "-c",
+            "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)",
+        ],
+        input=normalised,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert converted.returncode == 0, converted.stderr
+    return json.loads(converted.stdout)
+
+
+def test_config_is_valid():
+    assert _compose("config", "-q") == ""
+    assert "version:" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_six_services_each_with_a_health_check(config):
+    services = config["services"]
+    assert set(services) == SERVICES
+    for name in SERVICES:
+        assert services[name]["healthcheck"]["test"], name
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["mail"]["image"].startswith("axllent/mailpit")
+
+
+def test_app_services_wait_for_healthy_dependencies(config):
+    services = config["services"]
+    web = services["web"]
+    assert {dep: cond["condition"] for dep, cond in web["depends_on"].items()} == {
+        "postgres": "service_healthy",
+        "redis": "service_healthy",
+        "mail": "service_healthy",
+    }
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert (
+        "migrate" in web["command"] and "gunicorn" in web["command"] and ":8000" in web["command"]
+    )
+    assert "celery -A cityrelations worker" in services["worker"]["command"]
+    assert "DatabaseScheduler" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        for key in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_DEBUG",
+            "DJANGO_SECRET_KEY",
+            "DJANGO_ALLOWED_HOSTS",
+            "SITE_URL",
+        ):
+            assert env[key], (name, key)
+        assert env["EMAIL_URL"] == "smtp://mail:1025"
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@postgres:5432/" in env["DATABASE_URL"]
+        )
+
+
+def test_dockerfile():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert "libpango-1.0-0 libpangoft2-1.0-0" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "curl" not in dockerfile and "wget" not in dockerfile  # nothing but Debian and PyPI
