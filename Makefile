@@ -35,12 +35,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev system-deps
 
 # Debian packages the suite needs: Chromium for browser tests, Pango for WeasyPrint PDFs,
-# docker-compose to validate docker-compose.yml without an engine.
+# docker-compose to validate docker-compose.yml without an engine, gettext for compilemessages.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
