@@ -16,6 +16,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from delegations.demo import seed_delegations
+from newsletters.demo import seed_newsletters
 from partners.demo import seed_partners
 
 DEMO_USERS = [
@@ -41,6 +43,8 @@ def seed_users() -> dict[str, Any]:
 SEED_STEPS: list[tuple[str, Callable[[], Any]]] = [
     ("users", seed_users),
     ("partners", seed_partners),
+    ("delegations", seed_delegations),
+    ("newsletters", seed_newsletters),
 ]
 
 

@@ -1,0 +1,95 @@
+"""The delegations demo data: every state, both directions, idempotent, and graceful without
+the partners demo."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from delegations.dashboard import overdue_logistics
+from delegations.demo import seed_delegations
+from delegations.models import (
+    AgendaItem,
+    FollowUp,
+    Gift,
+    LogisticsItem,
+    Participant,
+    Visit,
+    VisitTransition,
+)
+from partners.demo import seed_partners
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Visit, Participant, AgendaItem, LogisticsItem, VisitTransition, FollowUp, Gift)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def demo_world():
+    staff = UserFactory(username="staff")
+    staff.groups.add(Group.objects.get(name=DIPLOMACY_UNIT))
+    mayor = UserFactory(username="mayor")
+    mayor.groups.add(Group.objects.get(name=MAYORS_OFFICE))
+    seed_partners()
+    return staff, mayor
+
+
+def test_seed_covers_every_state_and_is_idempotent(demo_world):
+    staff, mayor = demo_world
+    first = seed_delegations()
+    assert first["visits created"] > 0
+    assert first["visits skipped (city missing)"] == 0
+    before = counts()
+    second = seed_delegations()
+    assert second["visits created"] == 0
+    assert counts() == before
+
+    assert set(Visit.objects.values_list("status", flat=True)) == set(Visit.Status.values)
+    assert set(Visit.objects.values_list("direction", flat=True)) == set(Visit.Direction.values)
+    public = Visit.objects.filter(status=Visit.Status.COMPLETED, is_public=True)
+    assert public.exists()
+    assert all(v.public_summary for v in public)
+    assert Visit.objects.filter(status=Visit.Status.COMPLETED, is_public=False).exists()
+
+    reviews = VisitTransition.objects.filter(
+        to_status__in=[Visit.Status.APPROVED, Visit.Status.CHANGES_REQUESTED, Visit.Status.DECLINED]
+    )
+    assert reviews.exists() and all(t.by == mayor for t in reviews)
+    assert reviews.exclude(comment="").exists()
+    for visit in Visit.objects.exclude(status=Visit.Status.DRAFT):
+        last = visit.transitions.order_by("-at", "-pk").first()
+        assert last is not None and last.to_status == visit.status
+
+    assert Participant.objects.filter(user=staff).exists()
+    assert Participant.objects.filter(user=mayor).exists()
+    assert Participant.objects.filter(contact__isnull=False).exists()
+    assert AgendaItem.objects.exists()
+    assert overdue_logistics().exists()
+    assert FollowUp.objects.filter(done=True).exists()
+    assert FollowUp.objects.filter(done=False).exists()
+    assert Gift.objects.filter(visit__isnull=True).exists()
+    assert Gift.objects.filter(direction=Gift.Direction.GIVEN).exists()
+    assert Gift.objects.filter(direction=Gift.Direction.RECEIVED).exists()
+
+
+def test_seed_skips_visits_whose_city_is_missing():
+    result = seed_delegations()
+    assert result["visits created"] == 0
+    assert result["visits skipped (city missing)"] > 0
+    assert not Visit.objects.exists()
+    assert Gift.objects.filter(visit__isnull=True).count() == 1
+
+
+def test_demo_visit_pages_render(demo_world, staff_client, mayor_client):
+    seed_delegations()
+    visit = Visit.objects.get(title="Vienna cultural week opening")
+    for client in (staff_client, mayor_client):
+        response = client.get(visit.get_absolute_url())
+        assert response.status_code == 200
+        assert "Augarten porcelain figure" in response.content.decode()
