@@ -1,0 +1,44 @@
+"""The newsletter demo data: every subscriber state, stories, a draft and a sent edition; and
+every newsletter page renders with it (including an approval whose approver was deleted)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from newsletters.assembly import previous_month
+from newsletters.demo import seed_newsletters
+from newsletters.models import Edition, Subscriber, Suppression
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_is_idempotent_and_covers_every_state(staff_client, mayor_client):
+    first = seed_newsletters()
+    second = seed_newsletters()
+    assert first["subscribers created"] == 20
+    assert second["subscribers created"] == 0
+    assert second["subscribers"] == 20
+    assert set(Subscriber.objects.values_list("status", flat=True)) == set(Subscriber.Status.values)
+    assert Suppression.objects.count() == 5
+    draft = Edition.objects.get(month=previous_month())
+    assert draft.status == Edition.Status.DRAFT and draft.items.count() >= 3
+    sent = Edition.objects.get(status=Edition.Status.SENT)
+    assert sent.deliveries.count() > 0
+    urls = [
+        reverse("newsletters:edition_list"),
+        draft.get_absolute_url(),
+        sent.get_absolute_url(),
+        reverse("newsletters:subscriber_list"),
+        reverse("newsletters:suppression_list"),
+        reverse("newsletters:story_list"),
+    ]
+    for client in (staff_client, mayor_client):
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    page = staff_client.get(sent.get_absolute_url())
+    assert page.context["stats"]["recipients"] == sent.deliveries.count()
+    public = staff_client.get(
+        reverse("newsletters:edition_public", args=[sent.month.strftime("%Y-%m")])
+    )
+    assert public.status_code == 200
