@@ -50,8 +50,12 @@ def archive_url(edition: Edition) -> str:
     return absolute_url(path)
 
 
+# Remote images in mail are how readers get tracked: the email carries no <img> at all.
+_EMAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "picture", "source", "video", "audio"}
+
+
 def _clean_html(value: str) -> str:
-    return mark_safe(nh3.clean(value or ""))  # nh3 output is safe markup
+    return mark_safe(nh3.clean(value or "", tags=_EMAIL_TAGS))  # nh3 output is safe markup
 
 
 def _as_text(value: str) -> str:

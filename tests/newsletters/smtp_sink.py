@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # one INFO line per SMTP command
 
 
 def free_port() -> int:
@@ -51,7 +54,7 @@ class SinkHandler:
     refused: list[tuple[str, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             refusal = self.refusals.get(address.lower())
             if refusal is not None and (refusal.times is None or refusal.times > 0):
@@ -63,7 +66,7 @@ class SinkHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         now = time.monotonic()
         with self.lock:
             for recipient in envelope.rcpt_tos:

@@ -1,0 +1,40 @@
+"""A counting SMTP sink for ``manage.py bench_sending``: aiosmtpd in its own process, accepting
+everything and keeping nothing but a count (printed on SIGTERM).
+
+    python -m newsletters.management.commands._bench_sink PORT
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class CountingHandler:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd names its hooks so
+        self.count += len(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def main() -> None:
+    port = int(sys.argv[1])
+    handler = CountingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+    print(f"received {handler.count}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
