@@ -30,12 +30,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEFAULT_PASSWORD = "demo"  # tests/factories.UserFactory's password
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 20_000  # generous: the suite shares the machine with other work
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)  # the default 5 s is tight on a busy CI machine
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -49,6 +52,7 @@ def page(browser, live_server) -> Iterator[object]:
     ``page.console_errors`` so a test can assert that no script failed (e.g. a CSP violation)."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []  # type: ignore[attr-defined]
 
@@ -71,7 +75,7 @@ def login() -> Callable[..., None]:
 
     def _login(page, live_server, username: str, password: str = DEFAULT_PASSWORD) -> None:
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
+        page.goto(f"{live_server.url}/accounts/login/", wait_until="domcontentloaded")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
