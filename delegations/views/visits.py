@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from ..filters import VisitFilter
 from ..forms import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, TransitionError, WrongRole, allowed_actions, visit_transition
-from .common import is_editable, safe_next, visit_for, visit_trail
+from .common import int_or_404, is_editable, safe_next, visit_for, visit_trail
 
 PER_PAGE = 25
 
@@ -48,11 +48,6 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
-    visit = (
-        Visit.objects.select_related("partnership__city", "head_of_delegation", "owner")
-        .prefetch_related("cities", "organizations", "themes", "sdgs")
-        .get(pk=visit.pk)
-    )
     participants = list(visit.participants.select_related("contact", "user"))
     return {
         "visit": visit,
@@ -72,7 +67,12 @@ def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_for(pk)
+    visit = get_object_or_404(
+        Visit.objects.select_related(
+            "partnership__city", "head_of_delegation", "owner"
+        ).prefetch_related("cities", "organizations", "themes", "sdgs"),
+        pk=int_or_404(pk),
+    )
     return render(request, "delegations/visit_detail.html", _detail_context(request, visit))
 
 

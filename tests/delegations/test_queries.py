@@ -1,0 +1,96 @@
+"""Query counts of the list-like pages are pinned and do not grow with the number of visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from delegations.models import Visit
+from tests.delegations.factories import (
+    AgendaItemFactory,
+    LogisticsItemFactory,
+    ParticipantFactory,
+    VisitFactory,
+)
+from tests.factories import CityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+S = Visit.Status
+# Every page: session, user, user and group permissions, and the navbar's groups (2) = 6.
+# List: count, visits, their cities, conflicts (4), the city filter's choices = 6 + 8.
+QUERIES_LIST = 14
+# Queue: both sections' visits and cities (4), conflicts (4) = 6 + 8.
+QUERIES_QUEUE = 14
+# Calendar (grid or list): visits, cities, conflicts (4) = 6 + 6.
+QUERIES_CALENDAR = 12
+# Detail: visit, its cities/organisations/themes/SDGs, participants, agenda, logistics,
+# transitions, conflicts (4), history, and the report section's follow-ups and gifts = 6 + 16.
+QUERIES_DETAIL = 22
+
+
+def _visits(n: int) -> list[Visit]:
+    today = timezone.localdate()
+    city = CityFactory()
+    staff = UserFactory(username="traveller")
+    visits = []
+    for i in range(n):
+        visit = VisitFactory(
+            status=S.SUBMITTED if i % 2 == 0 else S.APPROVED,
+            start_date=today + dt.timedelta(days=5 + i),
+            end_date=today + dt.timedelta(days=7 + i),
+            cities=[city, CityFactory()],
+        )
+        ParticipantFactory(visit=visit)
+        ParticipantFactory(visit=visit, contact=None, user=staff)
+        AgendaItemFactory(visit=visit)
+        AgendaItemFactory(visit=visit, date=visit.end_date)
+        LogisticsItemFactory(visit=visit)
+        visits.append(visit)
+    return visits
+
+
+def _count(client, url: str, params: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+# (page, query string, queries). The review queue starts with two visits so that both of its
+# sections (awaiting review, coming up) have a row and prefetch their cities.
+PAGES = [
+    ("visit_list", {}, 1, QUERIES_LIST),
+    ("review_queue", {}, 2, QUERIES_QUEUE),
+    ("calendar", {}, 1, QUERIES_CALENDAR),
+    ("calendar", {"view": "list"}, 1, QUERIES_CALENDAR),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "first", "expected"), PAGES)
+def test_list_pages_do_not_grow_with_rows(
+    staff_client, mayor_client, name, params, first, expected
+):
+    url = reverse(f"delegations:{name}")
+    params = {**params, "month": timezone.localdate().strftime("%Y-%m")}
+    _visits(first)
+    assert _count(mayor_client, url, params) == expected
+    _visits(10 - first)
+    assert Visit.objects.count() == 10
+    assert _count(mayor_client, url, params) == expected
+    assert _count(staff_client, url, params) == expected
+
+
+def test_detail_page_does_not_grow_with_participants_or_items(staff_client):
+    (small,) = _visits(1)
+    url = small.get_absolute_url()
+    assert _count(staff_client, url) == QUERIES_DETAIL
+    for _ in range(9):
+        ParticipantFactory(visit=small)
+        AgendaItemFactory(visit=small)
+        LogisticsItemFactory(visit=small)
+    assert _count(staff_client, url) == QUERIES_DETAIL
