@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from .factories import ensure_migration_data
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
@@ -10,3 +12,9 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(db):
+    """Browser tests flush the database when they end; put the data migration's rows back."""
+    ensure_migration_data()

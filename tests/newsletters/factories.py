@@ -92,3 +92,14 @@ class EditionItemFactory(factory.django.DjangoModelFactory):
     body = "<p>Item text.</p>"
     order = factory.Sequence(lambda n: n)
     source_key = ""
+
+
+def ensure_migration_data() -> None:
+    """Recreate what the newsletter's data migration made (the first consent text and the beat
+    schedules): a transactional (browser) test flushes the database when it ends."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("newsletters.migrations.0003_consent_text_and_schedules")
+    migration.forwards(apps, None)

@@ -1,0 +1,103 @@
+"""The citizen's newsletter journey in a real browser: subscribe, open the confirmation link from
+the email, confirm, change preferences, unsubscribe; and the one-click unsubscribe that a mail
+program sends without any cookie."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from newsletters.models import Subscriber, Suppression, email_hash
+from newsletters.tokens import unsubscribe_url
+from partners.models import Theme
+from tests.newsletters.factories import SubscriberFactory, ensure_migration_data
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _site(settings, live_server):
+    settings.SITE_URL = live_server.url  # links in emails point at the test server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ensure_migration_data()
+    mail.outbox = []
+
+
+def _link(pattern: str) -> str:
+    assert mail.outbox, "no email was sent"
+    match = re.search(pattern, mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(0)
+
+
+def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server):
+    topic = Theme.objects.order_by("pk").first()
+
+    # Subscribe.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Subscribe to our monthly newsletter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subscribe to our monthly newsletter")
+    page.get_by_label("Email address").fill("citizen@mail.example")
+    page.get_by_label("Name (optional)").fill("Kovács Anna")
+    page.get_by_label(topic.name, exact=True).check()
+    page.get_by_label("I agree to the statement above.").check()
+    page.get_by_role("button", name="Subscribe", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    subscriber = Subscriber.objects.get(email="citizen@mail.example")
+    assert subscriber.status == Subscriber.Status.PENDING
+
+    # Open the link from the email: a page with one button; pressing it confirms.
+    page.goto(_link(r"https?://\S+/newsletter/confirm/\S+/"))
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.PENDING  # opening alone changes nothing
+    page.get_by_role("button", name="Confirm my subscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you, your subscription is confirmed"
+    )
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.ACTIVE
+
+    # Preferences: Hungarian, no topics.
+    page.get_by_role("link", name="Manage your preferences").click()
+    page.get_by_label("Language of the newsletter").select_option("hu")
+    page.get_by_label(topic.name, exact=True).uncheck()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
+    subscriber.refresh_from_db()
+    assert subscriber.language == "hu"
+    assert not subscriber.topics.exists()
+
+    # Unsubscribe with one button.
+    page.get_by_role("link", name="Unsubscribe", exact=True).click()
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert Suppression.objects.filter(email_hash=email_hash("citizen@mail.example")).exists()
+    assert page.console_errors == []
+
+
+def test_one_click_unsubscribe_without_cookies(live_server, settings):
+    subscriber = SubscriberFactory(email="oneclick@mail.example")
+    request = urllib.request.Request(
+        unsubscribe_url(subscriber),
+        data=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_the_public_pages_switch_to_hungarian(page, live_server):
+    page.goto(f"{live_server.url}/newsletter/subscribe/")
+    page.get_by_label("Language", exact=True).select_option("hu")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Iratkozzon fel havi hírlevelünkre")
+    assert page.console_errors == []
