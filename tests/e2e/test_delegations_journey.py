@@ -1,0 +1,99 @@
+"""The delegations journey in a real browser: a staff member plans a visit (participants and an
+itinerary) and submits it; the mayor's office approves it from the review queue with a comment
+(htmx, no page load); the staff member sees the decision and downloads the briefing book."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from delegations.models import Visit
+from tests.factories import CityFactory, ContactFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _open_delegations_menu(page, item: str) -> None:
+    page.get_by_role("button", name="Delegations").or_(
+        page.get_by_role("link", name="Delegations", exact=True)
+    ).first.click()
+    page.locator(".dropdown-menu.show").get_by_role("link", name=item, exact=True).click()
+
+
+def test_staff_plans_a_visit_and_the_mayor_approves_it(
+    page, live_server, login, staff_user, mayor_user
+):
+    vienna = CityFactory(name="Vienna")
+    guest = ContactFactory(first_name="Michael", last_name="Ludwig")
+    start = dt.date.today() + dt.timedelta(days=30)
+
+    # --- staff: plan the visit -----------------------------------------------------------------
+    login(page, live_server, "staff")
+    _open_delegations_menu(page, "Visits")
+    page.get_by_role("link", name="New visit").click()
+    page.locator("#id_direction").select_option("incoming")
+    page.locator("#id_title").fill("Vienna mayor's visit")
+    page.locator("#id_purpose").fill("Sign the tram cooperation memorandum.")
+    page.locator("#id_level").select_option("mayor")
+    page.locator("#id_start_date").fill(start.isoformat())
+    page.locator("#id_end_date").fill((start + dt.timedelta(days=1)).isoformat())
+    page.locator("#id_cities").select_option(str(vienna.pk))
+    page.locator("#id_budget").fill("2500")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vienna mayor's visit")
+    expect(page.get_by_text("created as a draft")).to_be_visible()
+    visit = Visit.objects.get(title="Vienna mayor's visit")
+
+    page.get_by_role("link", name="Add participant").click()
+    page.locator("#id_contact").select_option(str(guest.pk))
+    page.locator("#id_role").fill("Head of delegation")
+    page.locator("#id_precedence").fill("1")
+    page.locator("#id_needs_interpreter").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#participants")).to_contain_text("Michael Ludwig")
+
+    page.get_by_role("link", name="Add agenda item").click()
+    page.locator("#id_date").fill((start + dt.timedelta(days=5)).isoformat())  # outside
+    page.locator("#id_title").fill("Signing ceremony")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("choose a date within it")).to_be_visible()
+    page.locator("#id_date").fill((start + dt.timedelta(days=1)).isoformat())
+    page.locator("#id_start_time").fill("11:00")
+    page.locator("#id_venue").fill("City Hall, Budapest")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#itinerary")).to_contain_text("Signing ceremony")
+
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("is now submitted")).to_be_visible()
+
+    # --- mayor's office: approve from the review queue -----------------------------------------
+    login(page, live_server, "mayor")
+    _open_delegations_menu(page, "Review queue")
+    card = page.locator(f"#queue-visit-{visit.pk}")
+    expect(card).to_contain_text("Vienna mayor's visit")
+    url_before = page.url
+    card.get_by_label("Comment").fill("Approved; please brief the press office.")
+    card.get_by_role("button", name="Approve").click()
+    expect(page.locator(f"#queue-visit-{visit.pk}")).to_contain_text("Decision recorded: Approved")
+    assert page.url == url_before  # swapped in place by htmx
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.APPROVED
+
+    # --- staff: sees the decision and downloads the briefing book ------------------------------
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}{visit.get_absolute_url()}")
+    expect(page.locator("#decisions")).to_contain_text("Approved")
+    expect(page.locator("#decisions")).to_contain_text("Approved; please brief the press office.")
+    link = page.get_by_role("link", name="Briefing book (PDF)")
+    response = page.request.get(f"{live_server.url}{link.get_attribute('href')}?download=1")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    assert page.console_errors == []
