@@ -41,8 +41,36 @@ TARGETS = {
     "interactions": 200_000,
     "agreements": 20_000,
 }
-COUNTRIES = ["AT", "CZ", "PL", "SK", "DE", "FR", "IT", "ES", "PT", "JP", "CN", "KR", "US", "CA",
-             "BR", "AR", "EG", "KE", "AU", "NZ", "IN", "IL", "TR", "GB", "NL", "BE", "SE", "FI"]
+COUNTRIES = [
+    "AT",
+    "CZ",
+    "PL",
+    "SK",
+    "DE",
+    "FR",
+    "IT",
+    "ES",
+    "PT",
+    "JP",
+    "CN",
+    "KR",
+    "US",
+    "CA",
+    "BR",
+    "AR",
+    "EG",
+    "KE",
+    "AU",
+    "NZ",
+    "IN",
+    "IL",
+    "TR",
+    "GB",
+    "NL",
+    "BE",
+    "SE",
+    "FI",
+]
 BATCH = 5_000
 
 
@@ -69,16 +97,22 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
     have = City.objects.filter(name__startswith="Bench City ").count()
     missing = goal["partnerships"] - have
     if missing > 0:
-        _bulk(City, [
-            City(
-                name=f"Bench City {have + i}", country=COUNTRIES[(have + i) % len(COUNTRIES)],
-                region=f"Region {(have + i) % 50}", population=rng.randint(20_000, 9_000_000),
-                latitude=Decimal(f"{rng.uniform(-60, 70):.4f}"),
-                longitude=Decimal(f"{rng.uniform(-170, 170):.4f}"), timezone="UTC",
-                continent="",
-            )
-            for i in range(missing)
-        ])
+        _bulk(
+            City,
+            [
+                City(
+                    name=f"Bench City {have + i}",
+                    country=COUNTRIES[(have + i) % len(COUNTRIES)],
+                    region=f"Region {(have + i) % 50}",
+                    population=rng.randint(20_000, 9_000_000),
+                    latitude=Decimal(f"{rng.uniform(-60, 70):.4f}"),
+                    longitude=Decimal(f"{rng.uniform(-170, 170):.4f}"),
+                    timezone="UTC",
+                    continent="",
+                )
+                for i in range(missing)
+            ],
+        )
         # bulk_create skips save(), which fills the continent; do it set-wise per country.
         from partners.geo import continent_for_country
 
@@ -87,28 +121,42 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
                 continent=continent_for_country(code)
             )
         new_cities = City.objects.filter(name__startswith="Bench City ", partnerships__isnull=True)
-        _bulk(Partnership, [
-            Partnership(
-                city=city, level=rng.choice(levels), status=rng.choice(statuses),
-                established_on=dt.date(rng.randint(1990, 2024), rng.randint(1, 12), 1),
-                summary="Cooperation on urban development, culture and climate.",
-            )
-            for city in new_cities
-        ])
+        _bulk(
+            Partnership,
+            [
+                Partnership(
+                    city=city,
+                    level=rng.choice(levels),
+                    status=rng.choice(statuses),
+                    established_on=dt.date(rng.randint(1990, 2024), rng.randint(1, 12), 1),
+                    summary="Cooperation on urban development, culture and climate.",
+                )
+                for city in new_cities
+            ],
+        )
         themes = list(Theme.objects.all())
         through = Partnership.themes.through
-        _bulk(through, [
-            through(partnership_id=pid, theme_id=rng.choice(themes).pk)
-            for pid in Partnership.objects.filter(themes__isnull=True).values_list("pk", flat=True)
-        ])
+        _bulk(
+            through,
+            [
+                through(partnership_id=pid, theme_id=rng.choice(themes).pk)
+                for pid in Partnership.objects.filter(themes__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            ],
+        )
 
     have = Organization.objects.filter(name__startswith="Bench Org ").count()
     kinds = [c[0] for c in Organization.Kind.choices]
-    _bulk(Organization, [
-        Organization(name=f"Bench Org {have + i}", kind=rng.choice(kinds),
-                     country=rng.choice(COUNTRIES))
-        for i in range(max(0, goal["organizations"] - have))
-    ])
+    _bulk(
+        Organization,
+        [
+            Organization(
+                name=f"Bench Org {have + i}", kind=rng.choice(kinds), country=rng.choice(COUNTRIES)
+            )
+            for i in range(max(0, goal["organizations"] - have))
+        ],
+    )
 
     city_ids = list(City.objects.values_list("pk", flat=True))
     org_ids = list(Organization.objects.values_list("pk", flat=True))
@@ -116,41 +164,57 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
 
     have = Contact.objects.filter(notes="bench").count()
     first = ["Alex", "Maria", "Jan", "Eva", "Kenji", "Ana", "Omar", "Lena", "Piotr", "Chloe"]
-    _bulk(Contact, [
-        Contact(
-            first_name=rng.choice(first), last_name=f"Example{have + i}",
-            email=f"contact{have + i}@bench.example", city_id=rng.choice(city_ids),
-            organization_id=rng.choice(org_ids) if i % 3 == 0 else None, notes="bench",
-        )
-        for i in range(max(0, goal["contacts"] - have))
-    ])
+    _bulk(
+        Contact,
+        [
+            Contact(
+                first_name=rng.choice(first),
+                last_name=f"Example{have + i}",
+                email=f"contact{have + i}@bench.example",
+                city_id=rng.choice(city_ids),
+                organization_id=rng.choice(org_ids) if i % 3 == 0 else None,
+                notes="bench",
+            )
+            for i in range(max(0, goal["contacts"] - have))
+        ],
+    )
 
     have = Interaction.objects.filter(summary="bench").count()
     kinds = [c[0] for c in Interaction.Kind.choices]
     today = dt.date.today()
-    _bulk(Interaction, [
-        Interaction(
-            kind=rng.choice(kinds), subject=f"Bench interaction {have + i}", summary="bench",
-            occurred_on=today - dt.timedelta(days=rng.randint(0, 1500)),
-            partnership_id=rng.choice(partnership_ids) if i % 4 else None,
-            organization_id=None if i % 4 else rng.choice(org_ids),
-        )
-        for i in range(max(0, goal["interactions"] - have))
-    ])
+    _bulk(
+        Interaction,
+        [
+            Interaction(
+                kind=rng.choice(kinds),
+                subject=f"Bench interaction {have + i}",
+                summary="bench",
+                occurred_on=today - dt.timedelta(days=rng.randint(0, 1500)),
+                partnership_id=rng.choice(partnership_ids) if i % 4 else None,
+                organization_id=None if i % 4 else rng.choice(org_ids),
+            )
+            for i in range(max(0, goal["interactions"] - have))
+        ],
+    )
 
     have = Agreement.objects.filter(summary="bench").count()
     agreement_kinds = [c[0] for c in Agreement.Kind.choices]
     agreement_statuses = [c[0] for c in Agreement.Status.choices]
-    _bulk(Agreement, [
-        Agreement(
-            title=f"Bench agreement {have + i}", kind=rng.choice(agreement_kinds),
-            status=rng.choice(agreement_statuses), summary="bench",
-            partnership_id=rng.choice(partnership_ids),
-            signed_on=today - dt.timedelta(days=rng.randint(30, 4000)),
-            valid_until=today + dt.timedelta(days=rng.randint(-400, 1500)),
-        )
-        for i in range(max(0, goal["agreements"] - have))
-    ])
+    _bulk(
+        Agreement,
+        [
+            Agreement(
+                title=f"Bench agreement {have + i}",
+                kind=rng.choice(agreement_kinds),
+                status=rng.choice(agreement_statuses),
+                summary="bench",
+                partnership_id=rng.choice(partnership_ids),
+                signed_on=today - dt.timedelta(days=rng.randint(30, 4000)),
+                valid_until=today + dt.timedelta(days=rng.randint(-400, 1500)),
+            )
+            for i in range(max(0, goal["agreements"] - have))
+        ],
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
@@ -183,9 +247,12 @@ def measure(name: str, client: Client, url: str, *, runs: int = 30, warmup: int 
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
-    p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
+    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
     return Measurement(
-        name=name, queries=len(captured), p50_ms=statistics.median(timings), p95_ms=p95,
+        name=name,
+        queries=len(captured),
+        p50_ms=statistics.median(timings),
+        p95_ms=p95,
         status=response.status_code,
     )
 
@@ -193,9 +260,15 @@ def measure(name: str, client: Client, url: str, *, runs: int = 30, warmup: int 
 def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
     busiest = (
         Interaction.objects.exclude(partnership=None)
-        .values("partnership").order_by("partnership").first()
+        .values("partnership")
+        .order_by("partnership")
+        .first()
     )
-    partnership_id = busiest["partnership"] if busiest else Partnership.objects.values_list("pk", flat=True).first()
+    partnership_id = (
+        busiest["partnership"]
+        if busiest
+        else Partnership.objects.values_list("pk", flat=True).first()
+    )
     return [
         ("dashboard", reverse("dashboard"), bench_client),
         (
@@ -203,8 +276,49 @@ def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
             reverse("partners:partnership_list") + "?status=active&continent=EU&sort=-last_contact",
             bench_client,
         ),
-        ("partnership detail", reverse("partners:partnership_detail", args=[partnership_id]), bench_client),
+        (
+            "partnership detail",
+            reverse("partners:partnership_detail", args=[partnership_id]),
+            bench_client,
+        ),
         ("contact search", reverse("partners:contact_list") + "?q=Example1234", bench_client),
         ("global search", reverse("search") + "?q=Bench%20City%2012", bench_client),
         ("map data", reverse("partners:map_data"), bench_client),
     ]
+
+
+VISITS_TARGET = 50_000
+
+
+def grow_delegations(fraction: float) -> dict[str, int]:
+    from delegations.bench import build_visits
+
+    return build_visits(int(VISITS_TARGET * fraction))
+
+
+def delegations_pages() -> list[tuple[str, str, Callable[[], Client]]]:
+    from delegations.bench import bench_pages
+
+    today = dt.date.today()
+    mayor = lambda: bench_client(MAYORS_OFFICE)  # noqa: E731
+    pages: list[tuple[str, str, Callable[[], Client]]] = [
+        ("review queue (mayor)", reverse("delegations:review_queue"), mayor),
+        (
+            "calendar month (mayor)",
+            reverse("delegations:calendar") + f"?month={today:%Y-%m}",
+            mayor,
+        ),
+        (
+            "visit list (filtered)",
+            reverse("delegations:visit_list") + "?status=completed",
+            bench_client,
+        ),
+    ]
+    pages += [(name, url, bench_client) for name, url in bench_pages()]
+    return pages
+
+
+def briefing_book_seconds() -> float:
+    from delegations.bench import measure_briefing_book
+
+    return measure_briefing_book()

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             pages = benchmark.partners_pages()
             if not options["skip_delegations"]:
                 pages += benchmark.delegations_pages()
-            self.stdout.write(f"{'page':<40} {'status':>6} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8}")
+            self.stdout.write(
+                f"{'page':<40} {'status':>6} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8}"
+            )
             for name, url, make_client in pages:
                 m = benchmark.measure(name, make_client(), url, runs=options["runs"])
                 self.stdout.write(
@@ -46,4 +48,6 @@ class Command(BaseCommand):
                 )
             if not options["skip_delegations"]:
                 seconds = benchmark.briefing_book_seconds()
-                self.stdout.write(f"briefing book (30 agenda items, 50 participants): {seconds:.2f} s")
+                self.stdout.write(
+                    f"briefing book (30 agenda items, 50 participants): {seconds:.2f} s"
+                )
