@@ -11,6 +11,7 @@ urlpatterns: list = [
     # Visits and their workflow (h6)
     path("", visits.visit_list, name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
+    path("visits/conflicts/", visits.visit_conflicts_check, name="visit_conflicts_check"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits.visit_update, name="visit_update"),
     path("visits/<int:pk>/delete/", visits.visit_delete, name="visit_delete"),

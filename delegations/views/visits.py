@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cityrelations.history import history_rows
 
@@ -209,6 +209,18 @@ def visit_transition_view(request: HttpRequest, pk: int, action: str) -> HttpRes
             % {"title": visit.title, "status": visit.get_status_display().lower()},
         )
     return redirect(safe_next(request, visit.get_absolute_url()))
+
+
+@login_required
+@permission_required("delegations.view_visit", raise_exception=True)
+@require_GET
+def visit_conflicts_check(request: HttpRequest) -> HttpResponse:
+    """The form's live warning (htmx): conflicts for the dates and cities being typed in."""
+    visit = visit_for(request.GET["visit"]) if request.GET.get("visit") else None
+    form = VisitForm(request.GET, instance=visit)
+    form.is_valid()  # only to get cleaned dates and cities; other errors are the form's business
+    context = {"conflicts": _plan_conflicts(form, visit)}
+    return render(request, "delegations/_conflicts.html", context)
 
 
 def agenda_days(visit: Visit) -> list[tuple[Any, list[Any]]]:

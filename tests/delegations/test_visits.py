@@ -242,3 +242,24 @@ def test_next_must_stay_on_this_site(staff_client):
     url = reverse("delegations:visit_transition", args=[visit.pk, "submit"])
     response = staff_client.post(url, {"next": "https://evil.example/"})
     assert response["Location"] == visit.get_absolute_url()
+
+
+def test_live_conflict_check_for_the_form(staff_client):
+    vienna = CityFactory(name="Vienna")
+    other = VisitFactory(
+        title="Already there",
+        start_date=dt.date(2030, 5, 2),
+        end_date=dt.date(2030, 5, 2),
+        cities=[vienna],
+    )
+    url = reverse("delegations:visit_conflicts_check")
+    params = {"start_date": "2030-05-01", "end_date": "2030-05-03", "cities": [vienna.pk]}
+    html = staff_client.get(url, params, HTTP_HX_REQUEST="true").content.decode()
+    assert "Possible conflicts" in html and "Already there" in html
+    # The visit itself, being edited, is not its own conflict; broken dates give no warning.
+    assert (
+        "Possible conflicts"
+        not in staff_client.get(url, {**params, "visit": other.pk}).content.decode()
+    )
+    assert staff_client.get(url, {"start_date": "x", "end_date": "2030-01-01"}).status_code == 200
+    assert staff_client.get(url, {"visit": "abc"}).status_code == 404

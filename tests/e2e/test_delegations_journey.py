@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from delegations.models import Visit
+from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory, ContactFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,13 @@ def test_staff_plans_a_visit_and_the_mayor_approves_it(
     vienna = CityFactory(name="Vienna")
     guest = ContactFactory(first_name="Michael", last_name="Ludwig")
     start = dt.date.today() + dt.timedelta(days=30)
+    VisitFactory(
+        title="Vienna tram expo",
+        status=Visit.Status.APPROVED,
+        start_date=start,
+        end_date=start,
+        cities=[vienna],
+    )
 
     # --- staff: plan the visit -----------------------------------------------------------------
     login(page, live_server, "staff")
@@ -45,10 +53,13 @@ def test_staff_plans_a_visit_and_the_mayor_approves_it(
     page.locator("#id_start_date").fill(start.isoformat())
     page.locator("#id_end_date").fill((start + dt.timedelta(days=1)).isoformat())
     page.locator("#id_cities").select_option(str(vienna.pk))
+    # A warning, not a block: the overlap in Vienna shows up as the form is filled in (htmx).
+    expect(page.locator("#visit-conflicts")).to_contain_text("Vienna tram expo")
     page.locator("#id_budget").fill("2500")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vienna mayor's visit")
     expect(page.get_by_text("created as a draft")).to_be_visible()
+    expect(page.get_by_text("“Vienna tram expo” is in Vienna at the same time.")).to_be_visible()
     visit = Visit.objects.get(title="Vienna mayor's visit")
 
     page.get_by_role("link", name="Add participant").click()
@@ -78,6 +89,7 @@ def test_staff_plans_a_visit_and_the_mayor_approves_it(
     _open_delegations_menu(page, "Review queue")
     card = page.locator(f"#queue-visit-{visit.pk}")
     expect(card).to_contain_text("Vienna mayor's visit")
+    expect(card).to_contain_text("Possible conflicts")
     url_before = page.url
     card.get_by_label("Comment").fill("Approved; please brief the press office.")
     card.get_by_role("button", name="Approve").click()
