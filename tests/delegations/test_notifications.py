@@ -54,10 +54,13 @@ def test_a_rolled_back_submission_sends_nothing(
     from django.db import transaction
 
     visit = VisitFactory(owner=staff_user)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            visit_submit(visit=visit, by=staff_user)
-            raise RuntimeError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        visit_submit(visit=visit, by=staff_user)
+        raise RuntimeError("rolled back")
     assert callbacks == []
     assert mail.outbox == []
     visit.refresh_from_db()
