@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .filters import StyledFilterSet
 from .forms.organizations import StaffUserChoiceField, diplomacy_unit_users
 from .models import Membership, Organization, Theme
 
@@ -49,7 +50,7 @@ class CoordinatorFilter(django_filters.ModelChoiceFilter):
     field_class = StaffUserChoiceField
 
 
-class SortedFilterSet(django_filters.FilterSet):
+class SortedFilterSet(StyledFilterSet):
     """A FilterSet with a ``sort`` choice mapped to order_by expressions in ``SORTS``."""
 
     SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {}

@@ -15,7 +15,7 @@ from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_use
 
 class AgreementForm(forms.ModelForm):
     coordinator = StaffUserChoiceField(
-        label=_("coordinator"), queryset=get_user_model().objects.none(), required=False
+        label=_("Coordinator"), queryset=get_user_model().objects.none(), required=False
     )
 
     class Meta:
@@ -75,15 +75,15 @@ class AgreementForm(forms.ModelForm):
 class DocumentUploadForm(forms.Form):
     """One file per language; the type is decided by the file's content (see partners.documents)."""
 
-    language = forms.ChoiceField(label=_("language"), choices=DOCUMENT_LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=DOCUMENT_LANGUAGES)
     title = forms.CharField(
-        label=_("title"),
+        label=_("Title"),
         max_length=200,
         required=False,
         help_text=_("Optional, e.g. “Signed original” or “Working translation”."),
     )
     file = forms.FileField(
-        label=_("file"),
+        label=_("File"),
         help_text=_("PDF, Word (DOCX) or OpenDocument text (ODT)."),
         widget=forms.FileInput(
             attrs={

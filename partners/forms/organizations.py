@@ -33,7 +33,7 @@ class StaffUserChoiceField(forms.ModelChoiceField):
 
 
 class OrganizationForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
@@ -58,7 +58,7 @@ class MembershipForm(forms.ModelForm):
     """
 
     coordinator = StaffUserChoiceField(
-        label=_("coordinator"),
+        label=_("Coordinator"),
         queryset=get_user_model().objects.none(),
         required=False,
         help_text=_("A member of the diplomacy unit who looks after this membership."),

@@ -167,7 +167,10 @@ def membership_fee_paid(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Fee for %(organization)s marked paid; the next one is due on %(date)s.")
-            % {"organization": membership.organization, "date": date_format(membership.fee_due_on)},
+            % {
+                "organization": membership.organization,
+                "date": date_format(membership.fee_due_on, "Y-m-d"),
+            },
         )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

@@ -181,7 +181,7 @@ def test_detail_shows_renewal_notice_date(staff_client):
     response = staff_client.get(agreement.get_absolute_url())
     assert agreement.renewal_notice_on == dt.date(2030, 5, 31)
     assert "start the renewal by" in response.content.decode()
-    assert "May 31, 2030" in response.content.decode()
+    assert "2030-05-31" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 10])
@@ -281,8 +281,8 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries,
         agreement.organizations.add(OrganizationFactory())
         agreement.themes.add(theme)
     # session, user, 2x permissions, 2x group names, filter choices (cities, organisations,
-    # themes: count + rows each), agreements (count, rows, cities, organisations, themes)
-    with django_assert_num_queries(17):
+    # themes), agreements (count, rows, cities, organisations, themes)
+    with django_assert_num_queries(14):
         response = staff_client.get(reverse("partners:agreement_list"))
     assert response.status_code == 200
 

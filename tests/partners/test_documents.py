@@ -71,7 +71,8 @@ def odt_bytes() -> bytes:
         archive.writestr(
             "META-INF/manifest.xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            "<manifest:manifest "
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
             '<manifest:file-entry manifest:full-path="/" '
             'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
             '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
@@ -81,7 +82,8 @@ def odt_bytes() -> bytes:
         archive.writestr(
             "content.xml",
             '<?xml version="1.0" encoding="UTF-8"?>'
-            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            "<office:document-content "
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
             ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
             "<office:body><office:text><text:p>Memorandum</text:p></office:text></office:body>"
             "</office:document-content>",
