@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..geo import GazetteerCity, city_by_geonames_id
@@ -51,7 +52,7 @@ def duplicate_city(
 
 def duplicate_message(city: City) -> str:
     return format_html(
-        _('This city is already in the register: <a href="{url}">{city}</a>.'),
+        gettext('This city is already in the register: <a href="{url}">{city}</a>.'),
         url=city.get_absolute_url(),
         city=city,
     )
@@ -101,7 +102,8 @@ class CityForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         latitude, longitude = data.get("latitude"), data.get("longitude")
         coordinate_errors = self.has_error("latitude") or self.has_error("longitude")
         if (latitude is None) != (longitude is None) and not coordinate_errors:
@@ -122,10 +124,10 @@ class CityForm(forms.ModelForm):
                 raise forms.ValidationError(duplicate_message(existing), code="duplicate")
         return data
 
-    def _get_validation_exclusions(self) -> set[str]:
+    def _get_validation_exclusions(self) -> set[str]:  # type: ignore[override]
         # clean() already refused a duplicate with a message linking to the existing city; skip
         # the model's uniqueness constraints then, so the same problem is not reported twice.
-        exclude = super()._get_validation_exclusions()
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
         if self.has_error(NON_FIELD_ERRORS, code="duplicate"):
             exclude |= {"geonames_id", "name", "country", "region"}
         return exclude

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..filters import diplomacy_unit_users, network_organizations
@@ -75,10 +76,11 @@ class PartnershipForm(forms.ModelForm):
                 )
                 .order_by("first_name", "last_name", "username")
             )
-        self.fields["coordinator"].queryset = coordinators
+        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         established_on, ended_on = data.get("established_on"), data.get("ended_on")
         proposed_on = data.get("proposed_on")
@@ -109,7 +111,7 @@ class PartnershipForm(forms.ModelForm):
                 self.add_error(
                     "city",
                     format_html(
-                        _(
+                        gettext(
                             '{city} already has an open partnership: <a href="{url}">{other}</a>. '
                             "End it first, or edit that one."
                         ),

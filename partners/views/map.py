@@ -25,7 +25,7 @@ def _map_filter(request: HttpRequest) -> MapFilterForm:
 
 def _mapped_partnerships(form: MapFilterForm) -> QuerySet[Partnership]:
     """Partnerships whose city has coordinates, filtered by theme and network (one query)."""
-    partnerships = (
+    partnerships: QuerySet[Partnership] = (
         Partnership.objects.filter(city__latitude__isnull=False, city__longitude__isnull=False)
         .select_related("city")
         .order_by("city__name", "pk")
@@ -67,7 +67,7 @@ def _marker(p: Partnership) -> dict[str, Any]:
     return {
         "id": p.pk,
         "city": p.city.name,
-        "country": p.city.country.name,
+        "country": p.city.country.name,  # type: ignore[attr-defined]
         "level": p.level,
         "level_label": p.get_level_display(),
         "status": p.status,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from partners.models import Organization, Theme
 from tests.factories import (
@@ -16,6 +17,11 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _theme(name: str = "Culture") -> Theme:
+    # Reference data comes from a migration; a transactional test elsewhere may have flushed it.
+    return Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +84,7 @@ def test_map_data_lists_home_and_partnerships_with_coordinates(staff_client, set
 
 
 def test_filter_by_theme(staff_client):
-    theme = Theme.objects.first()
+    theme = _theme()
     tagged = PartnershipFactory()
     tagged.themes.add(theme)
     PartnershipFactory()
@@ -155,7 +161,7 @@ def _count(client, django_assert_num_queries, expected: int, **params) -> None:
 
 
 def test_map_data_query_count_is_constant(staff_client, django_assert_num_queries):
-    theme = Theme.objects.first()
+    theme = _theme()
     network = OrganizationFactory(kind=Organization.Kind.NETWORK)
 
     def add() -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import load_workbook
 
 from cityrelations.roles import DIPLOMACY_UNIT
@@ -22,6 +23,15 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _theme(name: str = "Culture") -> Theme:
+    # Reference data comes from a migration; a transactional test elsewhere may have flushed it.
+    return Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def _sdg(number: int) -> SDG:
+    return SDG.objects.get_or_create(number=number, defaults={"name": f"Goal {number}"})[0]
 
 
 @pytest.fixture(autouse=True)
@@ -107,8 +117,8 @@ def test_missing_partnership_is_404(staff_client):
 
 def test_staff_creates_a_partnership_with_themes_and_sdgs(staff_client, staff_user):
     city = CityFactory(name="Vienna")
-    theme = Theme.objects.first()
-    sdg = SDG.objects.get(number=11)
+    theme = _theme()
+    sdg = _sdg(11)
     data = _form_data(
         city, coordinator=str(staff_user.pk), themes=[str(theme.pk)], sdgs=[str(sdg.pk)]
     )
@@ -285,7 +295,7 @@ def three(db):
         council_resolution="=HYPERLINK(evil)",
     )
     vienna.themes.add(culture)
-    vienna.sdgs.add(SDG.objects.get(number=11))
+    vienna.sdgs.add(_sdg(11))
     InteractionFactory(partnership=vienna, occurred_on=LONG_AGO)
     kyoto = PartnershipFactory(
         city=CityFactory(name="Kyoto", country="JP"), level="partner", established_on=None
@@ -320,7 +330,7 @@ def test_filters(staff_client, three):
     assert _cities(staff_client, country="JP") == ["Kyoto"]
     assert _cities(staff_client, continent="EU") == ["Lyon", "Vienna"]
     assert _cities(staff_client, theme=three["culture"].pk) == ["Vienna"]
-    assert _cities(staff_client, sdg=SDG.objects.get(number=11).pk) == ["Vienna"]
+    assert _cities(staff_client, sdg=_sdg(11).pk) == ["Vienna"]
     assert _cities(staff_client, coordinator=three["coordinator"].pk) == ["Vienna"]
     assert _cities(staff_client, no_contact="on") == ["Lyon", "Vienna"]
     assert _cities(staff_client, q="river") == ["Lyon"]
@@ -396,7 +406,7 @@ def _list_query_count(client, django_assert_num_queries, expected: int) -> None:
 
 
 def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries):
-    theme = Theme.objects.first()
+    theme = _theme()
 
     def add() -> None:
         p = PartnershipFactory(coordinator=UserFactory())
@@ -482,5 +492,5 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
         InteractionFactory(partnership=p)
         AgreementFactory(partnership=p)
         ProjectFactory(starts_on=dt.date(2020, 1, n + 1)).partnerships.add(p)
-        p.themes.add(Theme.objects.all()[n])
+        p.themes.add(_theme(f"Theme {n}"))
     _detail_query_count(staff_client, p, django_assert_num_queries, 14)
