@@ -1,0 +1,243 @@
+"""The delegations part of the benchmark (``manage.py benchmark`` calls these).
+
+``build_visits(n)`` tops the data set up to ``n`` bench visits with participants, itinerary,
+logistics, follow-ups and gifts, set-wise (bulk_create), so 50,000 visits take a minute or two
+on PostgreSQL. ``measure_briefing_book()`` times one render of the briefing book of a visit
+with 30 agenda items and 50 participants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.models import Contact, Partnership
+
+from .briefing import render_briefing_book
+from .models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit
+
+BENCH_PREFIX = "Bench visit "
+BRIEFING_VISIT_TITLE = "Bench briefing book visit"
+BATCH = 5_000
+CHUNK = 5_000  # visits per round: keeps memory flat at any n
+PARTICIPANTS_PER_VISIT = 3
+AGENDA_PER_VISIT = 4
+BRIEFING_AGENDA_ITEMS = 30
+BRIEFING_PARTICIPANTS = 50
+MIN_CONTACTS = 200
+
+STATUS_WEIGHTS = [
+    (Visit.Status.DRAFT, 10),
+    (Visit.Status.SUBMITTED, 5),
+    (Visit.Status.APPROVED, 5),
+    (Visit.Status.CHANGES_REQUESTED, 3),
+    (Visit.Status.DECLINED, 3),
+    (Visit.Status.CONFIRMED, 8),
+    (Visit.Status.COMPLETED, 60),
+    (Visit.Status.CANCELLED, 6),
+]
+
+
+def _contact_ids(minimum: int) -> list[int]:
+    """Contacts to draw participants from; creates bench contacts when there are too few."""
+    ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    if len(ids) < minimum:
+        Contact.objects.bulk_create(
+            [
+                Contact(first_name="Bench", last_name=f"Participant {i}", notes="bench")
+                for i in range(minimum - len(ids))
+            ],
+            batch_size=BATCH,
+        )
+        ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    return ids
+
+
+def _visits(count: int, offset: int, rng: random.Random, partnerships: list[Any]) -> list[Visit]:
+    statuses = [s for s, _w in STATUS_WEIGHTS]
+    weights = [w for _s, w in STATUS_WEIGHTS]
+    today = timezone.localdate()
+    visits = []
+    for i in range(count):
+        start = today + dt.timedelta(days=rng.randint(-1500, 365))
+        partnership = rng.choice(partnerships) if partnerships else None
+        visits.append(
+            Visit(
+                title=f"{BENCH_PREFIX}{offset + i}",
+                direction=rng.choice(Visit.Direction.values),
+                level=rng.choice(Visit.Level.values),
+                status=rng.choices(statuses, weights)[0],
+                purpose="Benchmark visit: exchange of good practice.",
+                start_date=start,
+                end_date=start + dt.timedelta(days=rng.randint(0, 4)),
+                partnership_id=partnership[0] if partnership else None,
+                budget=Decimal(rng.randint(500, 20_000)),
+            )
+        )
+    return Visit.objects.bulk_create(visits, batch_size=BATCH)
+
+
+def _children(visits: list[Visit], rng: random.Random, contacts: list[int], cities: dict) -> None:
+    participants, agenda, logistics, follow_ups, gifts, city_links = [], [], [], [], [], []
+    city_through = Visit.cities.through
+    kinds = LogisticsItem.Kind.values
+    states = LogisticsItem.State.values
+    for visit in visits:
+        for precedence, contact_id in enumerate(rng.sample(contacts, PARTICIPANTS_PER_VISIT), 1):
+            participants.append(
+                Participant(visit=visit, contact_id=contact_id, precedence=precedence)
+            )
+        for n in range(AGENDA_PER_VISIT):
+            agenda.append(
+                AgendaItem(
+                    visit=visit,
+                    date=visit.start_date,
+                    start_time=dt.time(9 + 2 * n),
+                    end_time=dt.time(10 + 2 * n),
+                    title=f"Meeting {n + 1}",
+                    venue="City Hall",
+                )
+            )
+        for kind in rng.sample(kinds, 2):
+            logistics.append(
+                LogisticsItem(
+                    visit=visit,
+                    kind=kind,
+                    due_on=visit.start_date - dt.timedelta(days=rng.randint(3, 40)),
+                    state=rng.choice(states),
+                )
+            )
+        if visit.status == Visit.Status.COMPLETED:
+            follow_ups.append(
+                FollowUp(
+                    visit=visit,
+                    description="Send the minutes",
+                    due_on=visit.end_date + dt.timedelta(days=30),
+                    done=rng.random() < 0.7,
+                )
+            )
+            if rng.random() < 0.2:
+                gifts.append(
+                    Gift(
+                        visit=visit,
+                        direction=rng.choice(Gift.Direction.values),
+                        description="Commemorative plate",
+                        counterpart="Mayor",
+                        value=Decimal(rng.randint(20, 800)),
+                        date=visit.start_date,
+                        notes="bench",
+                    )
+                )
+        if visit.partnership_id and visit.partnership_id in cities:
+            city_links.append(city_through(visit_id=visit.pk, city_id=cities[visit.partnership_id]))
+    for model, rows in (
+        (Participant, participants),
+        (AgendaItem, agenda),
+        (LogisticsItem, logistics),
+        (FollowUp, follow_ups),
+        (Gift, gifts),
+        (city_through, city_links),
+    ):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def build_visits(n: int = 50_000, *, seed: int = 11) -> dict[str, int]:
+    """Top the bench visits up to ``n`` (idempotent: counts those already there)."""
+    rng = random.Random(seed)
+    have = Visit.objects.filter(title__startswith=BENCH_PREFIX).count()
+    if have < n:
+        contacts = _contact_ids(MIN_CONTACTS)
+        partnerships = list(Partnership.objects.values_list("pk", "city_id"))
+        cities = dict(partnerships)
+        while have < n:
+            count = min(CHUNK, n - have)
+            with transaction.atomic():
+                visits = _visits(count, have, rng, partnerships)
+                _children(visits, rng, contacts, cities)
+            have += count
+    return {
+        "visits": Visit.objects.count(),
+        "participants": Participant.objects.count(),
+        "agenda items": AgendaItem.objects.count(),
+        "gifts": Gift.objects.count(),
+    }
+
+
+def briefing_bench_visit() -> Visit:
+    """A visit with 30 agenda items and 50 participants (created once, then reused)."""
+    visit = Visit.objects.filter(title=BRIEFING_VISIT_TITLE).first()
+    if visit is not None:
+        return visit
+    partnership = Partnership.objects.select_related("city").order_by("pk").first()
+    start = timezone.localdate() + dt.timedelta(days=20)
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            title=BRIEFING_VISIT_TITLE,
+            direction=Visit.Direction.INCOMING,
+            level=Visit.Level.MAYOR,
+            start_date=start,
+            end_date=start + dt.timedelta(days=4),
+            partnership=partnership,
+            purpose="A long programme: the briefing book's worst realistic case.\n" * 5,
+        )
+        if partnership is not None:
+            visit.cities.add(partnership.city)
+        contacts = _contact_ids(BRIEFING_PARTICIPANTS)[:BRIEFING_PARTICIPANTS]
+        Participant.objects.bulk_create(
+            Participant(
+                visit=visit,
+                contact_id=contact_id,
+                precedence=n,
+                role="Delegate",
+                dietary="Vegetarian" if n % 5 == 0 else "",
+                notes="Arrives a day early." if n % 7 == 0 else "",
+            )
+            for n, contact_id in enumerate(contacts, 1)
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                visit=visit,
+                date=start + dt.timedelta(days=n // 6),
+                start_time=dt.time(8 + (n % 6) * 2),
+                end_time=dt.time(9 + (n % 6) * 2),
+                title=f"Programme item {n + 1}",
+                venue="City Hall, Ceremonial Hall",
+                attendees="Mayor; Deputy mayor for urban development; interpreters",
+                notes="Dress code: business.",
+            )
+            for n in range(BRIEFING_AGENDA_ITEMS)
+        )
+    return visit
+
+
+def measure_briefing_book(visit: Visit | None = None, *, warmup: bool = True) -> float:
+    """Seconds for one render of the briefing book PDF (queries, template and WeasyPrint).
+
+    The first render in a process also loads fonts; ``warmup`` keeps that out of the figure.
+    """
+    visit = visit or briefing_bench_visit()
+    if warmup:
+        render_briefing_book(visit)
+    started = time.perf_counter()
+    pdf = render_briefing_book(visit)
+    elapsed = time.perf_counter() - started
+    if not pdf.startswith(b"%PDF"):
+        raise RuntimeError("The briefing book did not render a PDF.")
+    return elapsed
+
+
+def bench_pages() -> list[tuple[str, str]]:
+    """(name, url) of the delegations pages this part owns, for the page timings."""
+    visit = briefing_bench_visit()
+    return [
+        ("gifts register (staff)", reverse("delegations:gift_list") + "?sort=-value"),
+        ("gifts register (public)", reverse("delegations:gift_public") + "?q=plate"),
+        ("visit detail (50 participants)", reverse("delegations:visit_detail", args=[visit.pk])),
+    ]
