@@ -275,7 +275,7 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, a: Contact, b: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.a, self.b = a, b
-        self.fields["keep"].choices = [("a", str(a)), ("b", str(b))]
+        self.fields["keep"].choices = [("a", f"A: {a} (#{a.pk})"), ("b", f"B: {b} (#{b.pk})")]
         self.fields["keep"].initial = "a"
         for name in self.FIELDS:
             choices = [("a", _("A")), ("b", _("B"))]

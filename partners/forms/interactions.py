@@ -39,7 +39,7 @@ class InteractionForm(forms.ModelForm):
             "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
-            "contacts": forms.CheckboxSelectMultiple,
+            "contacts": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             "themes": forms.CheckboxSelectMultiple,
         }
         help_texts = {

@@ -31,6 +31,7 @@ from .interactions import timeline_entries
 
 PAGE_SIZE = 25
 TIMELINE_LIMIT = 50
+CHOICES_LIMIT = 15
 
 
 def _int_or_404(value: Any) -> int:
@@ -338,16 +339,23 @@ def _attached_counts(contact: Contact) -> dict[str, int]:
 @permission_required("partners.view_contact", raise_exception=True)
 @require_GET
 def contact_choices(request: HttpRequest) -> HttpResponse:
-    """Checkboxes named ``contacts`` for contacts matching ``q``, swapped into a form by htmx."""
+    """Checkboxes named ``contacts`` for the interaction form, swapped in by htmx.
+
+    The ticked ones (sent back as ``contacts``) stay ticked and first; matches for ``q`` follow.
+    """
+    ticked_ids = [int(v) for v in request.GET.getlist("contacts") if v.isdigit() and len(v) < 10]
+    contacts = Contact.objects.select_related("city", "organization").order_by(
+        "last_name", "first_name", "pk"
+    )
+    ticked = list(contacts.filter(pk__in=ticked_ids[:CHOICES_LIMIT])) if ticked_ids else []
     words = request.GET.get("q", "").split()[:4]
-    contacts: list[Contact] = []
+    found: list[Contact] = []
     if words:
-        found = search_contacts(
-            Contact.objects.select_related("city", "organization"), " ".join(words)
+        found = list(
+            search_contacts(contacts, " ".join(words)).exclude(pk__in=ticked_ids)[:CHOICES_LIMIT]
         )
-        contacts = list(found.order_by("last_name", "first_name", "pk")[:15])
     return render(
         request,
         "partners/contact_choices.html",
-        {"contacts": contacts, "searched": bool(words)},
+        {"ticked": ticked, "contacts": found, "searched": bool(words)},
     )

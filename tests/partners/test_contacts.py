@@ -403,9 +403,23 @@ def test_edit_and_delete_office(staff_client, contact, office):
 
 
 def test_contact_choices_fragment(staff_client, contact):
-    response = staff_client.get(reverse("partners:contact_choices"), {"q": "kovacs"})
-    body = response.content.decode()
+    url = reverse("partners:contact_choices")
+    body = staff_client.get(url, {"q": "kovacs"}).content.decode()
     assert f'name="contacts" value="{contact.pk}"' in body
+    assert "checked" not in body
     assert "<html" not in body
-    empty = staff_client.get(reverse("partners:contact_choices"), {"q": "zzzz"})
-    assert b"No contact found." in empty.content
+    assert b"No other contact found." in staff_client.get(url, {"q": "zzzz"}).content
+
+
+def test_contact_choices_keep_ticked_contacts_first(staff_client, contact):
+    ticked = ContactFactory(last_name="Ticked")
+    body = staff_client.get(
+        reverse("partners:contact_choices"), {"q": "kovacs", "contacts": [ticked.pk, "x"]}
+    ).content.decode()
+    assert body.index(f'value="{ticked.pk}"') < body.index(f'value="{contact.pk}"')
+    assert f'value="{ticked.pk}" id="contact-choice-{ticked.pk}" checked' in body
+    # A ticked contact that also matches is listed once.
+    again = staff_client.get(
+        reverse("partners:contact_choices"), {"q": "kovacs", "contacts": [contact.pk]}
+    ).content.decode()
+    assert again.count(f'value="{contact.pk}"') == 1
