@@ -1,8 +1,8 @@
 """Global search across cities, partnerships, organisations, contacts and agreements.
 
 On PostgreSQL: full-text search with the ``simple`` configuration (names in every language, no
-stemming), every word matched as a prefix ("vien" finds Vienna), results ranked. The contacts
-vector is covered by a GIN expression index (partners migration ``search_indexes``), so it
+stemming), every word matched as a prefix ("vien" finds Vienna), results ranked. Contacts have
+a stored, GIN-indexed document (partners migration ``0005_contact_search_document``), so it
 stays fast with 100,000 contacts. On SQLite: every word must appear (``icontains``) in one of
 the fields. Either way: one query per kind, the total per kind from a window count.
 """
@@ -14,29 +14,35 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection, models
-from django.db.models import Count, F, Func, Q, Value, Window
+from django.db.models import Count, Q, Window
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agreement, City, Contact, Organization, Partnership
 
 PER_KIND = 10
+CANDIDATES = 500  # matches counted and ranked per kind; beyond that the total shows "500+"
 MAX_WORDS = 6
 MAX_WORD_LENGTH = 40
 SEARCH_CONFIG = "simple"
 
-# The contacts vector: the GIN index in partners/migrations/*_search_indexes.py is built from
-# exactly this expression, so keep them identical.
-CONTACT_SEARCH_FIELDS = ("first_name", "last_name", "email")
 
+class ContactDocument(models.Expression):
+    """Contacts' stored ``search_document`` column: names and the words of the email address,
+    so "vienna" finds erika@vienna.example. PostgreSQL only; added by the partners migration
+    ``0005_contact_search_document`` with a GIN index, so 100,000 contacts stay fast."""
 
-def contact_search_vector() -> SearchVector:
-    # The email's parts become words too, so "vienna" finds erika@vienna.example.
-    email_words = Func(
-        F("email"), Value(r"[@._+-]+"), Value(" "), Value("g"), function="regexp_replace"
-    )
-    return SearchVector("first_name", "last_name", email_words, config=SEARCH_CONFIG)
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,17 @@ class KindResults:
     hits: list[Hit] = field(default_factory=list)
 
     @property
+    def capped(self) -> bool:
+        """More than CANDIDATES matches: ``total`` is a lower bound."""
+        return self.total > CANDIDATES
+
+    @property
+    def shown_total(self) -> str:
+        return f"{CANDIDATES}+" if self.capped else str(self.total)
+
+    @property
     def more(self) -> int:
-        return max(self.total - len(self.hits), 0)
+        return max(min(self.total, CANDIDATES) - len(self.hits), 0)
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,7 @@ KINDS: tuple[_Kind, ...] = (
         "contacts",
         _("Contacts"),
         lambda: Contact.objects.select_related("city", "organization"),
-        CONTACT_SEARCH_FIELDS,
+        ("first_name", "last_name", "email"),
         lambda c: Hit(
             "contact", c.full_name, str(c.organization or c.city or ""), c.get_absolute_url()
         ),
@@ -137,21 +152,29 @@ KINDS: tuple[_Kind, ...] = (
 
 
 def _matching(kind: _Kind, words: Sequence[str]) -> models.QuerySet[Any]:
-    queryset = kind.queryset().annotate(search_total=Window(Count("pk")))
+    """Ranked hits, each with ``search_total``: the number of matches, counted up to
+    CANDIDATES + 1. Ranking and counting only look at that many candidates, so a one-letter
+    query over 100,000 contacts costs no more than a precise one."""
+    base = kind.queryset().model._default_manager.all()
     if connection.vendor == "postgresql":
         vector = (
-            contact_search_vector()
+            ContactDocument()
             if kind.kind == "contacts"
             else SearchVector(*kind.fields, config=SEARCH_CONFIG)
         )
         query = _prefix_tsquery(words)
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", *kind.order, "pk")
-        )
-    return queryset.filter(_all_words(kind.fields, words)).order_by(*kind.order, "pk")
+        candidates = base.annotate(search_vector=vector).filter(search_vector=query)
+        ranked = kind.queryset().annotate(rank=SearchRank(vector, query))
+        order: tuple[Any, ...] = ("-rank", *kind.order, "pk")
+    else:
+        candidates = base.filter(_all_words(kind.fields, words))
+        ranked = kind.queryset()
+        order = (*kind.order, "pk")
+    return (
+        ranked.filter(pk__in=candidates.order_by().values("pk")[: CANDIDATES + 1])
+        .annotate(search_total=Window(Count("pk")))
+        .order_by(*order)
+    )
 
 
 def global_search(query: str) -> list[KindResults]:

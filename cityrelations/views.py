@@ -31,7 +31,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cityrelations/search.html",
-        {"query": query, "results": results, "total": sum(r.total for r in results)},
+        {
+            "query": query,
+            "results": results,
+            "total": sum(r.total for r in results),
+            "capped": any(r.capped for r in results),
+        },
     )
 
 

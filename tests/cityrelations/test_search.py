@@ -141,11 +141,23 @@ def test_contact_index_exists_only_on_postgresql(data):
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             indexes = connection.introspection.get_constraints(cursor, Contact._meta.db_table)
-        assert "contact_search_simple" not in indexes  # the migration is a no-op there
+        assert "contact_search_document" not in indexes  # the migration is a no-op there
         return
     contacts = next(k for k in KINDS if k.kind == "contacts")
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         plan = _matching(contacts, ["erika"]).explain()
         cursor.execute("SET enable_seqscan = on")
-    assert "contact_search_simple" in plan
+    assert "contact_search_document" in plan
+
+
+def test_broad_queries_count_and_rank_a_bounded_number_of_candidates(monkeypatch):
+    import cityrelations.search as search
+
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    monkeypatch.setattr(search, "PER_KIND", 3)
+    for n in range(8):
+        CityFactory(name=f"Exampleton {n}")
+    [group] = global_search("exampleton")
+    assert group.capped and group.shown_total == "5+"
+    assert len(group.hits) == 3 and group.more == 2
