@@ -1,7 +1,7 @@
 """A GIN index for the global search over contacts, on PostgreSQL only.
 
-The expression must stay identical to ``cityrelations.search.contact_search_vector()`` or the
-planner will not use it. SQLite has no full-text vectors: there the search uses ``icontains``
+Superseded by 0005_contact_search_document (a stored, indexed document), which drops this
+index; kept so that the migration history stays linear. SQLite has no full-text vectors: there the search uses ``icontains``
 and this migration does nothing. The model's Meta does not list the index, so the models stay
 portable and ``makemigrations`` never tries to drop it.
 """
