@@ -88,7 +88,8 @@ def validate_document_upload(upload: UploadedFile) -> DocumentType:
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
         )
-    kind = detect_document_type(upload.file)
+    handle = upload.file
+    kind = detect_document_type(handle) if handle is not None else None
     if kind is None:
         raise ValidationError(
             _(
@@ -147,15 +148,15 @@ def _delete_files(names: list[str]) -> None:
 
 def document_delete(*, document: AgreementDocument) -> None:
     """Delete the row; the file goes once the deletion is committed."""
-    name = document.file.name
+    names = [document.file.name] if document.file.name else []
     with transaction.atomic():
         document.delete()
-        transaction.on_commit(lambda: _delete_files([name]))
+        transaction.on_commit(lambda: _delete_files(names))
 
 
 def agreement_delete(*, agreement: Agreement) -> None:
     """Delete an agreement with its documents and, after commit, their files."""
-    names = list(agreement.documents.values_list("file", flat=True))
+    names: list[str] = [n for n in agreement.documents.values_list("file", flat=True) if n]
     with transaction.atomic():
         agreement.delete()
         transaction.on_commit(lambda: _delete_files(names))
@@ -163,7 +164,7 @@ def agreement_delete(*, agreement: Agreement) -> None:
 
 def download_name(document: AgreementDocument) -> str:
     """The file name offered to the browser: the title when there is one."""
-    stored = PurePath(document.file.name)
+    stored = PurePath(document.file.name or "document")
     if document.title:
         stem = slugify(document.title)[:80]
         if stem:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .filters_organizations import DaysFilter, SortedFilterSet, words_condition
-from .models import Agreement, City, Organization, Theme
+from .models import Agreement, AgreementQuerySet, City, Organization, Theme
 
 
 class AgreementFilter(SortedFilterSet):
@@ -72,4 +72,4 @@ class AgreementFilter(SortedFilterSet):
         return queryset.filter(words_condition(fields, value))
 
     def expiring(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
-        return queryset.expiring(int(value))
+        return cast(AgreementQuerySet, queryset).expiring(int(value))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -19,7 +19,7 @@ from django_countries import countries
 
 from .filters import StyledFilterSet
 from .forms.organizations import StaffUserChoiceField, diplomacy_unit_users
-from .models import Membership, Organization, Theme
+from .models import Membership, MembershipQuerySet, Organization, Theme
 
 MAX_DAYS = 3650
 
@@ -53,7 +53,7 @@ class CoordinatorFilter(django_filters.ModelChoiceFilter):
 class SortedFilterSet(StyledFilterSet):
     """A FilterSet with a ``sort`` choice mapped to order_by expressions in ``SORTS``."""
 
-    SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    SORTS: dict[str, tuple[Any, tuple[Any, ...]]] = {}
     DEFAULT_SORT = ""
 
     @classmethod
@@ -161,7 +161,7 @@ class MembershipFilter(SortedFilterSet):
         today = timezone.localdate()
         show = self.form.cleaned_data.get("show") or "current"
         if show == "current":
-            queryset = queryset.current()
+            queryset = cast(MembershipQuerySet, queryset).current()
         elif show == "past":
             queryset = queryset.filter(until__lt=today)
         return super().filter_queryset(queryset)

@@ -58,14 +58,19 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = diplomacy_unit_users()
-        self.fields["partnership"].queryset = Partnership.objects.select_related("city")
-        self.fields["cities"].queryset = City.objects.order_by("name")
-        self.fields["organizations"].queryset = Organization.objects.order_by("name")
-        self.fields["themes"].queryset = Theme.objects.order_by("kind", "order", "name")
+        querysets = {
+            "coordinator": diplomacy_unit_users(),
+            "partnership": Partnership.objects.select_related("city"),
+            "cities": City.objects.order_by("name"),
+            "organizations": Organization.objects.order_by("name"),
+            "themes": Theme.objects.order_by("kind", "order", "name"),
+        }
+        for name, queryset in querysets.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("“Valid until” cannot be before “valid from”."))

@@ -45,7 +45,8 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = Theme.objects.order_by("kind", "order", "name")
+        themes = Theme.objects.order_by("kind", "order", "name")
+        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
         self.fields["city"].help_text = _("The city where the organisation has its seat.")
 
 
@@ -104,7 +105,7 @@ class MembershipForm(forms.ModelForm):
         elif isinstance(self.initial.get("organization"), Organization):
             # Opened from an organisation's page: the organisation is settled.
             self.fields["organization"].disabled = True
-        self.fields["coordinator"].queryset = diplomacy_unit_users()
+        self.fields["coordinator"].queryset = diplomacy_unit_users()  # type: ignore[attr-defined]
         organization = self._organization()
         contacts = Contact.objects.select_related("organization").order_by(
             "last_name", "first_name"
@@ -118,7 +119,7 @@ class MembershipForm(forms.ModelForm):
                 "Contacts recorded for this organisation. Add the person as a contact of the "
                 "organisation first if they are missing."
             )
-        self.fields["focal_point"].queryset = contacts
+        self.fields["focal_point"].queryset = contacts  # type: ignore[attr-defined]
 
     def _organization(self) -> Organization | None:
         if self.instance.pk:
@@ -127,7 +128,8 @@ class MembershipForm(forms.ModelForm):
         return initial if isinstance(initial, Organization) else None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("The end date cannot be before the start date."))

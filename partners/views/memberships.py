@@ -164,6 +164,7 @@ def membership_fee_paid(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        assert membership.fee_due_on is not None  # the service just moved it
         messages.success(
             request,
             _("Fee for %(organization)s marked paid; the next one is due on %(date)s.")
