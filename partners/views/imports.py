@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +35,12 @@ from ..importing import (
 )
 
 SESSION_KEY = "partners_import"
+LIST_URLS = {
+    "cities": "partners:city_list",
+    "partnerships": "partners:partnership_list",
+    "organizations": "partners:organization_list",
+    "contacts": "partners:contact_list",
+}
 
 
 def _require_kind(request: HttpRequest, kind: str) -> None:
@@ -146,7 +152,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         _("Imported %(kind)s: %(new)s new, %(update)s updated, %(skip)s unchanged.")
         % {"kind": KIND_LABELS[pending["kind"]], **totals},
     )
-    return redirect("partners:import")
+    try:
+        return redirect(LIST_URLS[pending["kind"]])
+    except NoReverseMatch:
+        return redirect("partners:import")
 
 
 @login_required

@@ -69,7 +69,7 @@ def test_city_csv_preview_then_confirm(staff_client):
     assert "Confirm import" in response.content.decode()
 
     response = confirm(staff_client, token)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("partners:city_list")
     assert set(City.objects.values_list("name", "country", "continent")) == {
         ("Vienna", "AT", "EU"),
         ("Prague", "CZ", "EU"),
@@ -275,3 +275,12 @@ def test_preview_of_another_users_token_is_refused(staff_client, django_user_mod
     assert response.status_code == 302
     assert confirm(client, token).status_code == 302
     assert City.objects.count() == 0
+
+
+def test_admin_has_import_and_export(admin_client):
+    CityFactory(name="Vienna")
+    response = admin_client.get(reverse("admin:partners_city_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("admin:partners_city_import") in html
+    assert reverse("admin:partners_city_export") in html
