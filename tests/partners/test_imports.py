@@ -284,3 +284,9 @@ def test_admin_has_import_and_export(admin_client):
     html = response.content.decode()
     assert reverse("admin:partners_city_import") in html
     assert reverse("admin:partners_city_export") in html
+
+
+def test_nav_link_only_for_those_who_may_import(staff_client, mayor_client):
+    url = reverse("partners:import")
+    assert f'href="{url}"' in staff_client.get(reverse("dashboard")).content.decode()
+    assert f'href="{url}"' not in mayor_client.get(reverse("dashboard")).content.decode()
