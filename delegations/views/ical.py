@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
 
 from ..models import CalendarFeed, Visit, new_calendar_token
@@ -33,8 +33,13 @@ def ical_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ical_reset(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (works without JavaScript); POST issues a new token."""
+    if request.method == "GET":
+        return render(
+            request, "delegations/ical_reset.html", {"title": _("Reset your calendar address")}
+        )
     feed, created = CalendarFeed.objects.get_or_create(user=request.user)
     if not created:
         feed.token = new_calendar_token()

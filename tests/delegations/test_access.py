@@ -49,6 +49,8 @@ def _pages(o):
         (reverse("delegations:calendar"), True, True),
         (reverse("delegations:calendar") + "?view=list", True, True),
         (reverse("delegations:ical_settings"), True, True),
+        (reverse("delegations:ical_reset"), True, True),
+        (reverse("delegations:visit_conflicts_check"), True, True),
     ]
 
 
@@ -76,6 +78,7 @@ def test_post_only_urls(staff_client, mayor_client, anonymous_client, objects):
     submit = reverse("delegations:visit_transition", args=[visit.pk, "submit"])
     for url in (standard, reset, submit):
         assert anonymous_client.post(url).status_code == 302
+    for url in (standard, submit):
         assert staff_client.get(url).status_code == 405
     assert mayor_client.post(standard).status_code == 403
     assert mayor_client.post(submit).status_code == 403

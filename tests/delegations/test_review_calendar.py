@@ -173,6 +173,10 @@ def test_ical_feed_needs_no_login_but_a_valid_token(anonymous_client, mayor_clie
     )
     assert anonymous_client.get(reverse("delegations:ical_feed", args=["x"])).status_code == 404
     old = feed.token
+    confirm = mayor_client.get(reverse("delegations:ical_reset"))
+    assert "stop updating" in confirm.content.decode()
+    feed.refresh_from_db()
+    assert feed.token == old  # asking is not doing
     response = mayor_client.post(reverse("delegations:ical_reset"), follow=True)
     assert "has been reset" in response.content.decode()
     feed.refresh_from_db()
