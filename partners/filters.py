@@ -20,6 +20,7 @@ from cityrelations.roles import DIPLOMACY_UNIT
 from .models import SDG, Agreement, City, Continent, Organization, Partnership, Project, Theme
 
 NO_CONTACT_DAYS = 365
+ANY = _("Any")
 
 
 def diplomacy_unit_users() -> QuerySet[Any]:
@@ -94,8 +95,10 @@ class StyledFilterSet(django_filters.FilterSet):
 
 class CityFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    country = django_filters.ChoiceFilter(choices=countries, label=_("Country"))
-    continent = django_filters.ChoiceFilter(choices=Continent.choices, label=_("Continent"))
+    country = django_filters.ChoiceFilter(empty_label=ANY, choices=countries, label=_("Country"))
+    continent = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=Continent.choices, label=_("Continent")
+    )
 
     class Meta:
         model = City
@@ -113,21 +116,28 @@ class CityFilter(StyledFilterSet):
 
 class PartnershipFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    level = django_filters.ChoiceFilter(choices=Partnership.Level.choices, label=_("Level"))
-    status = django_filters.ChoiceFilter(choices=Partnership.Status.choices, label=_("Status"))
+    level = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=Partnership.Level.choices, label=_("Level")
+    )
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=Partnership.Status.choices, label=_("Status")
+    )
     country = django_filters.ChoiceFilter(
-        field_name="city__country", choices=countries, label=_("Country")
+        empty_label=ANY, field_name="city__country", choices=countries, label=_("Country")
     )
     continent = django_filters.ChoiceFilter(
-        field_name="city__continent", choices=Continent.choices, label=_("Continent")
+        empty_label=ANY,
+        field_name="city__continent",
+        choices=Continent.choices,
+        label=_("Continent"),
     )
     theme = django_filters.ModelChoiceFilter(
-        field_name="themes", queryset=Theme.objects.all(), label=_("Theme")
+        empty_label=ANY, field_name="themes", queryset=Theme.objects.all(), label=_("Theme")
     )
     sdg = django_filters.ModelChoiceFilter(
-        field_name="sdgs", queryset=SDG.objects.all(), label=_("SDG")
+        empty_label=ANY, field_name="sdgs", queryset=SDG.objects.all(), label=_("SDG")
     )
-    coordinator = StaffUserFilter(queryset=_coordinators, label=_("Coordinator"))
+    coordinator = StaffUserFilter(empty_label=ANY, queryset=_coordinators, label=_("Coordinator"))
     no_contact = django_filters.BooleanFilter(
         method="filter_no_contact",
         label=_("No contact for 12 months"),

@@ -164,14 +164,18 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnerships = list(
         city.partnerships.select_related("coordinator").order_by("-established_on", "-pk")  # type: ignore[attr-defined]
     )
+    offices = list(city.offices.current().select_related("contact"))  # type: ignore[attr-defined]
     context = {
         "city": city,
         "partnerships": partnerships,
         "open_partnership": next(
             (p for p in partnerships if p.status != Partnership.Status.ENDED), None
         ),
-        "contacts": city.contacts.select_related("organization"),  # type: ignore[attr-defined]
-        "offices": city.offices.current().select_related("contact"),  # type: ignore[attr-defined]
+        # Office holders are listed with their office; the other contacts below them.
+        "offices": offices,
+        "contacts": city.contacts.exclude(  # type: ignore[attr-defined]
+            pk__in=[o.contact_id for o in offices]
+        ).select_related("organization"),
         "organizations": city.organizations.order_by("name"),  # type: ignore[attr-defined]
         "history": history_rows(city),
         "trail": [(_("Cities"), reverse("partners:city_list")), (str(city), "")],
