@@ -231,7 +231,8 @@ def test_detail_shows_memberships_people_agreements_timeline(staff_client):
     assert "Climate pact" in titles
     dates = [entry["date"] for entry in response.context["timeline"]]
     assert dates == sorted(dates, reverse=True)
-    assert f"?organization={org.pk}" in content
+    assert reverse("partners:interaction_create") + f"?organization={org.pk}" in content
+    assert reverse("partners:membership_create") + f"?organization={org.pk}" in content
     assert "Mark fee paid" in content
 
 
