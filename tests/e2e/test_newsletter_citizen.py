@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 
 from newsletters.models import Subscriber, Suppression, email_hash
 from newsletters.tokens import unsubscribe_url
-from partners.models import Theme
-from tests.newsletters.factories import SubscriberFactory, ensure_migration_data
+from tests.newsletters.factories import SubscriberFactory, ThemeFactory, ensure_migration_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +34,7 @@ def _link(pattern: str) -> str:
 
 
 def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server):
-    topic = Theme.objects.order_by("pk").first()
+    topic = ThemeFactory()
 
     # Subscribe.
     page.goto(f"{live_server.url}/accounts/login/")

@@ -8,6 +8,18 @@ import factory
 from django.utils import timezone
 
 from newsletters import models
+from partners.models import Theme
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """A topic of its own (the reference themes of the data migration do not survive a flush)."""
+
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Newsletter topic {n}")
+    slug = factory.Sequence(lambda n: f"newsletter-topic-{n}")
 
 
 class ConsentTextFactory(factory.django.DjangoModelFactory):

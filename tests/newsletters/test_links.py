@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from newsletters.models import Delivery, Subscriber, Suppression, email_hash
 from newsletters.tokens import make_token
-from partners.models import Theme
 
-from .factories import EditionFactory, SubscriberFactory
+from .factories import EditionFactory, SubscriberFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,7 @@ def test_expired_confirm_token_is_410(client):
 
 def test_preferences_change_language_and_topics(client):
     subscriber = SubscriberFactory()
-    topic = Theme.objects.order_by("pk").last()
+    topic = ThemeFactory()
     url = _url("preferences", subscriber, "preferences")
     assert client.get(url).status_code == 200
     response = client.post(url, {"name": "New", "language": "hu", "topics": [topic.pk]})
@@ -108,7 +107,7 @@ def test_preferences_with_a_bad_token(client):
 
 
 def test_export_data_is_json_with_everything(client):
-    topic = Theme.objects.first()
+    topic = ThemeFactory()
     subscriber = SubscriberFactory(email="me@mail.example", name="Me", topics=[topic])
     edition = EditionFactory(status="sent")
     Delivery.objects.create(edition=edition, subscriber=subscriber, status="sent")

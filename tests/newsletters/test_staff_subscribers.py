@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from newsletters.models import Subscriber, Suppression, email_hash
-from partners.models import Theme
 
-from .factories import SubscriberFactory
+from .factories import SubscriberFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_mayor_sees_no_edit_buttons(mayor_client):
 
 
 def test_list_filters_search_and_counts(staff_client):
-    topic = Theme.objects.first()
+    topic = ThemeFactory()
     SubscriberFactory(email="anna@mail.example", language="hu", topics=[topic])
     SubscriberFactory(email="bela@mail.example", status=Subscriber.Status.PENDING)
     SubscriberFactory(email="cili@mail.example", status=Subscriber.Status.UNSUBSCRIBED)
@@ -86,7 +85,7 @@ def test_list_survives_a_malformed_query(staff_client, query):
 
 @pytest.mark.parametrize("rows", [1, 10])
 def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries, rows):
-    topics = list(Theme.objects.all()[:2])
+    topics = [ThemeFactory(), ThemeFactory()]
     for _n in range(rows):
         SubscriberFactory(topics=topics)
     # session, user, user and group permissions, the user's groups (menu), counts per status,
@@ -109,7 +108,7 @@ def test_export_is_csv_and_escapes_formulae(staff_client):
 
 
 def test_import_with_and_without_consent_evidence(staff_client, django_capture_on_commit_callbacks):
-    topic = Theme.objects.first()
+    topic = ThemeFactory()
     SubscriberFactory(email="known@mail.example")
     Suppression.objects.create(email_hash=email_hash("gone@mail.example"), reason="unsubscribed")
     text = (

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from newsletters.models import ConsentText, Subscriber, Suppression, email_hash
-from partners.models import Theme
 
-from .factories import SubscriberFactory
+from .factories import SubscriberFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def test_url_name_and_page(client):
 
 
 def test_new_address_gets_a_confirmation_and_is_pending(client, django_capture_on_commit_callbacks):
-    topic = Theme.objects.first()
+    topic = ThemeFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, topics=[topic.pk])
     assert response.status_code == 302
