@@ -223,13 +223,31 @@ def sent_edition_for(month: str) -> Edition:
     )
 
 
+def _story_images(items: list[EditionItem]) -> dict[int, Story]:
+    """Stories with an image, by the pk of the edition item that came from them (one query)."""
+    story_ids = {
+        item.pk: int(item.source_key.partition(":")[2])
+        for item in items
+        if item.source_key.startswith("newsletters.story:")
+        and item.source_key.partition(":")[2].isdigit()
+    }
+    stories = Story.objects.exclude(image="").in_bulk(set(story_ids.values()))
+    return {item_pk: stories[pk] for item_pk, pk in story_ids.items() if pk in stories}
+
+
 @require_GET
 def edition_public(request: HttpRequest, month: str) -> HttpResponse:
     edition = sent_edition_for(month)
+    items = list(edition.items.all())
+    images = _story_images(items)
     return render(
         request,
         "newsletters/public/edition.html",
-        {"edition": edition, "items": edition.items.all(), "feed_url": reverse("newsletters:feed")},
+        {
+            "edition": edition,
+            "entries": [(item, images.get(item.pk)) for item in items],
+            "feed_url": reverse("newsletters:feed"),
+        },
     )
 
 

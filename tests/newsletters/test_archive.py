@@ -12,7 +12,7 @@ from django.utils import timezone
 from newsletters.models import Edition, Subscriber
 from newsletters.tasks import purge_unconfirmed_subscribers
 
-from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
+from .factories import EditionFactory, EditionItemFactory, StoryFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,28 @@ def test_web_version_shows_included_items_only(client):
     body = response.content.decode()
     assert "In it" in body and "<strong>bold</strong>" in body
     assert "Dropped one" not in body
+
+
+def test_web_version_shows_story_images(client, django_assert_num_queries):
+    from django.core.files.base import ContentFile
+
+    story = StoryFactory(title="Green roofs", image_alt="A green roof")
+    story.image.save("roof.png", ContentFile(b"png"), save=True)
+    plain = StoryFactory(title="No picture")
+    edition = _sent(dt.date(2026, 4, 1), "April issue")
+    for item_story in (story, plain):
+        EditionItemFactory(
+            edition=edition,
+            kind="story",
+            title=item_story.title,
+            source_key=f"newsletters.story:{item_story.pk}",
+        )
+    EditionItemFactory(edition=edition, source_key="newsletters.story:oops")
+    with django_assert_num_queries(3):  # the edition, its items, the stories with images
+        body = client.get(reverse("newsletters:edition_public", args=["2026-04"])).content.decode()
+    assert body.count("<img") == 1
+    assert reverse("newsletters:story_image", args=[story.pk]) in body
+    assert 'alt="A green roof"' in body
 
 
 @pytest.mark.parametrize("month", ["2026-05", "2026-13", "abc", "2026-4-1", "0-0"])
