@@ -363,3 +363,16 @@ def test_delete_of_a_city_with_partnerships_is_refused_clearly(staff_client):
     assert response.status_code == 200
     assert "cannot be deleted" in response.content.decode()
     assert City.objects.filter(pk=city.pk).exists()
+
+
+def test_a_concurrent_duplicate_city_is_a_form_error_not_a_500(staff_client, monkeypatch):
+    from partners.forms.cities import CityForm
+
+    CityFactory(name="Vienna", geonames_id=VIENNA_ID)
+    monkeypatch.setattr(CityForm, "clean", lambda self: self.cleaned_data)
+    monkeypatch.setattr(City, "validate_constraints", lambda self, exclude=None: None)
+    data = {"name": "Vienna", "country": "AT", "geonames_id": str(VIENNA_ID)}
+    response = staff_client.post(reverse("partners:city_create"), data)
+    assert response.status_code == 200
+    assert "just added by someone else" in response.content.decode()
+    assert City.objects.count() == 1

@@ -494,3 +494,26 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
         ProjectFactory(starts_on=dt.date(2020, 1, n + 1)).partnerships.add(p)
         p.themes.add(_theme(f"Theme {n}"))
     _detail_query_count(staff_client, p, django_assert_num_queries, 14)
+
+
+def test_a_concurrent_duplicate_is_a_form_error_not_a_500(staff_client, monkeypatch):
+    """If another request saves an open partnership for the city between our checks and our
+    insert, the database constraint fires: the user sees a message, nothing is half-saved."""
+    from partners.forms.partnerships import PartnershipForm
+
+    existing = PartnershipFactory()
+    monkeypatch.setattr(PartnershipForm, "clean", lambda self: self.cleaned_data)
+    monkeypatch.setattr(Partnership, "validate_constraints", lambda self, exclude=None: None)
+    response = staff_client.post(
+        reverse("partners:partnership_create"), _form_data(existing.city, themes=[_theme().pk])
+    )
+    assert response.status_code == 200
+    assert "already has an open partnership" in response.content.decode()
+    assert Partnership.objects.count() == 1
+
+
+def test_city_page_offers_a_partnership_only_without_an_open_one(staff_client):
+    city = CityFactory()
+    PartnershipFactory(city=city, status="ended", ended_on=dt.date(2019, 1, 1))
+    html = staff_client.get(city.get_absolute_url()).content.decode()
+    assert f"{reverse('partners:partnership_create')}?city={city.pk}" in html
