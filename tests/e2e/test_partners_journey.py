@@ -107,3 +107,22 @@ def test_staff_adds_a_partner_city_and_the_mayor_reads_it(
     assert page.console_errors == []
     response = page.goto(f"{live_server.url}/partners/partnerships/{partnership.pk}/edit/")
     assert response is not None and response.status == 403
+
+
+def test_gazetteer_pick_works_without_javascript(browser, live_server, login, staff_user):
+    search_cities("Vien")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, live_server, "staff")
+        page.goto(f"{live_server.url}/partners/cities/new/")
+        page.get_by_label("Find a city in the gazetteer").fill("Vien")
+        page.get_by_role("button", name="Search").click()
+        page.locator("#city-suggestions").get_by_text("Vienna, Austria").click()
+        expect(page.locator("#id_name")).to_have_value("Vienna")
+        expect(page.locator("#id_timezone")).to_have_value("Europe/Vienna")
+        page.locator("#city-form").get_by_role("button", name="Save").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Vienna")
+        assert City.objects.filter(geonames_id=2761369).exists()
+    finally:
+        context.close()
