@@ -141,13 +141,14 @@ def conflicts_for(visits: Iterable[Visit]) -> dict[int, list[Conflict]]:
     }
     if not spans:
         return {}
+    page_ids = [pk for pk in spans if pk is not None]
     people: dict[int | None, set[tuple[str, int]]] = defaultdict(set)
-    for vid, contact_id, user_id in Participant.objects.filter(visit_id__in=spans).values_list(
+    for vid, contact_id, user_id in Participant.objects.filter(visit_id__in=page_ids).values_list(
         "visit_id", "contact_id", "user_id"
     ):
         people[vid].add(("contact", contact_id) if contact_id else ("user", user_id))
     cities: dict[int | None, set[int]] = defaultdict(set)
-    for vid, city_id in Visit.cities.through.objects.filter(visit_id__in=spans).values_list(
+    for vid, city_id in Visit.cities.through.objects.filter(visit_id__in=page_ids).values_list(
         "visit_id", "city_id"
     ):
         cities[vid].add(city_id)

@@ -37,6 +37,12 @@ def staff_users() -> Any:
     )
 
 
+def set_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
@@ -73,16 +79,15 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cities"].queryset = City.objects.order_by("name")
-        self.fields["organizations"].queryset = Organization.objects.order_by("name")
-        self.fields["partnership"].queryset = Partnership.objects.select_related("city")
-        self.fields["head_of_delegation"].queryset = Contact.objects.order_by(
-            "last_name", "first_name"
-        )
+        set_choices(self, "cities", City.objects.order_by("name"))
+        set_choices(self, "organizations", Organization.objects.order_by("name"))
+        set_choices(self, "partnership", Partnership.objects.select_related("city"))
+        set_choices(self, "head_of_delegation", Contact.objects.order_by("last_name", "first_name"))
         self.fields["budget"].widget.attrs["min"] = "0"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The visit cannot end before it starts."))
@@ -123,13 +128,14 @@ class ParticipantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.visit = visit
         self.instance.visit = visit
-        self.fields["contact"].queryset = Contact.objects.order_by("last_name", "first_name")
-        self.fields["user"].queryset = staff_users()
+        set_choices(self, "contact", Contact.objects.order_by("last_name", "first_name"))
+        set_choices(self, "user", staff_users())
         self.fields["contact"].help_text = _("A partner-side contact, or…")
         self.fields["user"].help_text = _("…one of our staff. Choose exactly one.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         contact, user = cleaned.get("contact"), cleaned.get("user")
         if bool(contact) == bool(user):
             raise forms.ValidationError(
@@ -163,13 +169,14 @@ class AgendaItemForm(forms.ModelForm):
         city_ids = list(visit.cities.values_list("pk", flat=True))
         cities = City.objects.order_by("name")
         # The visit's own cities first is friendlier, but any city may host an item.
-        self.fields["city"].queryset = cities.filter(pk__in=city_ids) if city_ids else cities
+        set_choices(self, "city", cities.filter(pk__in=city_ids) if city_ids else cities)
         self.fields["date"].widget.attrs.update(
             min=visit.start_date.isoformat(), max=visit.end_date.isoformat()
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         date = cleaned.get("date")
         if date and not (self.visit.start_date <= date <= self.visit.end_date):
             self.add_error(
@@ -194,7 +201,7 @@ class LogisticsItemForm(forms.ModelForm):
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.visit = visit
-        self.fields["owner"].queryset = staff_users()
+        set_choices(self, "owner", staff_users())
 
 
 class TransitionForm(forms.Form):

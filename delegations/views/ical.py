@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,6 +20,11 @@ from icalendar import Calendar, Event
 from ..models import CalendarFeed, Visit, new_calendar_token
 
 
+def _user(request: HttpRequest) -> Any:
+    """The signed-in user (the views are behind login_required)."""
+    return request.user
+
+
 def feed_url(feed: CalendarFeed) -> str:
     return settings.SITE_URL + reverse("delegations:ical_feed", args=[feed.token])
 
@@ -26,7 +32,7 @@ def feed_url(feed: CalendarFeed) -> str:
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
 def ical_settings(request: HttpRequest) -> HttpResponse:
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed, _created = CalendarFeed.objects.get_or_create(user=_user(request))
     context = {"feed": feed, "feed_url": feed_url(feed), "title": _("Calendar subscription")}
     return render(request, "delegations/ical_settings.html", context)
 
@@ -40,7 +46,7 @@ def ical_reset(request: HttpRequest) -> HttpResponse:
         return render(
             request, "delegations/ical_reset.html", {"title": _("Reset your calendar address")}
         )
-    feed, created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed, created = CalendarFeed.objects.get_or_create(user=_user(request))
     if not created:
         feed.token = new_calendar_token()
         feed.save(update_fields=["token"])

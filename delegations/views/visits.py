@@ -196,7 +196,7 @@ def visit_transition_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     except TransitionError as exc:
         error = exc.message
         visit.refresh_from_db()
-    if request.htmx and request.POST.get("row"):
+    if request.headers.get("HX-Request") == "true" and request.POST.get("row"):
         from .review import queue_row_response
 
         return queue_row_response(request, visit, error=error)
