@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from partners.documents import DOCX, ODT, PDF, detect_document_type, stored_filename
 from partners.models import AgreementDocument
 
-from ..factories import AgreementFactory
+from ..factories import AgreementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +319,9 @@ def test_deleting_an_agreement_removes_its_files(
         staff_client.post(reverse("partners:agreement_delete", args=[stored_pdf.agreement_id]))
     assert not AgreementDocument.objects.exists()
     assert not path.exists()
+
+
+def test_logged_in_user_without_a_role_cannot_download(client, stored_pdf):
+    client.force_login(UserFactory(username="citizen"))
+    response = client.get(reverse("partners:document_download", args=[stored_pdf.pk]))
+    assert response.status_code == 403
