@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,7 +71,7 @@ def _body(text: str, *facts: str) -> str:
     return text_to_html(text) + (f"<p><em>{details}</em></p>" if details else "")
 
 
-def _city_names(through: type[models.Model], owner: str, owner_ids: list[int]) -> dict[int, str]:
+def _city_names(through: Any, owner: str, owner_ids: list[int]) -> dict[int, str]:
     """``{owner id: "Vienna, Austria, Graz, Austria"}`` in two queries, each city named once."""
     pairs = list(
         through.objects.filter(**{f"{owner}_id__in": owner_ids}).values_list(
@@ -85,9 +86,9 @@ def _city_names(through: type[models.Model], owner: str, owner_ids: list[int]) -
 
 
 def _visit_entries(visits: models.QuerySet[Visit], kind: str) -> Iterator[EditionItem]:
-    visits = list(visits.only("pk", "title", "public_summary", "purpose", "start_date", "end_date"))
-    cities = _city_names(Visit.cities.through, "visit", [visit.pk for visit in visits])
-    for visit in visits:
+    rows = list(visits.only("pk", "title", "public_summary", "purpose", "start_date", "end_date"))
+    cities = _city_names(Visit.cities.through, "visit", [visit.pk for visit in rows])
+    for visit in rows:
         yield EditionItem(
             kind=kind,
             title=visit.title,
@@ -109,9 +110,9 @@ def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     agreements = Agreement.objects.filter(
         is_public=True, signed_on__gte=first, signed_on__lte=last
     ).prefetch_related("organizations")
-    agreements = list(agreements.order_by("signed_on", "pk"))
-    cities = _city_names(Agreement.cities.through, "agreement", [a.pk for a in agreements])
-    for agreement in agreements:
+    rows = list(agreements.order_by("signed_on", "pk"))
+    cities = _city_names(Agreement.cities.through, "agreement", [a.pk for a in rows])
+    for agreement in rows:
         parties = [cities.get(agreement.pk, ""), *map(str, agreement.organizations.all())]
         yield EditionItem(
             kind=EditionItem.Kind.AGREEMENT,

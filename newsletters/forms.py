@@ -179,7 +179,7 @@ class StoryForm(forms.ModelForm):
         return image
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("image") and not cleaned.get("image_alt"):
             self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
         return cleaned

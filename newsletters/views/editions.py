@@ -243,7 +243,7 @@ def edition_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("newsletters.view_edition", raise_exception=True)
 @require_GET
-@csp_update({"style-src": ["'unsafe-inline'"]})
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
 def edition_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The email as subscribers get it: ``?format=html`` (default) or ``text``,
     ``?language=en|hu``; personal links are left out (a staff copy)."""

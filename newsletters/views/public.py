@@ -9,6 +9,7 @@ mail programs send it on the reader's behalf (RFC 8058 one-click).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import mimetypes
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,14 +105,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if form.honeypot_filled():
             return redirect("newsletters:subscribe_done")
         if form.is_valid():
-            subscriber_subscribe(
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                language=form.cleaned_data["language"],
-                topics=form.cleaned_data["topics"],
-                consent_text=consent,
-                ip=client_ip(request),
-            )
+            # The same new address sent twice at once: the other request won and sent the
+            # confirmation; this one answers the same.
+            with contextlib.suppress(IntegrityError):
+                subscriber_subscribe(
+                    email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    language=form.cleaned_data["language"],
+                    topics=form.cleaned_data["topics"],
+                    consent_text=consent,
+                    ip=client_ip(request),
+                )
             return redirect("newsletters:subscribe_done")
     consent_text = consent.text_for(language[:2]) if consent else ""
     return render(
@@ -259,7 +264,7 @@ def story_image(request: HttpRequest, pk: int) -> FileResponse:
         handle = story.image.open("rb")
     except FileNotFoundError as error:
         raise Http404("The image file is missing.") from error
-    content_type = mimetypes.guess_type(story.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(story.image.name or "")[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         raise Http404("Not an image.")
     response = FileResponse(handle, content_type=content_type)
