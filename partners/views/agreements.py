@@ -34,7 +34,7 @@ from cityrelations.history import history_rows
 from ..documents import TYPE_LABELS, agreement_delete
 from ..filters_agreements import AgreementFilter
 from ..forms.agreements import AgreementForm
-from ..models import Agreement, AgreementDocument, Organization
+from ..models import Agreement, AgreementDocument, City, Organization, Partnership
 
 PER_PAGE = 25
 
@@ -176,13 +176,28 @@ def _form_page(
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
-    """``?organization=<pk>`` pre-selects the organisation; bad values are ignored."""
-    raw = request.GET.get("organization", "")
-    if raw.isdigit():
-        organization = Organization.objects.filter(pk=int(raw)).first()
+    """Pre-fill from the page the user came from: ``?organization=``, ``?city=`` or
+    ``?partnership=`` (a primary key); unknown or malformed values are ignored."""
+    initial: dict[str, Any] = {}
+
+    def pk(name: str) -> int | None:
+        raw = request.GET.get(name, "")
+        return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+    if (org_pk := pk("organization")) is not None:
+        organization = Organization.objects.filter(pk=org_pk).first()
         if organization is not None:
-            return {"organizations": [organization]}
-    return {}
+            initial["organizations"] = [organization]
+    if (city_pk := pk("city")) is not None:
+        city = City.objects.filter(pk=city_pk).first()
+        if city is not None:
+            initial["cities"] = [city]
+    if (partnership_pk := pk("partnership")) is not None:
+        partnership = Partnership.objects.select_related("city").filter(pk=partnership_pk).first()
+        if partnership is not None:
+            initial["partnership"] = partnership
+            initial.setdefault("cities", [partnership.city])
+    return initial
 
 
 @login_required

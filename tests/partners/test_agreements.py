@@ -127,8 +127,17 @@ def test_create_from_organisation_preselects_it(staff_client):
     url = reverse("partners:agreement_create") + f"?organization={org.pk}"
     form = staff_client.get(url).context["form"]
     assert form.initial["organizations"] == [org]
-    bad = staff_client.get(reverse("partners:agreement_create") + "?organization=x")
+    bad = staff_client.get(reverse("partners:agreement_create") + "?organization=x&city=99999999")
     assert bad.status_code == 200
+    assert "organizations" not in bad.context["form"].initial
+
+
+def test_create_from_partnership_preselects_it_and_its_city(staff_client):
+    partnership = PartnershipFactory()
+    url = reverse("partners:agreement_create") + f"?partnership={partnership.pk}"
+    form = staff_client.get(url).context["form"]
+    assert form.initial["partnership"] == partnership
+    assert form.initial["cities"] == [partnership.city]
 
 
 def test_valid_until_before_valid_from_is_a_form_error(staff_client):
