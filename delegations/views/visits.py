@@ -48,13 +48,15 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
+    transitions = list(visit.transitions.select_related("by"))
     participants = list(visit.participants.select_related("contact", "user"))
     return {
         "visit": visit,
         "participants": participants,
         "agenda_days": agenda_days(visit),
         "logistics": list(visit.logistics.select_related("owner")),
-        "transitions": list(visit.transitions.select_related("by")),
+        "transitions": transitions,
+        "last_review": next((t for t in transitions if t.is_review), None),
         "conflicts": conflicts_for([visit]).get(visit.pk, []),
         "actions": allowed_actions(visit=visit, user=request.user),
         "transition_form": TransitionForm(),

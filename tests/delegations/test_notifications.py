@@ -123,3 +123,13 @@ def test_the_data_migration_schedules_the_daily_reminder():
     migration.forwards(apps, None)  # idempotent
     task = PeriodicTask.objects.get(task="delegations.tasks.send_visit_reminders")
     assert task.enabled and task.crontab.hour == "8" and task.crontab.day_of_week == "*"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_leave_after_a_real_commit(staff_user, mayor_user):
+    """Without the test-case transaction: the on_commit hook fires on the real COMMIT."""
+    visit = VisitFactory(owner=staff_user)
+    visit_submit(visit=visit, by=staff_user)
+    assert [m.to for m in mail.outbox] == [[mayor_user.email]]
+    visit_review(visit=visit, by=mayor_user, decision="approve", comment="Go")
+    assert [m.to for m in mail.outbox][1:] == [[staff_user.email]]

@@ -205,6 +205,8 @@ def test_submit_and_approve_through_the_pages(staff_client, mayor_client, mayor_
     assert "is now approved" in response.content.decode()
     record = VisitTransition.objects.get(to_status=S.APPROVED)
     assert (record.by, record.comment) == (mayor_user, "Good plan")
+    page = staff_client.get(visit.get_absolute_url()).content.decode()
+    assert "Mayor's office decision: Approved" in page and "Good plan" in page
 
 
 def test_wrong_role_is_403_and_wrong_state_a_message(staff_client, mayor_client):
