@@ -165,6 +165,8 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
 NEWSLETTER_STUCK_AFTER = env.int("NEWSLETTER_STUCK_AFTER_SECONDS", default=600)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_RETRY_DELAY = env.float("NEWSLETTER_RETRY_DELAY_SECONDS", default=30.0)
+# false: PostgreSQL commits "sent" marks asynchronously (faster; see sending.py for the trade-off)
+NEWSLETTER_SYNCHRONOUS_COMMIT = env.bool("NEWSLETTER_SYNCHRONOUS_COMMIT", default=True)
 if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):  # "user:password" for ESP tracking webhooks
     ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
 

@@ -289,6 +289,17 @@ def _claim(delivery_ids: Sequence[int]) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def _commit_mode(*, synchronous: bool) -> None:
+    """With ``NEWSLETTER_SYNCHRONOUS_COMMIT = False`` the batch's "sent" marks are committed
+    asynchronously on PostgreSQL: each commit skips the WAL flush (about ten times faster),
+    other sessions see it at once, and a *worker* crash is as safe as before. Only a crash of
+    the database server itself can lose the last fraction of a second of marks, whose messages
+    would then be sent again: a wider duplicate window, traded for speed."""
+    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+        with db_connection.cursor() as cursor:
+            cursor.execute(f"SET synchronous_commit TO {'on' if synchronous else 'off'}")
+
+
 def _mark_sent(delivery: Delivery, message_id: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.SENT,
@@ -367,6 +378,9 @@ def _send_over_one_connection(
     transient: list[Delivery] = []
     connection = get_connection(fail_silently=False)
     position = 0
+    asynchronous_marks = not settings.NEWSLETTER_SYNCHRONOUS_COMMIT
+    if asynchronous_marks:
+        _commit_mode(synchronous=False)
     try:
         connection.open()
         for position, delivery in enumerate(deliveries):  # read after the loop
@@ -395,6 +409,8 @@ def _send_over_one_connection(
         done = {d.pk for d in transient}
         transient.extend(d for d in deliveries[position:] if d.pk not in done)
     finally:
+        if asynchronous_marks:
+            _commit_mode(synchronous=True)
         try:
             connection.close()
         except Exception:  # a broken connection may fail to close; it is gone

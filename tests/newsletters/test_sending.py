@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from newsletters.models import Delivery, Edition, Subscriber, Suppression, email_hash
@@ -315,3 +316,37 @@ def test_a_test_copy_goes_to_one_address_only(approved):
     assert not Delivery.objects.exists()
     approved.refresh_from_db()
     assert approved.status == Edition.Status.APPROVED
+
+
+class _CommitModeRecordingBackend(locmem.EmailBackend):
+    """Records PostgreSQL's synchronous_commit at the moment each message is handed over."""
+
+    modes: list[str] = []
+
+    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            self.modes.append(cursor.fetchone()[0])
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("synchronous", "during"), [(True, "on"), (False, "off")])
+def test_sent_marks_may_be_committed_asynchronously(settings, synchronous, during):
+    from django.db import connection
+
+    settings.EMAIL_BACKEND = f"{__name__}._CommitModeRecordingBackend"
+    settings.NEWSLETTER_SYNCHRONOUS_COMMIT = synchronous
+    _CommitModeRecordingBackend.modes = []
+    SubscriberFactory.create_batch(2)
+    edition = EditionFactory(status=Edition.Status.APPROVED)
+
+    edition_send(edition=edition)  # autocommit: the batches run (eagerly) after the commit
+
+    assert _CommitModeRecordingBackend.modes == [during, during]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the connection is left as it was found

@@ -90,6 +90,11 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=settings.NEWSLETTER_BATCH_SIZE)
         parser.add_argument("--timeout", type=float, default=3600)
         parser.add_argument("--allow-any-database", action="store_true")
+        parser.add_argument(
+            "--async-commit",
+            action="store_true",
+            help="run the worker with NEWSLETTER_SYNCHRONOUS_COMMIT=false",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check(options)
@@ -133,7 +138,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "\n".join(
                 [
-                    f"messages sent:            {sent} of {count} in {elapsed:.1f} s",
+                    f"messages sent:            {sent} of {count} in {elapsed:.1f} s "
+                    f"(synchronous commit: {'off' if options['async_commit'] else 'on'})",
                     f"project send rate:        {rate:.1f} messages/s",
                     f"plain smtplib ceiling:    {ceiling:.1f} messages/s "
                     f"({concurrency} connections, pre-rendered)",
@@ -167,6 +173,7 @@ class Command(BaseCommand):
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "k" * 50),
             "DJANGO_STATIC_MANIFEST": "false",
+            "NEWSLETTER_SYNCHRONOUS_COMMIT": "false" if options["async_commit"] else "true",
         }
         command = [
             sys.executable, "-m", "celery", "-A", "cityrelations", "worker", "-P", "prefork",
