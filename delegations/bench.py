@@ -85,7 +85,12 @@ def _visits(count: int, offset: int, rng: random.Random, partnerships: list[Any]
 
 
 def _children(visits: list[Visit], rng: random.Random, contacts: list[int], cities: dict) -> None:
-    participants, agenda, logistics, follow_ups, gifts, city_links = [], [], [], [], [], []
+    participants: list[Participant] = []
+    agenda: list[AgendaItem] = []
+    logistics: list[LogisticsItem] = []
+    follow_ups: list[FollowUp] = []
+    gifts: list[Gift] = []
+    city_links: list[Any] = []
     city_through = Visit.cities.through
     kinds = LogisticsItem.Kind.values
     states = LogisticsItem.State.values
@@ -137,15 +142,12 @@ def _children(visits: list[Visit], rng: random.Random, contacts: list[int], citi
                 )
         if visit.partnership_id and visit.partnership_id in cities:
             city_links.append(city_through(visit_id=visit.pk, city_id=cities[visit.partnership_id]))
-    for model, rows in (
-        (Participant, participants),
-        (AgendaItem, agenda),
-        (LogisticsItem, logistics),
-        (FollowUp, follow_ups),
-        (Gift, gifts),
-        (city_through, city_links),
-    ):
-        model.objects.bulk_create(rows, batch_size=BATCH)
+    Participant.objects.bulk_create(participants, batch_size=BATCH)
+    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
+    LogisticsItem.objects.bulk_create(logistics, batch_size=BATCH)
+    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+    Gift.objects.bulk_create(gifts, batch_size=BATCH)
+    city_through.objects.bulk_create(city_links, batch_size=BATCH)
 
 
 def build_visits(n: int = 50_000, *, seed: int = 11) -> dict[str, int]:

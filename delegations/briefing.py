@@ -29,6 +29,8 @@ from partners.models import Agreement, City, Interaction, Office, Partnership
 from .models import AgendaItem, FollowUp, Gift, Participant, Visit
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs each rendering step of each page at INFO: noise in the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # The base address the briefing HTML is rendered against. It never resolves on the network:
 # the fetcher maps it to files on disk.

@@ -338,7 +338,7 @@ def _office_holders(city: City) -> list[Contact]:
 def _transitions(visit: Visit, spec: DemoVisit, users: dict[str, Any], start: dt.date) -> None:
     now = timezone.now()
     at = timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=45), dt.time(10)))
-    previous = Status.DRAFT
+    previous: str = Status.DRAFT
     for step, target in enumerate(PATHS[spec.status]):
         by = users.get("mayor") if target in REVIEWS else users.get("staff")
         comment = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -82,7 +82,7 @@ class GiftForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         initial_visit = self.initial.get("visit")
         keep_visit = self.instance.visit_id or getattr(initial_visit, "pk", initial_visit)
-        self.fields["visit"].queryset = visit_choices(keep=keep_visit)
-        self.fields["counterpart_contact"].queryset = counterpart_contact_choices(
-            keep=self.instance.counterpart_contact_id
-        )
+        cast(forms.ModelChoiceField, self.fields["visit"]).queryset = visit_choices(keep=keep_visit)
+        cast(
+            forms.ModelChoiceField, self.fields["counterpart_contact"]
+        ).queryset = counterpart_contact_choices(keep=self.instance.counterpart_contact_id)

@@ -33,10 +33,6 @@ class FollowUpForm(forms.ModelForm):
         fields = ["description", "owner", "due_on", "done"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users()
-
     def save(self, commit: bool = True) -> FollowUp:
         if "done" in self.changed_data or (self.instance.done and not self.instance.done_at):
             self.instance.done_at = timezone.now() if self.instance.done else None
@@ -57,7 +53,7 @@ class PublishForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("is_public") and not (data.get("public_summary") or "").strip():
             self.add_error(
                 "public_summary", _("Write a public summary before making the visit public.")
