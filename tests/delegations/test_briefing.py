@@ -114,6 +114,9 @@ def test_briefing_book_contains_the_visit_facts(briefing_visit, no_network):
     assert "Send the heating study to Vienna" in text
     assert "Herend porcelain plate" in text
     assert "Porcelain vase from Augarten" in text
+    # The print stylesheet's running header and page numbers.
+    assert "Page 1 / " in text and "Page 2 / " in text
+    assert text.count("Vienna mayor's working visit ·") >= 2
     assert no_network == []
 
 
