@@ -61,6 +61,7 @@ urlpatterns += [
     path("contacts/new/", contacts.contact_create, name="contact_create"),
     path("contacts/merge/", contacts.contact_merge_view, name="contact_merge"),
     path("contacts/choices/", contacts.contact_choices, name="contact_choices"),
+    path("options/", contacts.option_search, name="option_search"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_update, name="contact_update"),
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from partners.forms.contacts import SearchableSelect
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 
 # How many contacts the form offers as ticked/suggested boxes; more are found by searching.
@@ -39,6 +40,8 @@ class InteractionForm(forms.ModelForm):
             "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "partnership": SearchableSelect("partnership"),
+            "organization": SearchableSelect("organization"),
             "contacts": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             "themes": forms.CheckboxSelectMultiple,
         }
@@ -107,9 +110,13 @@ class InteractionFilterForm(forms.Form):
         label=_("Partnership"),
         required=False,
         queryset=Partnership.objects.select_related("city").order_by("city__name"),
+        widget=SearchableSelect("partnership"),
     )
     organization = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=Organization.objects.order_by("name")
+        label=_("Organisation"),
+        required=False,
+        queryset=Organization.objects.order_by("name"),
+        widget=SearchableSelect("organization"),
     )
     theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.all())
     q = forms.CharField(label=_("Search"), required=False, max_length=200)

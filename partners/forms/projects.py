@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from partners.forms.contacts import SearchableSelectMultiple
 from partners.models import SDG, Organization, Partnership, Project, Theme
 
 
@@ -33,6 +34,8 @@ class ProjectForm(forms.ModelForm):
             "is_public",
         ]
         widgets = {
+            "partnerships": SearchableSelectMultiple("partnership"),
+            "organizations": SearchableSelectMultiple("organization"),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from partners.forms.contacts import (
     likely_duplicates,
     search_contacts,
 )
-from partners.models import Contact, Office
+from partners.models import City, Contact, Office, Organization, Partnership
 from partners.services import contact_merge, office_create
 
 from .interactions import timeline_entries
@@ -103,7 +103,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     contacts = form.filter(Contact.objects.select_related("city", "organization"))
     page = ContactWindow(contacts, request.GET.get("page"))
-    filtered = any(request.GET.get(k) for k in ("q", "city", "country", "organization", "language"))
+    filtered = any(request.GET.get(k) for k in ContactFilterForm.base_fields if k != "sort")
     return render(
         request,
         "partners/contact_list.html",
@@ -359,3 +359,54 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
         "partners/contact_choices.html",
         {"ticked": ticked, "contacts": found, "searched": bool(words)},
     )
+
+
+# --- Options for SearchableSelect widgets (htmx) -------------------------------------------------
+
+
+def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
+    """kind -> (permission needed, queryset, fields searched)."""
+    return {
+        "city": ("partners.view_city", City.objects.order_by("name"), ("name",)),
+        "organization": (
+            "partners.view_organization",
+            Organization.objects.order_by("name"),
+            ("name", "acronym"),
+        ),
+        "partnership": (
+            "partners.view_partnership",
+            Partnership.objects.select_related("city").order_by("city__name"),
+            ("city__name",),
+        ),
+    }
+
+
+@login_required
+@require_GET
+def option_search(request: HttpRequest) -> HttpResponse:
+    """<option>s for a SearchableSelect: the chosen ones first (still selected), then matches."""
+    source = _option_sources().get(request.GET.get("kind", ""))
+    if source is None:
+        raise Http404("Unknown kind.")
+    permission, queryset, fields = source
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    field = request.GET.get("field", "")[:50]
+    chosen_ids = [v for v in request.GET.getlist(field) if v.isdigit() and len(v) < 10]
+    chosen = list(queryset.filter(pk__in=chosen_ids)) if chosen_ids else []
+    found: list[Any] = []
+    words = request.GET.get(f"{field}__search", "").split()[:4]
+    if words:
+        matches = queryset.exclude(pk__in=chosen_ids)
+        for word in words:
+            condition = Q()
+            for name in fields:
+                condition |= Q(**{f"{name}__icontains": word})
+            matches = matches.filter(condition)
+        found = list(matches[:CHOICES_LIMIT])
+    context = {
+        "chosen": [(o.pk, str(o)) for o in chosen],
+        "found": [(o.pk, str(o)) for o in found],
+        "multiple": bool(request.GET.get("multiple")),
+    }
+    return render(request, "partners/contact_options.html", context)

@@ -118,6 +118,8 @@ def test_list_filters(staff_client, contact):
     assert _names(staff_client.get(url, {"city": contact.city.pk})) == ["Kovacs"]
     assert _names(staff_client.get(url, {"country": "DE"})) == ["Schmidt"]
     assert _names(staff_client.get(url, {"organization": contact.organization.pk})) == ["Kovacs"]
+    assert _names(staff_client.get(url, {"city_name": "vien"})) == ["Kovacs"]
+    assert _names(staff_client.get(url, {"organization_name": "mayors forum"})) == ["Kovacs"]
     assert _names(staff_client.get(url, {"language": "en"})) == ["Kovacs"]
     assert _names(staff_client.get(url, {"language": "english"})) == ["Schmidt"]
     # "e" is not a whole language of anyone.
@@ -173,13 +175,13 @@ def _list_queries(client, django_assert_num_queries, expected: int) -> None:
 
 def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries):
     # session, user, user and group permissions, the navbar's groups (2), page of contacts,
-    # filter choices: countries, cities, organisations.
+    # the countries offered in the filter.
     org, city = OrganizationFactory(), CityFactory()
     ContactFactory(first_name="Anna", organization=org, city=city)
-    _list_queries(staff_client, django_assert_num_queries, 10)
+    _list_queries(staff_client, django_assert_num_queries, 8)
     for _ in range(10):
         ContactFactory(first_name="Anna", organization=OrganizationFactory(), city=CityFactory())
-    _list_queries(staff_client, django_assert_num_queries, 10)
+    _list_queries(staff_client, django_assert_num_queries, 8)
 
 
 # --- Detail ---------------------------------------------------------------------------------------
@@ -423,3 +425,41 @@ def test_contact_choices_keep_ticked_contacts_first(staff_client, contact):
         reverse("partners:contact_choices"), {"q": "kovacs", "contacts": [contact.pk]}
     ).content.decode()
     assert again.count(f'value="{contact.pk}"') == 1
+
+
+# --- Searchable selects (cities, organisations, partnerships) ------------------------------------
+
+
+def test_contact_form_renders_only_the_chosen_city(staff_client, contact):
+    CityFactory(name="Unlisted town")
+    body = staff_client.get(reverse("partners:contact_update", args=[contact.pk])).content
+    assert b"Unlisted town" not in body
+    assert f'<option value="{contact.city.pk}" selected>'.encode() in body
+    assert reverse("partners:option_search").encode() in body
+
+
+def test_contact_form_accepts_a_city_that_was_not_rendered(staff_client):
+    far = CityFactory(name="Faraway")
+    data = {"first_name": "Ola", "last_name": "Nordmann", "city": far.pk}
+    assert staff_client.post(reverse("partners:contact_create"), data).status_code == 302
+    assert Contact.objects.get(last_name="Nordmann").city == far
+
+
+def test_option_search(staff_client, mayor_client, anonymous_client):
+    vienna, villach = CityFactory(name="Vienna"), CityFactory(name="Villach")
+    CityFactory(name="Graz")
+    url = reverse("partners:option_search")
+    query = {"kind": "city", "field": "city", "city__search": "vi", "city": vienna.pk}
+    body = staff_client.get(url, query).content.decode()
+    assert f'<option value="{vienna.pk}" selected>' in body
+    assert f'<option value="{villach.pk}">' in body
+    assert "Graz" not in body
+    assert body.count(f'value="{vienna.pk}"') == 1
+    assert mayor_client.get(url, query).status_code == 200
+    assert anonymous_client.get(url, query).status_code == 302
+    assert staff_client.get(url, {"kind": "user"}).status_code == 404
+    org = OrganizationFactory(name="Union of Baltic Cities", acronym="UBC")
+    organizations = staff_client.get(
+        url, {"kind": "organization", "field": "organization", "organization__search": "ubc"}
+    )
+    assert str(org.pk) in organizations.content.decode()
