@@ -27,9 +27,15 @@ class VisitFilter(django_filters.FilterSet):
         label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or purpose")}),
     )
-    direction = django_filters.ChoiceFilter(choices=Visit.Direction.choices, label=_("Direction"))
-    level = django_filters.ChoiceFilter(choices=Visit.Level.choices, label=_("Level"))
-    status = django_filters.ChoiceFilter(choices=Visit.Status.choices, label=_("Status"))
+    direction = django_filters.ChoiceFilter(
+        choices=Visit.Direction.choices, label=_("Direction"), empty_label=_("Any")
+    )
+    level = django_filters.ChoiceFilter(
+        choices=Visit.Level.choices, label=_("Level"), empty_label=_("Any")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Visit.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
     date_from = django_filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label=_("From"), widget=DateInput()
     )
@@ -40,6 +46,7 @@ class VisitFilter(django_filters.FilterSet):
         field_name="cities",
         queryset=City.objects.filter(visits__isnull=False).distinct().order_by("name"),
         label=_("City"),
+        empty_label=_("Any"),
         distinct=True,
     )
     sort = django_filters.OrderingFilter(
@@ -56,6 +63,7 @@ class VisitFilter(django_filters.FilterSet):
             "status": _("Status"),
         },
         label=_("Sort by"),
+        empty_label=_("Newest first"),
     )
 
     class Meta:
@@ -74,9 +82,15 @@ class VisitFilter(django_filters.FilterSet):
 
 
 class CalendarFilter(django_filters.FilterSet):
-    direction = django_filters.ChoiceFilter(choices=Visit.Direction.choices, label=_("Direction"))
-    level = django_filters.ChoiceFilter(choices=Visit.Level.choices, label=_("Level"))
-    status = django_filters.ChoiceFilter(choices=Visit.Status.choices, label=_("Status"))
+    direction = django_filters.ChoiceFilter(
+        choices=Visit.Direction.choices, label=_("Direction"), empty_label=_("Any")
+    )
+    level = django_filters.ChoiceFilter(
+        choices=Visit.Level.choices, label=_("Level"), empty_label=_("Any")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Visit.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
 
     class Meta:
         model = Visit
