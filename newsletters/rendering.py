@@ -90,10 +90,9 @@ def _render_templates(edition: Edition, *, language: str, test_copy: bool) -> tu
     if key not in cache:
         with translation.override(language):
             context = _context(edition, test_copy=test_copy)
-            subject = render_to_string("emails/edition_subject.txt", context)
-            text = render_to_string("emails/edition.txt", context)
-            body = render_to_string("emails/edition.html", context)
-        subject = " ".join(subject.split())
+            subject = " ".join(render_to_string("emails/edition_subject.txt", context).split())
+            text = str(render_to_string("emails/edition.txt", context))
+            body = str(render_to_string("emails/edition.html", context))
         if test_copy:
             subject = f"[TEST] {subject}"
         cache[key] = (subject, text, body)

@@ -253,8 +253,8 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return CONNECTION_TRANSIENT, f"{type(exc).__name__}: {exc}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        message = exc.smtp_error
-        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        error: bytes | str = exc.smtp_error
+        text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
         reason = f"{exc.smtp_code} {text}"
         return (PERMANENT if exc.smtp_code >= 500 else CONNECTION_TRANSIENT), reason
     if isinstance(exc, AnymailRecipientsRefused):
@@ -342,7 +342,8 @@ def _deliverable(deliveries: list[Delivery]) -> tuple[list[Delivery], list[Deliv
             "email_hash", flat=True
         )
     )
-    keep, skip = [], []
+    keep: list[Delivery] = []
+    skip: list[Delivery] = []
     for delivery in deliveries:
         active = delivery.subscriber.status == Subscriber.Status.ACTIVE
         (keep if active and hashes[delivery.pk] not in suppressed else skip).append(delivery)

@@ -233,7 +233,8 @@ class Command(BaseCommand):
         messages = []
         for subscriber in subscribers:
             message = build_message(edition=edition, subscriber=subscriber, connection=None)
-            messages.append((subscriber.email, message.message().as_bytes(linesep="\r\n")))
+            raw = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+            messages.append((subscriber.email, raw))
         share = count // concurrency
         jobs = [
             (port, i * share, share + (count % concurrency if i == 0 else 0), messages,
