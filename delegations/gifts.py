@@ -34,8 +34,10 @@ def public_gifts() -> QuerySet[Gift]:
     )
 
 
-def gift_years() -> list[tuple[int, int]]:
-    return [(d.year, d.year) for d in Gift.objects.dates("date", "year", order="DESC")]
+def gift_years() -> list[tuple[Any, Any]]:
+    """The years that have gifts, newest first, after an "any year" choice."""
+    years = [(d.year, d.year) for d in Gift.objects.dates("date", "year", order="DESC")]
+    return [("", _("Any year")), *years]
 
 
 class YearFilter(django_filters.TypedChoiceFilter):
