@@ -40,8 +40,9 @@ class ContactDocument(models.Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
+        # a list: django.contrib.postgres.search concatenates params as lists
         return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 

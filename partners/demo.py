@@ -206,7 +206,7 @@ PROJECTS = [
         ("culture",),
     ),
 ]
-AGREEMENT_KINDS = {
+AGREEMENT_KINDS: dict[str, tuple[str, str]] = {
     L.SISTER: ("twinning", "Twinning charter"),
     L.PARTNER: ("cooperation", "Cooperation agreement"),
     L.FRIENDSHIP: ("declaration", "Declaration of friendship"),
@@ -305,7 +305,8 @@ def _agreement(
     if spec.status in (S.PROPOSED, S.UNDER_REVIEW):
         status, signed_on, valid_until = "negotiation", None, None
     else:
-        status = {S.ENDED: "terminated", S.SUSPENDED: "signed"}.get(spec.status, "in_force")
+        ended_or_suspended: dict[str, str] = {S.ENDED: "terminated", S.SUSPENDED: "signed"}
+        status = ended_or_suspended.get(spec.status, "in_force")
         signed_on = dt.date(spec.since or 2000, 5, 1)
         valid_until = today + dt.timedelta(days=spec.expires_in) if spec.expires_in else None
     agreement, created = partnership.agreements.get_or_create(

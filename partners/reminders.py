@@ -45,7 +45,8 @@ def _agreements_to_renew(today: dt.date) -> list[Agreement]:
     return [
         a
         for a in candidates
-        if a.valid_until <= horizon or (a.renewal_notice_on and a.renewal_notice_on <= today)
+        if a.valid_until is not None
+        and (a.valid_until <= horizon or (a.renewal_notice_on and a.renewal_notice_on <= today))
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import tablib
 from django import forms
@@ -27,13 +27,14 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in allowed_kinds(user)]
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        kind_field.choices = [(k, KIND_LABELS[k]) for k in allowed_kinds(user)]
         self.dataset: tablib.Dataset | None = None
         self.data_bytes = b""
         self.fmt = ""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         upload = cleaned.get("file")
         kind = cleaned.get("kind")
         if not upload or not kind:
