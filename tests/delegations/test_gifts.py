@@ -287,3 +287,19 @@ def test_public_page_query_count_does_not_grow(anonymous_client, django_assert_n
         make_gift(visit=VisitFactory(owner=None))
     with django_assert_num_queries(len(one)):
         anonymous_client.get(url)
+
+
+def test_the_visit_choice_is_bounded_but_keeps_the_linked_visit():
+    from delegations.forms_gifts import GiftForm
+
+    old = VisitFactory(
+        owner=None,
+        title="Visit of 2015",
+        start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2015, 1, 2),
+    )
+    recent = VisitFactory(owner=None, title="Recent visit")
+    offered = set(GiftForm().fields["visit"].queryset)
+    assert recent in offered and old not in offered
+    gift = make_gift(visit=old)
+    assert old in set(GiftForm(instance=gift).fields["visit"].queryset)
