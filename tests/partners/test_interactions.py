@@ -268,3 +268,17 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries)
     _add_interactions(10)
     with django_assert_num_queries(11):
         staff_client.get(url)
+
+
+def test_out_of_range_ids_are_form_errors_not_500s(staff_client):
+    organization = OrganizationFactory()
+    huge = "99999999999999"
+    data = _data(organization=organization.pk, contacts=[huge])
+    response = staff_client.post(reverse("partners:interaction_create"), data)
+    assert response.status_code == 200
+    assert "contacts" in response.context["form"].errors
+    listing = staff_client.get(reverse("partners:interaction_list"), {"partnership": huge})
+    assert listing.status_code == 200
+    options = {"kind": "city", "field": "city", "city": huge}
+    assert staff_client.get(reverse("partners:option_search"), options).status_code == 200
+    assert Interaction.objects.count() == 0
