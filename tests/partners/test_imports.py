@@ -290,3 +290,11 @@ def test_nav_link_only_for_those_who_may_import(staff_client, mayor_client):
     url = reverse("partners:import")
     assert f'href="{url}"' in staff_client.get(reverse("dashboard")).content.decode()
     assert f'href="{url}"' not in mayor_client.get(reverse("dashboard")).content.decode()
+
+
+def test_too_many_rows(staff_client):
+    from partners.importing import MAX_ROWS
+
+    text = "name,country\n" + "".join(f"Town {n},AT\n" for n in range(MAX_ROWS + 1))
+    response = upload(staff_client, "cities", csv_file(text))
+    assert f"more than {MAX_ROWS} rows" in " ".join(response.context["form"].errors["file"])
