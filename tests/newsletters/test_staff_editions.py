@@ -295,3 +295,16 @@ def test_edition_pages_by_role(mayor_client, anonymous_client):
 
 def test_missing_edition_is_404(staff_client):
     assert staff_client.get(reverse("newsletters:edition_detail", args=[999])).status_code == 404
+
+
+def test_newsletter_menu_only_for_users_with_newsletter_permissions(staff_client, mayor_client):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    menu = reverse("newsletters:edition_list")
+    assert menu in staff_client.get(reverse("newsletters:story_list")).content.decode()
+    assert menu in mayor_client.get(reverse("newsletters:story_list")).content.decode()
+    nobody = Client()
+    nobody.force_login(UserFactory(username="no-role"))
+    assert menu not in nobody.get(reverse("password_change")).content.decode()
