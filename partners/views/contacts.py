@@ -147,6 +147,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline_truncated": len(interactions) > TIMELINE_LIMIT,
         "duplicates": list(duplicates),
         "history": history_rows(contact),
+        # The shared history table shows field changes; merges are listed with their reason.
+        "merges": list(
+            contact.history.filter(history_change_reason__startswith="Merged")
+            .select_related("history_user")
+            .order_by("-history_date")[:20]
+        ),
         "trail": _trail((contact.full_name, "")),
         "quick_add_query": f"contact={contact.pk}",
     }

@@ -159,6 +159,8 @@ def test_merge_page_merges_with_chosen_values(staff_client, pair, attached):
     assert survivor.notes == "Prefers German.\n\nMet at the Eurocities AGM."
     assert survivor.offices.count() == 2
     assert survivor.interactions.count() == 2
+    history_tab = staff_client.get(survivor.get_absolute_url()).content.decode()
+    assert f"Merged with Eva Kovacs (#{keep.pk})" in history_tab
 
 
 def test_merge_from_ticked_list_rows(staff_client, pair):
