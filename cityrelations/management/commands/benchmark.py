@@ -11,6 +11,27 @@ from django.db import connection
 from cityrelations import benchmark
 
 
+def _ensure_database() -> None:
+    """Create the benchmark database on first use (Django connects lazily, so this runs first)."""
+    import psycopg
+    from psycopg import sql
+
+    params = connection.settings_dict
+    with psycopg.connect(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"] or "postgres",
+        password=params["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
+
+
 class Command(BaseCommand):
     help = "Large data set on PostgreSQL; query count and p50/p95 server time per page."
 
@@ -22,6 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
+        _ensure_database()
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
