@@ -15,6 +15,7 @@ import json
 import mimetypes
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
@@ -73,6 +74,14 @@ def _link_problem(request: HttpRequest, error: InvalidToken) -> HttpResponse:
     )
 
 
+def _speak_their_language(request: HttpRequest, language: str) -> None:
+    """Pages opened from an email speak the subscriber's language, unless the visitor chose one
+    with the language switcher."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 def _with_subscriber(purpose: str) -> Callable:
     """Decorator: read the token in the path, or answer with the broken-link page."""
 
@@ -82,6 +91,7 @@ def _with_subscriber(purpose: str) -> Callable:
                 subscriber = read_token(token, purpose)
             except InvalidToken as error:
                 return _link_problem(request, error)
+            _speak_their_language(request, subscriber.language)
             return view(request, subscriber, token)
 
         wrapped.__name__ = view.__name__
@@ -136,7 +146,6 @@ def subscribe_done(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest, subscriber: Subscriber, token: str) -> HttpResponse:
     if request.method == "POST":
         subscriber = subscriber_confirm(subscriber=subscriber)
-        translation.activate(subscriber.language)
         return render(
             request,
             "newsletters/public/confirmed.html",
@@ -157,6 +166,7 @@ def preferences(request: HttpRequest, subscriber: Subscriber, token: str) -> Htt
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         subscriber_update_preferences(subscriber=subscriber, **form.cleaned_data)
+        _speak_their_language(request, subscriber.language)
         messages.success(request, _("Your preferences are saved."))
         return redirect("newsletters:preferences", token=token)
     return render(

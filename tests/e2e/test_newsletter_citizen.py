@@ -65,15 +65,16 @@ def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server)
     page.get_by_label("Language of the newsletter").select_option("hu")
     page.get_by_label(topic.name, exact=True).uncheck()
     page.get_by_role("button", name="Save preferences").click()
-    expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
+    # The pages now speak Hungarian, the subscriber's new language.
+    expect(page.get_by_text("Beállításait elmentettük.")).to_be_visible()
     subscriber.refresh_from_db()
     assert subscriber.language == "hu"
     assert not subscriber.topics.exists()
 
     # Unsubscribe with one button.
-    page.get_by_role("link", name="Unsubscribe", exact=True).click()
-    page.get_by_role("button", name="Unsubscribe").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    page.get_by_role("link", name="Leiratkozás", exact=True).click()
+    page.get_by_role("button", name="Leiratkozás").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leiratkozott")
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert Suppression.objects.filter(email_hash=email_hash("citizen@mail.example")).exists()

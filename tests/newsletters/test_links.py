@@ -152,7 +152,7 @@ def test_unsubscribe_get_shows_one_button_and_changes_nothing(client):
     subscriber = SubscriberFactory()
     response = client.get(_url("unsubscribe", subscriber, "unsubscribe"))
     assert response.status_code == 200
-    assert response.content.decode().count('type="submit"') == 2  # the button + language switch
+    assert response.content.decode().count('type="submit"') == 1
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
 
@@ -179,3 +179,20 @@ def test_one_click_post_without_csrf_or_cookie(client):
 def test_unsubscribe_with_a_forged_token(client):
     response = Client(enforce_csrf_checks=True).post("/newsletter/unsubscribe/forged/")
     assert response.status_code == 400
+
+
+def test_pages_from_an_email_speak_the_subscribers_language(client):
+    subscriber = SubscriberFactory(language="hu")
+    url = _url("unsubscribe", subscriber, "unsubscribe")
+    assert "Leiratkozás a hírlevélről" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"  # chosen with the language switcher
+    assert "Unsubscribe from the newsletter" in client.get(url).content.decode()
+
+
+def test_saving_a_new_language_answers_in_it(client):
+    subscriber = SubscriberFactory(language="en")
+    url = _url("preferences", subscriber, "preferences")
+    response = client.post(url, {"name": "", "language": "hu"}, follow=True)
+    body = response.content.decode()
+    assert "Beállításait elmentettük." in body
+    assert "Hírlevél-beállításai" in body
