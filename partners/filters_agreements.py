@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any, cast
 
 import django_filters
+from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .filters_organizations import DaysFilter, SortedFilterSet, words_condition
+from .filters_organizations import DaysFilter, FastSelect, SortedFilterSet, words_condition
 from .models import Agreement, AgreementQuerySet, City, Organization, Theme
+
+
+class CityCodeChoiceField(forms.ModelChoiceField):
+    """ "Graz (AT)": the country code, not its translated name, keeps thousands of labels cheap."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.__dict__.get('country') or '?'})"
+
+
+class CityFilter(django_filters.ModelChoiceFilter):
+    field_class = CityCodeChoiceField
 
 
 class AgreementFilter(SortedFilterSet):
@@ -37,13 +49,17 @@ class AgreementFilter(SortedFilterSet):
         method="expiring",
         help_text=_("Signed or in force, and ending within this many days."),
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"), field_name="cities", queryset=City.objects.order_by("name")
+    city = CityFilter(
+        label=_("City"),
+        field_name="cities",
+        queryset=City.objects.only("pk", "name", "country").order_by("name", "country"),
+        widget=FastSelect,
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         field_name="organizations",
-        queryset=Organization.objects.order_by("name"),
+        queryset=Organization.objects.only("pk", "name", "acronym").order_by("name"),
+        widget=FastSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all()

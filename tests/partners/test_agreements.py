@@ -348,3 +348,16 @@ def test_export_query_count_does_not_grow(staff_client, django_assert_num_querie
     with django_assert_num_queries(8):
         response = staff_client.get(reverse("partners:agreement_export"))
     assert len(_rows(response)) == count + 1
+
+
+def test_city_and_organisation_selects_keep_the_choice_and_escape_names(staff_client):
+    city = CityFactory(name="<b>Graz</b>", country="AT")
+    org = OrganizationFactory(name="Org & Co")
+    response = staff_client.get(
+        reverse("partners:agreement_list"), {"city": city.pk, "organization": org.pk}
+    )
+    content = response.content.decode()
+    assert f'<option value="{city.pk}" selected>&lt;b&gt;Graz&lt;/b&gt; (AT)</option>' in content
+    assert f'<option value="{org.pk}" selected>Org &amp; Co</option>' in content
+    assert 'id="id_city"' in content
+    assert "<b>Graz</b>" not in content
