@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.fields.related import ForeignObjectRel
+from django.db.models.fields.related import ForeignObjectRel, ManyToManyRel
 
 from .models import Contact, Office
 
@@ -30,7 +30,10 @@ MERGEABLE_FIELDS = (
 
 
 def office_create(
-    *, office: Office, end_previous: Iterable[Office] = (), by: AbstractBaseUser | None
+    *,
+    office: Office,
+    end_previous: Iterable[Office] = (),
+    by: AbstractBaseUser | AnonymousUser | None,
 ) -> Office:
     """Save a new office; end the given previous holders' terms the day before it starts.
 
@@ -72,7 +75,7 @@ def _would_clash(row: models.Model, field_name: str, keep: Contact) -> bool:
     model = type(row)
     unique_sets = _unique_field_sets(model, field_name)
     field = model._meta.get_field(field_name)
-    if field.one_to_one or field.unique:
+    if field.one_to_one or getattr(field, "unique", False):
         unique_sets.append(((field_name,), Q()))
     for fields, condition in unique_sets:
         if condition and not model._base_manager.filter(condition, pk=row.pk).exists():
@@ -102,10 +105,10 @@ def _move_foreign_keys(rel: ForeignObjectRel, keep: Contact, remove: Contact) ->
             row.save(update_fields=[field_name])
 
 
-def _move_many_to_many(rel: ForeignObjectRel, keep: Contact, remove: Contact) -> None:
+def _move_many_to_many(rel: ManyToManyRel, keep: Contact, remove: Contact) -> None:
     """Re-point links in an auto-created through table, without creating a second link."""
-    m2m = rel.field
-    through = rel.through
+    m2m = cast(models.ManyToManyField, rel.field)
+    through = cast(type[models.Model], rel.through)
     owner = m2m.m2m_field_name()  # the model holding the ManyToManyField (e.g. interaction)
     target = m2m.m2m_reverse_field_name()  # the contact side
     already = through._base_manager.filter(**{target: keep}).values(f"{owner}_id")
@@ -115,7 +118,11 @@ def _move_many_to_many(rel: ForeignObjectRel, keep: Contact, remove: Contact) ->
 
 
 def contact_merge(
-    *, keep: Contact, remove: Contact, values: dict[str, Any], by: AbstractBaseUser | None
+    *,
+    keep: Contact,
+    remove: Contact,
+    values: dict[str, Any],
+    by: AbstractBaseUser | AnonymousUser | None,
 ) -> Contact:
     """Fold ``remove`` into ``keep``: chosen field values, and everything that points at either.
 
@@ -133,8 +140,8 @@ def contact_merge(
         if len(locked) != 2:
             raise Contact.DoesNotExist("One of the contacts no longer exists.")
         for rel in Contact._meta.related_objects:
-            if rel.many_to_many:
-                if rel.through._meta.auto_created:
+            if isinstance(rel, ManyToManyRel):
+                if rel.through is not None and rel.through._meta.auto_created:
                     _move_many_to_many(rel, keep, remove)
                 # A custom through model is moved through its own foreign key, below.
             else:

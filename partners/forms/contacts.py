@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -35,8 +36,9 @@ class SearchableSelect(forms.Select):
         chosen = [v for v in value if v not in ("", None) and str(v).isdigit()]
         limited: list[tuple[Any, str]] = [] if self.allow_multiple_selected else [("", "---------")]
         queryset = getattr(iterator, "queryset", None)
-        if chosen and queryset is not None:
-            label = iterator.field.label_from_instance
+        field = getattr(iterator, "field", None)
+        if chosen and queryset is not None and field is not None:
+            label = field.label_from_instance
             limited += [(obj.pk, label(obj)) for obj in queryset.filter(pk__in=chosen)]
         self.choices = limited
         try:
@@ -66,6 +68,14 @@ class SearchableSelectMultiple(SearchableSelect):
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _contact_field_label(name: str) -> Any:
+    return cast(models.Field, Contact._meta.get_field(name)).verbose_name
 
 
 def likely_duplicates(
@@ -115,13 +125,14 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.duplicates: list[Contact] = []
-        self.fields["city"].queryset = City.objects.order_by("name")
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        _model_choice(self, "city").queryset = City.objects.order_by("name")
+        _model_choice(self, "organization").queryset = Organization.objects.order_by("name")
         if self.instance.pk is not None:
             del self.fields["create_anyway"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is not None or self.errors:
             return cleaned
         self.duplicates = list(
@@ -168,8 +179,8 @@ class OfficeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.contact = contact
         self.previous_holders: list[Office] = []
-        self.fields["city"].queryset = City.objects.order_by("name")
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        _model_choice(self, "city").queryset = City.objects.order_by("name")
+        _model_choice(self, "organization").queryset = Organization.objects.order_by("name")
         if self.instance.pk is not None:
             del self.fields["end_previous"]
             del self.fields["previous_reviewed"]
@@ -182,7 +193,8 @@ class OfficeForm(forms.ModelForm):
         return started_on - dt.timedelta(days=1) if started_on else None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         started_on, ended_on = cleaned.get("started_on"), cleaned.get("ended_on")
         if started_on and ended_on and ended_on < started_on:
             self.add_error("ended_on", _("The end date cannot be before the start date."))
@@ -194,9 +206,11 @@ class OfficeForm(forms.ModelForm):
         if not cleaned.get("previous_reviewed"):
             self.fields["end_previous"].widget = forms.CheckboxInput()
             # Re-display with the choice ticked; the hidden marker says it has been shown.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("previous_reviewed")] = "True"
-            self.data[self.add_prefix("end_previous")] = "on"
+            data: Any = self.data
+            data = data.copy()
+            data[self.add_prefix("previous_reviewed")] = "True"
+            data[self.add_prefix("end_previous")] = "on"
+            self.data = data
             raise forms.ValidationError(
                 _(
                     "Someone else holds this office with no end date. Choose whether to end "
@@ -306,7 +320,7 @@ class ContactFilterForm(forms.Form):
             .values_list("country", flat=True)
             .distinct()
         )
-        self.fields["country"].choices = [("", _("Any country"))] + [
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("Any country"))] + [
             (code, name) for code, name in countries if code in codes
         ]
 
@@ -350,7 +364,10 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, a: Contact, b: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.a, self.b = a, b
-        self.fields["keep"].choices = [("a", f"A: {a} (#{a.pk})"), ("b", f"B: {b} (#{b.pk})")]
+        cast(forms.ChoiceField, self.fields["keep"]).choices = [
+            ("a", f"A: {a} (#{a.pk})"),
+            ("b", f"B: {b} (#{b.pk})"),
+        ]
         self.fields["keep"].initial = "a"
         for name in self.FIELDS:
             choices = [("a", _("A")), ("b", _("B"))]
@@ -359,7 +376,7 @@ class MergeForm(forms.Form):
             value_a, value_b = getattr(a, name), getattr(b, name)
             initial = "a" if value_a not in ("", None) or value_b in ("", None) else "b"
             self.fields[f"pick_{name}"] = forms.ChoiceField(
-                label=Contact._meta.get_field(name).verbose_name,
+                label=_contact_field_label(name),
                 choices=choices,
                 initial=initial,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
@@ -370,7 +387,7 @@ class MergeForm(forms.Form):
         return [
             {
                 "field": self[f"pick_{name}"],
-                "label": Contact._meta.get_field(name).verbose_name,
+                "label": _contact_field_label(name),
                 "a": getattr(self.a, name),
                 "b": getattr(self.b, name),
                 "same": getattr(self.a, name) == getattr(self.b, name),

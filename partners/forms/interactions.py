@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.forms.contacts import SearchableSelect
+from partners.forms.contacts import SearchableSelect, _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 
 # How many contacts the form offers as ticked/suggested boxes; more are found by searching.
@@ -51,11 +51,10 @@ class InteractionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, suggested: Iterable[Contact] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = Partnership.objects.select_related("city").order_by(
-            "city__name"
-        )
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
-        self.fields["themes"].queryset = Theme.objects.all()
+        partnerships = Partnership.objects.select_related("city").order_by("city__name")
+        _model_choice(self, "partnership").queryset = partnerships
+        _model_choice(self, "organization").queryset = Organization.objects.order_by("name")
+        _model_choice(self, "themes").queryset = Theme.objects.all()
         self.fields["contacts"].help_text = _("Tick the people involved; search to find others.")
         self._limit_contact_choices(suggested)
 
@@ -82,10 +81,12 @@ class InteractionForm(forms.ModelForm):
             if ids
             else Contact.objects.none()
         )
-        self.fields["contacts"].widget.choices = [(c.pk, _contact_label(c)) for c in shown]
+        contacts_widget: Any = self.fields["contacts"].widget
+        contacts_widget.choices = [(c.pk, _contact_label(c)) for c in shown]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         links = ("partnership", "organization", "contacts")
         # A field that failed its own validation already says so; do not pile on.
         if not any(cleaned.get(f) for f in links) and not any(f in self.errors for f in links):
@@ -122,7 +123,8 @@ class InteractionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the range cannot be before its start."))

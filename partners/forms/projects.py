@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.forms.contacts import SearchableSelectMultiple
+from partners.forms.contacts import SearchableSelectMultiple, _model_choice
 from partners.models import SDG, Organization, Partnership, Project, Theme
 
 
@@ -47,17 +47,18 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partnerships"].queryset = Partnership.objects.select_related("city").order_by(
-            "city__name"
-        )
-        self.fields["organizations"].queryset = Organization.objects.order_by("name")
+        partnerships = Partnership.objects.select_related("city").order_by("city__name")
+        _model_choice(self, "partnerships").queryset = partnerships
+        _model_choice(self, "organizations").queryset = Organization.objects.order_by("name")
         users = get_user_model().objects.filter(is_active=True)
-        self.fields["coordinator"].queryset = users.order_by("first_name", "last_name", "username")
-        self.fields["coordinator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        coordinator = _model_choice(self, "coordinator")
+        coordinator.queryset = users.order_by("first_name", "last_name", "username")
+        coordinator.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[assignment,method-assign]
         self.fields["budget"].widget.attrs["min"] = "0"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The project cannot end before it starts."))
@@ -100,7 +101,9 @@ class ProjectFilterForm(forms.Form):
             .values_list("funding_programme", flat=True)
             .distinct()
         )
-        self.fields["programme"].choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [("", _("Any programme"))] + [
+            (p, p) for p in programmes
+        ]
 
     def filter(self, projects: QuerySet[Project]) -> QuerySet[Project]:
         if not self.is_valid():

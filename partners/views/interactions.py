@@ -20,11 +20,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from partners.forms.interactions import InteractionFilterForm, InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
 PAGE_SIZE = 25
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for type checking)."""
+
+    htmx: HtmxDetails
+
+
 PRESELECTABLE = {"partnership": Partnership, "organization": Organization, "contact": Contact}
 
 
@@ -109,7 +118,7 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_form(
-    request: HttpRequest, form: InteractionForm, context: dict[str, Any]
+    request: HtmxHttpRequest, form: InteractionForm, context: dict[str, Any]
 ) -> HttpResponse:
     context = {"form": form, "action": request.get_full_path(), **context}
     if request.htmx:
@@ -117,7 +126,7 @@ def _render_form(
     return render(request, "partners/interaction_form.html", context)
 
 
-def _saved(request: HttpRequest, back: str, message: str) -> HttpResponse:
+def _saved(request: HtmxHttpRequest, back: str, message: str) -> HttpResponse:
     messages.success(request, message)
     if request.htmx:
         return HttpResponseClientRedirect(back)
@@ -126,7 +135,7 @@ def _saved(request: HttpRequest, back: str, message: str) -> HttpResponse:
 
 @login_required
 @permission_required("partners.add_interaction", raise_exception=True)
-def interaction_create(request: HttpRequest) -> HttpResponse:
+def interaction_create(request: HtmxHttpRequest) -> HttpResponse:
     preselected = _preselected(request)
     initial: dict[str, Any] = {k: v for k, v in preselected.items() if k != "contact"}
     suggested: list[Contact] = []
@@ -147,7 +156,7 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_interaction", raise_exception=True)
-def interaction_update(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     interaction = _interaction_for(pk)
     form = InteractionForm(request.POST or None, instance=interaction)
     back = _back_url(request, {})
