@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .geo import GazetteerCity
-from .geo import _city_index as gazetteer_index  # read-only; largest cities first
+from .geo import GazetteerCity, cities_by_name_and_country
 from .models import (
     City,
     Contact,
@@ -219,12 +218,7 @@ def _gazetteer_matches() -> dict[tuple[str, str], GazetteerCity]:
     """The demo cities by exact (name, country), the most populous first: one pass."""
     wanted = {(p.city, p.country) for p in PARTNERS}
     wanted.add((settings.HOME_CITY["name"], settings.HOME_CITY["country"]))
-    found: dict[tuple[str, str], GazetteerCity] = {}
-    for _names, city in gazetteer_index():
-        key = (city["name"], city["country"])
-        if key in wanted and key not in found:
-            found[key] = city
-    return found
+    return cities_by_name_and_country(wanted)
 
 
 def _gazetteer_city(name: str, country: str) -> City:

@@ -76,6 +76,18 @@ def search_cities(query: str, limit: int = 10) -> list[GazetteerCity]:
     return (starts + contains)[:limit]
 
 
+def cities_by_name_and_country(
+    wanted: set[tuple[str, str]],
+) -> dict[tuple[str, str], GazetteerCity]:
+    """The largest gazetteer city for each (exact name, country code) asked for."""
+    found: dict[tuple[str, str], GazetteerCity] = {}
+    for _names, city in _city_index():
+        key = (city["name"], city["country"])
+        if key in wanted and key not in found:
+            found[key] = city
+    return found
+
+
 def city_by_geonames_id(geonames_id: int) -> GazetteerCity | None:
     for _names, city in _city_index():
         if city["geonames_id"] == geonames_id:
