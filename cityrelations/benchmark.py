@@ -252,7 +252,7 @@ def measure(name: str, client: Client, url: str, *, runs: int = 30, warmup: int 
     p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
     return Measurement(
         name=name,
-        queries=len(captured),
+        queries=queries,
         p50_ms=statistics.median(timings),
         p95_ms=p95,
         status=response.status_code,
