@@ -18,6 +18,8 @@ from .factories import UserFactory
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path, request):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Real hashing costs about a second per user on a busy machine; tests need no such security.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAILBOX_DIR = tmp_path / "mail"
     settings.STORAGES = {

@@ -16,11 +16,6 @@ from tests.factories import CityFactory, ContactFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _open_delegations_menu(page, item: str) -> None:
     page.get_by_role("button", name="Delegations").or_(
         page.get_by_role("link", name="Delegations", exact=True)

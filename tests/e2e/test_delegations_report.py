@@ -15,11 +15,6 @@ from tests.delegations.factories import VisitFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_staff_completes_the_report_and_the_gift_is_public(page, live_server, login, staff_user):
     today = dt.date.today()
     visit = VisitFactory(

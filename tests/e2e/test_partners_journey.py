@@ -15,11 +15,6 @@ from partners.models import City, Interaction, Partnership
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _open_partners_menu(page, item: str) -> None:
     page.get_by_role("button", name="Partners").or_(
         page.get_by_role("link", name="Partners", exact=True)

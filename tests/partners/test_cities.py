@@ -16,12 +16,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The default PBKDF2 takes ~1.5 s per user here; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 VIENNA_ID = 2761369  # GeoNames id of Vienna, Austria in the bundled gazetteer
 
 

@@ -24,11 +24,6 @@ def _theme(name: str = "Culture") -> Theme:
     return Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _data(client, **params) -> dict:
     response = client.get(reverse("partners:map_data"), params)
     assert response.status_code == 200

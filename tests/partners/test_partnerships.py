@@ -34,12 +34,6 @@ def _sdg(number: int) -> SDG:
     return SDG.objects.get_or_create(number=number, defaults={"name": f"Goal {number}"})[0]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The default PBKDF2 takes ~1.5 s per user here; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - dt.timedelta(days=500)
 
