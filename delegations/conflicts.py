@@ -43,8 +43,24 @@ def _overlaps(a: _Span, start: dt.date, end: dt.date) -> bool:
     return a.start <= end and start <= a.end
 
 
-def _window(spans: Sequence[_Span]) -> tuple[dt.date, dt.date]:
-    return min(s.start for s in spans), max(s.end for s in spans)
+def _windows(spans: Sequence[_Span]) -> list[tuple[dt.date, dt.date]]:
+    """The page's date spans merged into as few disjoint windows as possible: a page that mixes
+    an old visit with next month's looks up two short windows, not every visit in between."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span.end))
+        else:
+            merged.append((span.start, span.end))
+    return merged
+
+
+def _in_windows(spans: Sequence[_Span], prefix: str = "visit__") -> Q:
+    """Visits overlapping any of the page's windows (each an indexed date-range condition)."""
+    condition = Q()
+    for start, end in _windows(spans):
+        condition |= Q(**{f"{prefix}start_date__lte": end, f"{prefix}end_date__gte": start})
+    return condition
 
 
 def _person_conflicts(
@@ -55,11 +71,10 @@ def _person_conflicts(
     user_ids = {pid for keys in people.values() for kind, pid in keys if kind == "user"}
     if not contact_ids and not user_ids:
         return found
-    start, end = _window(list(spans.values()))
     rows = (
         Participant.objects.filter(Q(contact_id__in=contact_ids) | Q(user_id__in=user_ids))
         .exclude(visit__status__in=DEAD)
-        .filter(visit__start_date__lte=end, visit__end_date__gte=start)
+        .filter(_in_windows(list(spans.values())))
         .values_list(
             "visit_id",
             "visit__title",
@@ -104,12 +119,11 @@ def _city_conflicts(
     city_ids = set().union(*cities.values()) if cities else set()
     if not city_ids:
         return found
-    start, end = _window(list(spans.values()))
     through = Visit.cities.through
     rows = (
         through.objects.filter(city_id__in=city_ids)
         .exclude(visit__status__in=DEAD)
-        .filter(visit__start_date__lte=end, visit__end_date__gte=start)
+        .filter(_in_windows(list(spans.values())))
         .values_list(
             "visit_id",
             "visit__title",

@@ -1,5 +1,9 @@
 """The visits calendar: a month grid (?month=YYYY-MM) or a list of the month's visits, filtered
-by direction, level and status, with conflicts marked. A malformed month shows the current one."""
+by direction, level and status, with conflicts marked. A malformed month shows the current one.
+
+A busy month can hold hundreds of visits, so a grid day shows at most ``PER_DAY`` of them and a
+"+N more" link to the visit list filtered to that day; only the shown visits are loaded (and
+checked for conflicts). The list view is paginated."""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
@@ -19,6 +26,9 @@ from ..filters import CalendarFilter
 from ..models import Visit
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+PER_DAY = 4
+LIST_PER_PAGE = 50
+FILTER_PARAMS = ("direction", "level", "status")
 
 
 def parse_month(value: str | None, today: dt.date) -> dt.date:
@@ -36,20 +46,48 @@ def _shift(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _weeks(first: dt.date, visits: list[Visit], today: dt.date) -> list[list[dict[str, Any]]]:
+def _more_url(request: HttpRequest, day: dt.date) -> str:
+    """The visit list filtered to one day (and to the calendar's own filters)."""
+    query = request.GET.copy()
+    for key in list(query):
+        if key not in FILTER_PARAMS:
+            query.pop(key)
+    query["date_from"] = query["date_to"] = day.isoformat()
+    return f"{reverse('delegations:visit_list')}?{query.urlencode()}"
+
+
+def _weeks(
+    request: HttpRequest, first: dt.date, queryset: QuerySet[Visit], today: dt.date
+) -> tuple[list[list[dict[str, Any]]], list[Visit]]:
+    """The month grid, each day with at most ``PER_DAY`` visits and the number of the others.
+
+    One narrow query (id and dates of every visit in the grid, in calendar order) gives the
+    per-day counts and picks the shown visits; only those are then loaded in full."""
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    return [
+    spans = list(queryset.values_list("pk", "start_date", "end_date"))
+    days: dict[dt.date, list[int]] = {day: [] for week in weeks for day in week}
+    for pk, start, end in spans:
+        day = max(start, weeks[0][0])
+        while day <= end and day in days:
+            days[day].append(pk)
+            day += dt.timedelta(days=1)
+    shown_ids = {pk for ids in days.values() for pk in ids[:PER_DAY]}
+    shown = {v.pk: v for v in with_conflicts(queryset.filter(pk__in=shown_ids))}
+    grid = [
         [
             {
                 "date": day,
                 "in_month": day.month == first.month,
                 "is_today": day == today,
-                "visits": [v for v in visits if v.start_date <= day <= v.end_date],
+                "visits": [shown[pk] for pk in days[day][:PER_DAY]],
+                "more": max(0, len(days[day]) - PER_DAY),
+                "more_url": _more_url(request, day) if len(days[day]) > PER_DAY else "",
             }
             for day in week
         ]
         for week in weeks
     ]
+    return grid, list(shown.values())
 
 
 @login_required
@@ -69,7 +107,12 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
         .order_by("start_date", "pk")
     )
     calendar_filter = CalendarFilter(request.GET or None, queryset=queryset)
-    visits = with_conflicts(calendar_filter.qs)
+    page = None
+    if as_list:
+        page = Paginator(calendar_filter.qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+        visits, weeks = with_conflicts(page.object_list), []
+    else:
+        weeks, visits = _weeks(request, first, calendar_filter.qs, today)
     context = {
         "filter": calendar_filter,
         "month": first,
@@ -78,7 +121,9 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
         "this_month": today.replace(day=1),
         "as_list": as_list,
         "visits": visits,
-        "weeks": [] if as_list else _weeks(first, visits, today),
+        "page": page,
+        "weeks": weeks,
+        "per_day": PER_DAY,
         "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
     }
     return render(request, "delegations/calendar.html", context)

@@ -1,9 +1,12 @@
-"""The mayor's office review queue: visits awaiting review first, then everything in the coming
-90 days; each with its conflicts and, for reviewers, the decision buttons (htmx or plain POST)."""
+"""The mayor's office review queue: visits awaiting review first (oldest start first), then
+everything else in the coming 90 days; each section paginated (``?page=`` and
+``?upcoming_page=``), each row with its conflicts and, for reviewers, the decision buttons
+(htmx or plain POST). Conflicts are computed for the rows on the page only."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from ..models import Visit
 from ..workflow import REVIEW_ACTIONS, TRANSITIONS
 
 UPCOMING_DAYS = 90
+PER_PAGE = 25
 
 
 def _decisions() -> list[tuple[str, object]]:
@@ -28,12 +32,21 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related("cities")
         .order_by("start_date", "pk")
     )
-    awaiting = list(base.awaiting_review())
-    upcoming = list(base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED))
-    with_conflicts([*awaiting, *upcoming])
+    awaiting = Paginator(base.awaiting_review(), PER_PAGE).get_page(request.GET.get("page"))
+    upcoming = Paginator(
+        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED), PER_PAGE
+    ).get_page(request.GET.get("upcoming_page"))
+    # One conflict look-up for both sections' rows (a bounded number of queries).
+    rows = with_conflicts([*awaiting.object_list, *upcoming.object_list])
+    awaiting_rows, upcoming_rows = (
+        rows[: len(awaiting.object_list)],
+        rows[len(awaiting.object_list) :],
+    )
     context = {
-        "awaiting": awaiting,
-        "upcoming": upcoming,
+        "awaiting_page": awaiting,
+        "upcoming_page": upcoming,
+        "awaiting": awaiting_rows,
+        "upcoming": upcoming_rows,
         "upcoming_days": UPCOMING_DAYS,
         "decisions": _decisions(),
         "form": TransitionForm(),

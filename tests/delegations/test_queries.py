@@ -24,10 +24,11 @@ S = Visit.Status
 # Every page: session, user, user and group permissions, and the navbar's groups (2) = 6.
 # List: count, visits, their cities, conflicts (4), the city filter's choices = 6 + 8.
 QUERIES_LIST = 14
-# Queue: both sections' visits and cities (4), conflicts (4) = 6 + 8.
-QUERIES_QUEUE = 14
-# Calendar (grid or list): visits, cities, conflicts (4) = 6 + 6.
-QUERIES_CALENDAR = 12
+# Queue: both sections' counts, page of visits and cities (6), conflicts of the rows (4) = 6 + 10.
+QUERIES_QUEUE = 16
+# Calendar grid: ids and dates of the month's visits, the shown visits, their cities,
+# conflicts (4) = 6 + 7. Calendar list: count, page of visits, cities, conflicts (4) = 6 + 7.
+QUERIES_CALENDAR = 13
 # Detail: visit, its cities/organisations/themes/SDGs, participants, agenda, logistics,
 # transitions, conflicts (4), history, and the report section's follow-ups and gifts = 6 + 16.
 QUERIES_DETAIL = 22

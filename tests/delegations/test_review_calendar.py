@@ -190,3 +190,82 @@ def test_ical_feed_needs_no_login_but_a_valid_token(anonymous_client, mayor_clie
     assert (
         anonymous_client.get(reverse("delegations:ical_feed", args=[feed.token])).status_code == 404
     )
+
+
+def test_queue_sections_are_paginated_with_totals(mayor_client, monkeypatch):
+    monkeypatch.setattr("delegations.views.review.PER_PAGE", 2)
+    for i in range(3):
+        VisitFactory(title=f"Submitted {i}", status=S.SUBMITTED, start_date=_in(100 + i))
+        VisitFactory(title=f"Approved {i}", status=S.APPROVED, start_date=_in(10 + i))
+    first = mayor_client.get(QUEUE)
+    assert [v.title for v in first.context["awaiting"]] == ["Submitted 0", "Submitted 1"]
+    assert [v.title for v in first.context["upcoming"]] == ["Approved 0", "Approved 1"]
+    html = first.content.decode()
+    assert 'text-bg-info">3<' in html and 'text-bg-secondary">3<' in html  # totals, not page sizes
+    assert "?page=2" in html and "?upcoming_page=2#upcoming-heading" in html
+    second = mayor_client.get(QUEUE, {"page": "2"})
+    assert [v.title for v in second.context["awaiting"]] == ["Submitted 2"]
+    assert [v.title for v in second.context["upcoming"]] == ["Approved 0", "Approved 1"]
+    both = mayor_client.get(QUEUE, {"page": "2", "upcoming_page": "2"})
+    assert [v.title for v in both.context["upcoming"]] == ["Approved 2"]
+    assert "Submitted 2" in both.content.decode() and "Submitted 0" not in both.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5", "", "2" * 30])
+def test_queue_bad_page_numbers_do_not_fail(mayor_client, monkeypatch, page):
+    monkeypatch.setattr("delegations.views.review.PER_PAGE", 1)
+    VisitFactory(status=S.SUBMITTED, start_date=_in(3))
+    VisitFactory(status=S.SUBMITTED, start_date=_in(4))
+    response = mayor_client.get(QUEUE, {"page": page, "upcoming_page": page})
+    assert response.status_code == 200
+    assert len(response.context["awaiting"]) == 1
+
+
+def test_queue_conflicts_on_a_page_spanning_years(mayor_client):
+    """An old visit still awaiting review and next month's both get their own conflicts."""
+    graz, linz = CityFactory(name="Graz"), CityFactory(name="Linz")
+    VisitFactory(title="Old", status=S.SUBMITTED, start_date=_in(-700), cities=[graz])
+    VisitFactory(title="Old twin", status=S.COMPLETED, start_date=_in(-699), cities=[graz])
+    VisitFactory(title="Middle", status=S.COMPLETED, start_date=_in(-300), cities=[graz, linz])
+    VisitFactory(title="Soon", status=S.APPROVED, start_date=_in(10), cities=[linz])
+    VisitFactory(title="Soon twin", status=S.DRAFT, start_date=_in(11), cities=[linz])
+    response = mayor_client.get(QUEUE)
+    rows = {v.title: v for v in [*response.context["awaiting"], *response.context["upcoming"]]}
+    assert [c.other_title for c in rows["Old"].conflict_list] == ["Old twin"]
+    assert [c.other_title for c in rows["Soon"].conflict_list] == ["Soon twin"]
+
+
+def test_calendar_day_shows_a_few_visits_and_links_to_the_rest(staff_client):
+    day = dt.date(2030, 5, 14)
+    for i in range(6):
+        VisitFactory(title=f"Busy {i}", start_date=day, end_date=day, level="mayor")
+    VisitFactory(title="Long", start_date=dt.date(2030, 5, 12), end_date=dt.date(2030, 5, 15))
+    VisitFactory(title="Technical", start_date=day, end_date=day, level="technical")
+    response = staff_client.get(CALENDAR, {"month": "2030-05", "level": "mayor"})
+    cells = {d["date"]: d for w in response.context["weeks"] for d in w}
+    assert [v.title for v in cells[day]["visits"]] == ["Busy 0", "Busy 1", "Busy 2", "Busy 3"]
+    assert cells[day]["more"] == 2 and cells[dt.date(2030, 5, 13)]["more"] == 0
+    html = response.content.decode()
+    assert "+2 more" in html and "Busy 4" not in html
+    more_url = cells[day]["more_url"].replace("&amp;", "&")
+    assert "date_from=2030-05-14" in more_url and "level=mayor" in more_url
+    listed = staff_client.get(more_url)
+    assert listed.status_code == 200
+    assert sorted(v.title for v in listed.context["visits"]) == [f"Busy {i}" for i in range(6)]
+    unfiltered = staff_client.get(CALENDAR, {"month": "2030-05"})
+    cells = {d["date"]: d for w in unfiltered.context["weeks"] for d in w}
+    assert [v.title for v in cells[dt.date(2030, 5, 12)]["visits"]] == ["Long"]
+    assert len(cells[day]["visits"]) == 4 and cells[day]["more"] == 4  # 6 busy + long + technical
+
+
+@pytest.mark.parametrize("page", ["2", "x", "-3", "99999999999999999999"])
+def test_calendar_list_is_paginated(staff_client, monkeypatch, page):
+    monkeypatch.setattr("delegations.views.calendar.LIST_PER_PAGE", 2)
+    for i in range(3):
+        VisitFactory(
+            title=f"May {i}", start_date=dt.date(2030, 5, 3 + i), end_date=dt.date(2030, 5, 3 + i)
+        )
+    response = staff_client.get(CALENDAR, {"month": "2030-05", "view": "list", "page": page})
+    assert response.status_code == 200
+    expected = ["May 0", "May 1"] if page == "x" else ["May 2"]
+    assert [v.title for v in response.context["visits"]] == expected
