@@ -172,9 +172,16 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         return self.filter(~models.Exists(recent))
 
     def dormant_candidates(self, months: int = 12) -> PartnershipQuerySet:
-        """Active partnerships with no contact for ``months``: candidates for "dormant"."""
+        """Active partnerships with no contact for ``months``: candidates for "dormant".
+
+        A partnership established (or, without that date, recorded) within the period has not
+        yet had the time to fall silent, so it is not a candidate however quiet it is.
+        """
         since = timezone.localdate() - dt.timedelta(days=round(months * 30.44))
-        return self.active().no_contact_since(since)
+        old_enough = Q(established_on__lt=since) | Q(
+            established_on__isnull=True, created_at__date__lt=since
+        )
+        return self.active().filter(old_enough).no_contact_since(since)
 
 
 class Partnership(TimeStamped):
@@ -421,12 +428,12 @@ class Contact(TimeStamped):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
-
-    def get_absolute_url(self) -> str:
-        return reverse("partners:contact_detail", args=[self.pk])
 
 
 class OfficeQuerySet(models.QuerySet["Office"]):

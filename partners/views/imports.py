@@ -50,6 +50,12 @@ def _require_kind(request: HttpRequest, kind: str) -> None:
         raise PermissionDenied
 
 
+def _require_some_kind(request: HttpRequest) -> None:
+    """Importing anything at all needs the add permission of at least one kind (403 first)."""
+    if not allowed_kinds(request.user):
+        raise PermissionDenied
+
+
 def _trail(*extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [
         (_("Dashboard"), reverse("dashboard")),
@@ -81,9 +87,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    kinds = allowed_kinds(request.user)
-    if not kinds:
-        raise PermissionDenied
+    _require_some_kind(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         token = secrets.token_urlsafe(16)
@@ -95,7 +99,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "data": base64.b64encode(form.data_bytes).decode("ascii"),
         }
         return redirect(f"{reverse('partners:import_preview')}?token={token}")
-    templates = [(kind, KIND_LABELS[kind]) for kind in kinds]
+    templates = [(kind, KIND_LABELS[kind]) for kind in allowed_kinds(request.user)]
     return render(
         request,
         "partners/import_start.html",
@@ -122,9 +126,11 @@ def _render_preview(
 
 @login_required
 def import_preview_view(request: HttpRequest) -> HttpResponse:
+    _require_some_kind(request)
     pending = _pending_for(request, request.GET.get("token", ""))
     if pending is None:
         return _expired(request)
+    _require_kind(request, pending["kind"])
     try:
         report = import_preview(kind=pending["kind"], dataset=_dataset(pending))
     except ImportFileError:
@@ -135,9 +141,12 @@ def import_preview_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
+    _require_some_kind(request)
     pending = _pending_for(request, request.POST.get("token", ""))
     if pending is None:
         return _expired(request)
+    # Permissions may have changed since the preview.
+    _require_kind(request, pending["kind"])
     try:
         report = import_apply(kind=pending["kind"], dataset=_dataset(pending))
     except ImportFileError:
@@ -160,6 +169,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _require_some_kind(request)
     _require_kind(request, kind)
     if fmt not in FORMATS:
         raise Http404
