@@ -17,7 +17,7 @@ help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test     install everything and run the whole suite (PostgreSQL + Redis)"
 	@echo "make bench    large data set on PostgreSQL; query counts and p50/p95 timings"
-	@echo "make lint     ruff and mypy"
+	@echo "make lint     ruff check and ruff format --check"
 
 $(VENV)/bin/activate:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -53,12 +53,13 @@ run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
+	@echo "  (HOST=$(HOST) PORT=$(PORT): change with e.g. 'make run PORT=8001'; links in emails follow them)"
 	@echo ""
 	@echo "  City Relations is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password 'demo'):  staff  = diplomacy unit   mayor = mayor's office"
 	@echo "  Sent email is kept in the local mailbox: http://$(HOST):$(PORT)/mailbox/"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Fails with one line when PostgreSQL or Redis is unreachable.
 check-services: $(VENV)/.installed-dev

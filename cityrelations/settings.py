@@ -272,6 +272,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Django's own console handler would print each record a second time via the root.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
     },
 }

@@ -93,7 +93,11 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                 "date": message["Date"],
             }
         )
-    return render(request, "cityrelations/mailbox.html", {"page": page, "rows": rows})
+    return render(
+        request,
+        "cityrelations/mailbox.html",
+        {"page": page, "rows": rows, "folder": str(mailbox_dir())},
+    )
 
 
 @login_required

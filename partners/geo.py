@@ -61,19 +61,25 @@ def _city_index() -> list[tuple[str, GazetteerCity]]:
 
 
 def search_cities(query: str, limit: int = 10) -> list[GazetteerCity]:
-    """Cities whose name (or an alternate name) starts with ``query``, largest first."""
+    """Cities for what a user types: names starting with ``query`` first, then alternate names
+    (other languages and spellings: "wien") starting with it, then names containing it; each
+    group largest first."""
     needle = query.strip().lower()
     if len(needle) < 2:
         return []
-    starts, contains = [], []
+    by_name: list[GazetteerCity] = []
+    by_alternate: list[GazetteerCity] = []
+    containing: list[GazetteerCity] = []
     for names, city in _city_index():
-        if city["name"].lower().startswith(needle) or f"\x00{needle}" in f"\x00{names}":
-            starts.append(city)
-            if len(starts) >= limit:
+        if city["name"].lower().startswith(needle):
+            by_name.append(city)
+            if len(by_name) >= limit:
                 break
-        elif len(contains) < limit and needle in names:
-            contains.append(city)
-    return (starts + contains)[:limit]
+        elif len(by_alternate) < limit and f"\x00{needle}" in f"\x00{names}":
+            by_alternate.append(city)
+        elif len(containing) < limit and needle in names:
+            containing.append(city)
+    return (by_name + by_alternate + containing)[:limit]
 
 
 def cities_by_name_and_country(
