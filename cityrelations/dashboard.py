@@ -7,13 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from delegations.dashboard import visit_dashboard
 from partners.models import (
     Agreement,
-    City,
     Contact,
     Continent,
     Interaction,
@@ -52,14 +51,22 @@ def _partnership_counts() -> dict[str, int]:
 
 
 def _by_continent() -> list[tuple[str, int]]:
+    # One join (partnership -> city), no DISTINCT: each partnership is counted once anyway.
     rows = (
-        City.objects.filter(partnerships__in=Partnership.objects.open())
-        .values("continent")
-        .annotate(n=Count("partnerships", distinct=True))
+        Partnership.objects.open()
+        .values(continent=F("city__continent"))
+        .annotate(n=Count("pk"))
         .order_by("-n", "continent")
     )
     labels = dict(Continent.choices)
     return [(str(labels.get(r["continent"], "—")), r["n"]) for r in rows]
+
+
+def _last_contact() -> Subquery:
+    """The latest interaction's date, per partnership, read from the index
+    ``interaction_partnership`` (partnership, -occurred_on): no GROUP BY over interactions."""
+    latest = Interaction.objects.filter(partnership=OuterRef("pk")).order_by("-occurred_on")
+    return Subquery(latest.values("occurred_on")[:1])
 
 
 def dashboard_context(user: Any) -> dict[str, Any]:
@@ -96,7 +103,7 @@ def dashboard_context(user: Any) -> dict[str, Any]:
         ),
         "dormant_candidates": _section(
             Partnership.objects.dormant_candidates(DORMANT_MONTHS)
-            .with_last_contact()
+            .annotate(last_contact_on=_last_contact())
             .select_related("city")
             .order_by("city__name")
         ),

@@ -9,7 +9,8 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .filters_organizations import DaysFilter, FastSelect, SortedFilterSet, words_condition
+from .filters_organizations import DaysFilter, SortedFilterSet, words_condition
+from .forms.contacts import SearchableSelect
 from .models import Agreement, AgreementQuerySet, City, Organization, Theme
 
 
@@ -53,13 +54,13 @@ class AgreementFilter(SortedFilterSet):
         label=_("City"),
         field_name="cities",
         queryset=City.objects.only("pk", "name", "country").order_by("name", "country"),
-        widget=FastSelect,
+        widget=SearchableSelect("city"),
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         field_name="organizations",
         queryset=Organization.objects.only("pk", "name", "acronym").order_by("name"),
-        widget=FastSelect,
+        widget=SearchableSelect("organization"),
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all()

@@ -13,10 +13,7 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -47,27 +44,6 @@ class DaysFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_DAYS)
         super().__init__(*args, **kwargs)
-
-
-class FastSelect(forms.Select):
-    """A <select> built in Python rather than one template per option: filters over thousands
-    of cities or organisations stay fast."""
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in self.format_value(value)}
-        options = []
-        for option_value, label in self.choices:
-            raw = getattr(option_value, "value", option_value)  # ModelChoiceIteratorValue
-            raw = "" if raw is None else str(raw)
-            flag = mark_safe(" selected") if raw in selected else ""
-            options.append(format_html('<option value="{}"{}>{}</option>', raw, flag, label))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(final_attrs),
-            mark_safe("".join(options)),  # each option escaped by format_html above
-        )
 
 
 class CoordinatorFilter(django_filters.ModelChoiceFilter):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..documents import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
+from .contacts import SearchableSelect, SearchableSelectMultiple
 from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
 
 
@@ -45,8 +46,10 @@ class AgreementForm(forms.ModelForm):
             "valid_from": DATE_WIDGET,
             "valid_until": DATE_WIDGET,
             "themes": forms.CheckboxSelectMultiple,
-            "cities": forms.SelectMultiple(attrs={"size": 6}),
-            "organizations": forms.SelectMultiple(attrs={"size": 6}),
+            # Thousands of options: only the chosen ones are rendered, a search box finds more.
+            "partnership": SearchableSelect("partnership"),
+            "cities": SearchableSelectMultiple("city"),
+            "organizations": SearchableSelectMultiple("organization"),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
@@ -60,7 +63,7 @@ class AgreementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         querysets = {
             "coordinator": diplomacy_unit_users(),
-            "partnership": Partnership.objects.select_related("city"),
+            "partnership": Partnership.objects.select_related("city").order_by("city__name"),
             "cities": City.objects.order_by("name"),
             "organizations": Organization.objects.order_by("name"),
             "themes": Theme.objects.order_by("kind", "order", "name"),

@@ -22,7 +22,8 @@ class SearchableSelect(forms.Select):
 
     With thousands of cities, partnerships or organisations a full <select> takes seconds to
     render. The form field still validates against its whole queryset. ``kind`` names the
-    option source of ``partners:option_search`` ("city", "organization", "partnership").
+    option source of ``partners:option_search`` ("city", "organization", "partnership",
+    "contact").
     """
 
     template_name = "partners/contact_searchable_select.html"
@@ -250,23 +251,37 @@ class OfficeForm(forms.ModelForm):
                 )
 
 
-def search_contacts(contacts: QuerySet[Contact], query: str) -> QuerySet[Contact]:
-    """Every word must match the name, email, organisation or city.
+MATCHED_IDS_LIMIT = 500  # organisations or cities matching one search word, looked up first
 
-    Organisations and cities are matched in subqueries (small tables) so the contact rows are
-    filtered in one pass without joining first: this keeps a search over 100,000 contacts fast.
+
+def _matching_ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
+    """The ids of a few matching rows as a list, or the query itself when there are many.
+
+    A literal list lets the database see how few contacts it matches, so it combines index
+    scans (BitmapOr) instead of filtering every contact against a subquery.
+    """
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: MATCHED_IDS_LIMIT + 1])
+    return queryset.order_by().values("pk") if len(ids) > MATCHED_IDS_LIMIT else ids
+
+
+def search_contacts(contacts: QuerySet[Contact], query: str) -> QuerySet[Contact]:
+    """Every word must appear in the name or email, or in the organisation's or city's name.
+
+    Organisations and cities (small tables) are looked up first, one query per word. On
+    PostgreSQL the name and email parts use the trigram indexes of partners migration 0006, so
+    a search over 100,000 contacts reads only matching rows.
     """
     for word in query.split()[:6]:
         organizations = Organization.objects.filter(
             Q(name__icontains=word) | Q(acronym__icontains=word)
-        ).values("pk")
-        cities = City.objects.filter(name__icontains=word).values("pk")
+        )
+        cities = City.objects.filter(name__icontains=word)
         contacts = contacts.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
             | Q(email__icontains=word)
-            | Q(organization__in=organizations)
-            | Q(city__in=cities)
+            | Q(organization__in=_matching_ids(organizations))
+            | Q(city__in=_matching_ids(cities))
         )
     return contacts
 

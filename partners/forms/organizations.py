@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.roles import DIPLOMACY_UNIT
 
 from ..models import Contact, Membership, Organization, Theme
+from .contacts import SearchableSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,6 +40,7 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "acronym", "kind", "country", "city", "website", "themes", "description"]
         widgets = {
+            "city": SearchableSelect("city"),
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -84,6 +86,7 @@ class MembershipForm(forms.ModelForm):
             "is_public",
         ]
         widgets = {
+            "organization": SearchableSelect("organization"),
             "since": DATE_WIDGET,
             "until": DATE_WIDGET,
             "fee_due_on": DATE_WIDGET,
@@ -119,6 +122,9 @@ class MembershipForm(forms.ModelForm):
                 "Contacts recorded for this organisation. Add the person as a contact of the "
                 "organisation first if they are missing."
             )
+        else:
+            # Any of 100,000 contacts: render only the chosen one, a search box finds others.
+            self.fields["focal_point"].widget = SearchableSelect("contact")
         self.fields["focal_point"].queryset = contacts  # type: ignore[attr-defined]
 
     def _organization(self) -> Organization | None:

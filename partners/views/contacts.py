@@ -379,6 +379,11 @@ def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
             Organization.objects.order_by("name"),
             ("name", "acronym"),
         ),
+        "contact": (
+            "partners.view_contact",
+            Contact.objects.select_related("organization").order_by("last_name", "first_name"),
+            ("first_name", "last_name", "email"),
+        ),
         "partnership": (
             "partners.view_partnership",
             Partnership.objects.select_related("city").order_by("city__name"),

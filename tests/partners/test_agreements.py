@@ -289,9 +289,10 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries,
         agreement.cities.add(CityFactory())
         agreement.organizations.add(OrganizationFactory())
         agreement.themes.add(theme)
-    # session, user, 2x permissions, 2x group names, filter choices (cities, organisations,
-    # themes), agreements (count, rows, cities, organisations, themes)
-    with django_assert_num_queries(14):
+    # session, user, 2x permissions, 2x group names, theme choices, agreements (count, rows,
+    # cities, organisations, themes). The city and organisation filters are searchable
+    # selects: with nothing chosen they query nothing (they used to list every row).
+    with django_assert_num_queries(12):
         response = staff_client.get(reverse("partners:agreement_list"))
     assert response.status_code == 200
 
@@ -361,3 +362,28 @@ def test_city_and_organisation_selects_keep_the_choice_and_escape_names(staff_cl
     assert f'<option value="{org.pk}" selected>Org &amp; Co</option>' in content
     assert 'id="id_city"' in content
     assert "<b>Graz</b>" not in content
+
+
+def test_list_and_form_render_only_the_chosen_cities_and_organisations(staff_client):
+    chosen = CityFactory(name="Graz")
+    CityFactory(name="Linz")
+    org = OrganizationFactory(name="Chosen Network")
+    OrganizationFactory(name="Unchosen Network")
+    listing = staff_client.get(reverse("partners:agreement_list"), {"city": chosen.pk})
+    content = listing.content.decode()
+    assert "Graz" in content
+    assert "Linz" not in content and "Chosen Network" not in content
+    assert reverse("partners:option_search") in content
+    form = staff_client.get(reverse("partners:agreement_create") + f"?organization={org.pk}")
+    body = form.content.decode()
+    assert f'<option value="{org.pk}" selected>Chosen Network</option>' in body
+    assert "Unchosen Network" not in body and "Linz" not in body
+
+
+def test_form_accepts_cities_and_organisations_that_were_not_rendered(staff_client):
+    city, org = CityFactory(name="Faraway"), OrganizationFactory(name="Far Org")
+    data = _form_data(cities=[city.pk], organizations=[org.pk])
+    assert staff_client.post(reverse("partners:agreement_create"), data).status_code == 302
+    agreement = Agreement.objects.get()
+    assert list(agreement.cities.all()) == [city]
+    assert list(agreement.organizations.all()) == [org]

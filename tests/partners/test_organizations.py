@@ -16,6 +16,7 @@ from partners.models import Membership, Organization, Theme
 
 from ..factories import (
     AgreementFactory,
+    CityFactory,
     ContactFactory,
     InteractionFactory,
     MembershipFactory,
@@ -449,3 +450,28 @@ def test_membership_list_query_count_does_not_grow(
     with django_assert_num_queries(11):
         response = staff_client.get(reverse("partners:membership_list"))
     assert response.status_code == 200
+
+
+def test_forms_render_only_the_chosen_city_organisation_and_contact(staff_client):
+    seat, other_city = CityFactory(name="Brussels"), CityFactory(name="Lisbon")
+    org = OrganizationFactory(name="Seated Network", city=seat)
+    OrganizationFactory(name="Unrendered Network")
+    ContactFactory(last_name="Outsider")
+    edit = staff_client.get(reverse("partners:organization_update", args=[org.pk]))
+    body = edit.content.decode()
+    assert f'<option value="{seat.pk}" selected>' in body
+    assert other_city.name not in body
+    create = staff_client.get(reverse("partners:membership_create")).content.decode()
+    assert "Unrendered Network" not in create and "Outsider" not in create
+    assert "kind=contact" in create and "kind=organization" in create
+
+
+def test_membership_accepts_an_organisation_and_focal_point_that_were_not_rendered(
+    staff_client, staff_user
+):
+    org = OrganizationFactory(name="Far Network")
+    contact = ContactFactory(last_name="Faraway")
+    data = _membership_data(organization=org.pk, focal_point=contact.pk, coordinator=staff_user.pk)
+    assert staff_client.post(reverse("partners:membership_create"), data).status_code == 302
+    membership = Membership.objects.get(organization=org)
+    assert membership.focal_point == contact
