@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -63,6 +64,19 @@ def _in_windows(spans: Sequence[_Span], prefix: str = "visit__") -> Q:
     return condition
 
 
+def _invert(
+    keys: dict[int | None, set[Any]], spans: dict[int | None, _Span]
+) -> dict[Any, list[int | None]]:
+    """Page visits by person or city, so each looked-up row is matched only against the page
+    visits that share its person or city."""
+    inverted: dict[Any, list[int | None]] = defaultdict(list)
+    for pk, items in keys.items():
+        if pk in spans:
+            for item in items:
+                inverted[item].append(pk)
+    return inverted
+
+
 def _person_conflicts(
     spans: dict[int | None, _Span], people: dict[int | None, set[tuple[str, int]]]
 ) -> dict[int | None, set[Conflict]]:
@@ -71,6 +85,7 @@ def _person_conflicts(
     user_ids = {pid for keys in people.values() for kind, pid in keys if kind == "user"}
     if not contact_ids and not user_ids:
         return found
+    by_person = _invert(people, spans)
     rows = (
         Participant.objects.filter(Q(contact_id__in=contact_ids) | Q(user_id__in=user_ids))
         .exclude(visit__status__in=DEAD)
@@ -106,8 +121,8 @@ def _person_conflicts(
             key, name = ("contact", contact_id), f"{c_first} {c_last}".strip()
         else:
             key, name = ("user", user_id), f"{u_first} {u_last}".strip() or username
-        for pk, span in spans.items():
-            if pk != vid and key in people.get(pk, ()) and _overlaps(span, v_start, v_end):
+        for pk in by_person.get(key, ()):
+            if pk != vid and _overlaps(spans[pk], v_start, v_end):
                 found[pk].add(Conflict(v_start, vid, title, "person", name))
     return found
 
@@ -119,6 +134,7 @@ def _city_conflicts(
     city_ids = set().union(*cities.values()) if cities else set()
     if not city_ids:
         return found
+    by_city = _invert(cities, spans)
     through = Visit.cities.through
     rows = (
         through.objects.filter(city_id__in=city_ids)
@@ -134,8 +150,8 @@ def _city_conflicts(
         )
     )
     for vid, title, v_start, v_end, city_id, city_name in rows:
-        for pk, span in spans.items():
-            if pk != vid and city_id in cities.get(pk, ()) and _overlaps(span, v_start, v_end):
+        for pk in by_city.get(city_id, ()):
+            if pk != vid and _overlaps(spans[pk], v_start, v_end):
                 found[pk].add(Conflict(v_start, vid, title, "city", city_name))
     return found
 
