@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from delegations.dashboard import visit_dashboard
@@ -62,13 +62,6 @@ def _by_continent() -> list[tuple[str, int]]:
     return [(str(labels.get(r["continent"], "—")), r["n"]) for r in rows]
 
 
-def _last_contact() -> Subquery:
-    """The latest interaction's date, per partnership, read from the index
-    ``interaction_partnership`` (partnership, -occurred_on): no GROUP BY over interactions."""
-    latest = Interaction.objects.filter(partnership=OuterRef("pk")).order_by("-occurred_on")
-    return Subquery(latest.values("occurred_on")[:1])
-
-
 def dashboard_context(user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     partnerships = _partnership_counts()
@@ -103,7 +96,7 @@ def dashboard_context(user: Any) -> dict[str, Any]:
         ),
         "dormant_candidates": _section(
             Partnership.objects.dormant_candidates(DORMANT_MONTHS)
-            .annotate(last_contact_on=_last_contact())
+            .with_last_contact()
             .select_related("city")
             .order_by("city__name")
         ),

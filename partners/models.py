@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -164,7 +164,13 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         return self.filter(status=Partnership.Status.ACTIVE)
 
     def with_last_contact(self) -> PartnershipQuerySet:
-        return self.annotate(last_contact_on=Max("interactions__occurred_on"))
+        """``last_contact_on``: the latest interaction's date. A correlated subquery read from
+        the index ``interaction_partnership`` (partnership, -occurred_on), not a GROUP BY over
+        every interaction: with 200,000 interactions that is the difference between
+        milliseconds and a second."""
+        latest = Interaction.objects.filter(partnership=models.OuterRef("pk"))
+        latest = latest.order_by("-occurred_on").values("occurred_on")[:1]
+        return self.annotate(last_contact_on=models.Subquery(latest))
 
     def no_contact_since(self, since: dt.date) -> PartnershipQuerySet:
         """Partnerships with no interaction on or after ``since`` (including none at all)."""
