@@ -95,3 +95,14 @@ def test_detail_page_does_not_grow_with_participants_or_items(staff_client):
         AgendaItemFactory(visit=small)
         LogisticsItemFactory(visit=small)
     assert _count(staff_client, url) == QUERIES_DETAIL
+
+
+def test_list_city_filter_offers_only_visited_cities_escaped_and_selected(staff_client):
+    visited = CityFactory(name="Graz <b>")
+    CityFactory(name="Nowhere")
+    VisitFactory(title="Alpha", cities=[visited])
+    html = staff_client.get(
+        reverse("delegations:visit_list"), {"city": visited.pk}
+    ).content.decode()
+    assert f'<option value="{visited.pk}" selected>Graz &lt;b&gt;' in html
+    assert "Nowhere" not in html and "Graz <b>" not in html
