@@ -185,3 +185,27 @@ def test_map_page_query_count_is_constant(staff_client, django_assert_num_querie
     PartnershipFactory.create_batch(10)
     with django_assert_num_queries(9):
         staff_client.get(url)
+
+
+def test_map_data_gives_each_partnership_its_own_labels_country_and_url(staff_client):
+    krakow = PartnershipFactory(
+        city=CityFactory(name="Krakow", country="PL", latitude=Decimal("50.06")),
+        level="partner",
+        status="dormant",
+    )
+    lyon = PartnershipFactory(
+        city=CityFactory(name="Lyon", country="FR", latitude=Decimal("45.76")),
+        level="friendship",
+        status="active",
+    )
+    markers = {m["id"]: m for m in _data(staff_client)["partnerships"]}
+    assert (markers[krakow.pk]["country"], markers[lyon.pk]["country"]) == ("Poland", "France")
+    assert markers[krakow.pk]["url"] == krakow.get_absolute_url()
+    assert markers[lyon.pk]["url"] == lyon.get_absolute_url()
+    assert (markers[krakow.pk]["level_label"], markers[krakow.pk]["status_label"]) == (
+        "Partner city",
+        "Dormant",
+    )
+    assert markers[lyon.pk]["status_label"] == "Active"
+    table = staff_client.get(reverse("partners:map")).content.decode()
+    assert f'<a href="{krakow.get_absolute_url()}">Krakow</a></td><td>Poland</td>' in table
