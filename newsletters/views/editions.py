@@ -4,6 +4,7 @@ edit the title and introduction, edit / reorder / drop / restore items, preview,
 from __future__ import annotations
 
 from csp.decorators import csp_update
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -123,20 +124,10 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("newsletters.change_edition", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = _edition_for(pk)
-    if edition.status != Edition.Status.DRAFT:
-        messages.error(request, _("Only a draft edition can be changed."))
-        return redirect(edition)
-    form = EditionForm(request.POST or None, instance=edition)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Edition saved."))
-        return redirect(edition)
-    title = _("Edit “%(title)s”") % {"title": edition.title}
+def _edition_form_page(
+    request: HttpRequest, *, edition: Edition, form: forms.Form, title: str
+) -> HttpResponse:
+    """The generic form page for an edition or one of its items, with the edition's trail."""
     return render(
         request,
         "cityrelations/form.html",
@@ -151,6 +142,23 @@ def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+@permission_required("newsletters.change_edition", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition_for(pk)
+    if edition.status != Edition.Status.DRAFT:
+        messages.error(request, _("Only a draft edition can be changed."))
+        return redirect(edition)
+    form = EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Edition saved."))
+        return redirect(edition)
+    title = _("Edit “%(title)s”") % {"title": edition.title}
+    return _edition_form_page(request, edition=edition, form=form, title=title)
 
 
 @login_required
@@ -168,20 +176,7 @@ def edition_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
         messages.success(request, _("Item saved."))
         return _back(item)
     title = _("Edit item “%(title)s”") % {"title": item.title}
-    return render(
-        request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": edition.get_absolute_url(),
-            "trail": [
-                (_("Editions"), reverse("newsletters:edition_list")),
-                (edition.title, edition.get_absolute_url()),
-                (title, ""),
-            ],
-        },
-    )
+    return _edition_form_page(request, edition=edition, form=form, title=title)
 
 
 @login_required
