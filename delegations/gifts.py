@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.filters_organizations import SortedFilterSet, words_condition
 
+from .filters import QuickSelect
 from .models import Gift, Visit
 
 
@@ -50,15 +51,15 @@ class YearFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class VisitWithGiftsFilter(django_filters.ModelChoiceFilter):
-    """Visits that have gifts, so the choice list stays short however many visits there are."""
-
-    def get_queryset(self, request: Any) -> QuerySet[Visit]:
-        return (
-            Visit.objects.filter(pk__in=Gift.objects.filter(visit__isnull=False).values("visit"))
-            .only("pk", "title", "start_date")
-            .order_by("-start_date", "title")
-        )
+def visits_with_gifts() -> list[tuple[int, str]]:
+    """Visits that have gifts, as ``(id, "date · title")``: one narrow query, no model instances
+    (a busy register links thousands of visits)."""
+    rows = (
+        Visit.objects.filter(pk__in=Gift.objects.filter(visit__isnull=False).values("visit"))
+        .order_by("-start_date", "title")
+        .values_list("pk", "start_date", "title")
+    )
+    return [(pk, f"{start:%Y-%m-%d} · {title}") for pk, start, title in rows]
 
 
 class GiftFilter(SortedFilterSet):
@@ -79,7 +80,9 @@ class GiftFilter(SortedFilterSet):
         label=_("Disposition"), choices=Gift.Disposition.choices
     )
     year = YearFilter(label=_("Year"), choices=[])
-    visit = VisitWithGiftsFilter(label=_("Visit"))
+    visit = django_filters.ChoiceFilter(
+        label=_("Visit"), field_name="visit", choices=visits_with_gifts, widget=QuickSelect
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )
