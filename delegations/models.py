@@ -262,6 +262,14 @@ class LogisticsItem(models.Model):
         ordering = ["due_on", "kind", "pk"]
         verbose_name = _("logistics item")
         verbose_name_plural = _("logistics items")
+        indexes = [
+            # The dashboard's "overdue logistics": open items, oldest due date first.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state__in=["todo", "in_progress"]),
+                name="logistics_open_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
