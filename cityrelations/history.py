@@ -9,7 +9,9 @@ from django.db import models
 
 def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
     """Newest first; each row names the user, the kind of change and the fields that changed."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])  # type: ignore[attr-defined]
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )  # type: ignore[attr-defined]
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

@@ -40,7 +40,10 @@ class VisitAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     filter_horizontal = ["cities", "organizations", "themes", "sdgs"]
     inlines = [
-        ParticipantInline, AgendaItemInline, LogisticsItemInline, FollowUpInline,
+        ParticipantInline,
+        AgendaItemInline,
+        LogisticsItemInline,
+        FollowUpInline,
         VisitTransitionInline,
     ]
 

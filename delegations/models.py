@@ -74,30 +74,48 @@ class Visit(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    cities = models.ManyToManyField(City, verbose_name=_("cities"), blank=True, related_name="visits")
+    cities = models.ManyToManyField(
+        City, verbose_name=_("cities"), blank=True, related_name="visits"
+    )
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("organisations"), blank=True, related_name="visits"
     )
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="visits",
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
     budget = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
     )
     head_of_delegation = models.ForeignKey(
-        Contact, verbose_name=_("head of delegation"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="headed_visits",
+        Contact,
+        verbose_name=_("head of delegation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_visits",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="owned_visits",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_visits",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -106,7 +124,9 @@ class Visit(models.Model):
     outcomes = models.TextField(_("outcomes"), blank=True)
     report_completed_at = models.DateTimeField(_("report completed"), null=True, blank=True)
     is_public = models.BooleanField(
-        _("public"), default=False, help_text=_("A completed public visit may appear in the newsletter.")
+        _("public"),
+        default=False,
+        help_text=_("A completed public visit may appear in the newsletter."),
     )
     public_summary = models.TextField(_("public summary"), blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -126,7 +146,8 @@ class Visit(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")), name="visit_ends_after_it_starts"
             ),
             models.CheckConstraint(
-                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="visit_budget_not_negative"
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="visit_budget_not_negative",
             ),
         ]
         indexes = [
@@ -146,12 +167,20 @@ class Participant(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, null=True, blank=True,
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="visit_participations",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="visit_participations",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit_participations",
     )
     role = models.CharField(_("role"), max_length=120, blank=True)
     rank = models.CharField(_("rank"), max_length=120, blank=True)
@@ -177,11 +206,13 @@ class Participant(models.Model):
                 name="participant_is_contact_or_user",
             ),
             models.UniqueConstraint(
-                fields=["visit", "contact"], condition=Q(contact__isnull=False),
+                fields=["visit", "contact"],
+                condition=Q(contact__isnull=False),
                 name="participant_contact_once_per_visit",
             ),
             models.UniqueConstraint(
-                fields=["visit", "user"], condition=Q(user__isnull=False),
+                fields=["visit", "user"],
+                condition=Q(user__isnull=False),
                 name="participant_user_once_per_visit",
             ),
         ]
@@ -204,7 +235,11 @@ class AgendaItem(models.Model):
     title = models.CharField(_("title"), max_length=250)
     venue = models.CharField(_("venue"), max_length=250, blank=True)
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True,
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     attendees = models.TextField(_("attendees"), blank=True)
@@ -250,8 +285,12 @@ class LogisticsItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=250, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.TODO)
@@ -306,7 +345,9 @@ class VisitTransition(models.Model):
     @property
     def is_review(self) -> bool:
         return self.to_status in (
-            Visit.Status.APPROVED, Visit.Status.CHANGES_REQUESTED, Visit.Status.DECLINED
+            Visit.Status.APPROVED,
+            Visit.Status.CHANGES_REQUESTED,
+            Visit.Status.DECLINED,
         )
 
 
@@ -314,8 +355,12 @@ class FollowUp(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(_("description"), max_length=300)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
@@ -348,7 +393,11 @@ class Gift(models.Model):
     direction = models.CharField(_("given / received"), max_length=10, choices=Direction.choices)
     description = models.CharField(_("description"), max_length=300)
     value = models.DecimalField(
-        _("value"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(
@@ -356,15 +405,24 @@ class Gift(models.Model):
     )
     date = models.DateField(_("date"))
     visit = models.ForeignKey(
-        Visit, verbose_name=_("visit"), on_delete=models.SET_NULL, null=True, blank=True,
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="gifts",
     )
     counterpart = models.CharField(
         _("counterpart"), max_length=250, help_text=_("Public: e.g. 'Mayor of Vienna'.")
     )
     counterpart_contact = models.ForeignKey(
-        Contact, verbose_name=_("counterpart contact"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="gifts", help_text=_("Internal only; never published."),
+        Contact,
+        verbose_name=_("counterpart contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gifts",
+        help_text=_("Internal only; never published."),
     )
     storage_location = models.CharField(_("storage location"), max_length=250, blank=True)
     disposition = models.CharField(

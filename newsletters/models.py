@@ -75,7 +75,10 @@ class Subscriber(models.Model):
     )
     # Consent evidence.
     consent_text = models.ForeignKey(
-        ConsentText, verbose_name=_("consent text"), on_delete=models.PROTECT, null=True,
+        ConsentText,
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
     )
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
@@ -84,7 +87,9 @@ class Subscriber(models.Model):
         _("consent source"), max_length=20, choices=Source.choices, default=Source.WEB
     )
     consent_evidence = models.CharField(
-        _("consent evidence"), max_length=300, blank=True,
+        _("consent evidence"),
+        max_length=300,
+        blank=True,
         help_text=_("For imports: where and how consent was given."),
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -244,7 +249,8 @@ class EditionItem(models.Model):
         verbose_name_plural = _("edition items")
         constraints = [
             models.UniqueConstraint(
-                fields=["edition", "source_key"], condition=~models.Q(source_key=""),
+                fields=["edition", "source_key"],
+                condition=~models.Q(source_key=""),
                 name="edition_item_once_per_source",
             )
         ]
@@ -261,9 +267,7 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(default=timezone.now)

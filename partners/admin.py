@@ -46,7 +46,15 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(models.Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["organization", "role", "since", "until", "annual_fee", "fee_currency", "fee_due_on"]
+    list_display = [
+        "organization",
+        "role",
+        "since",
+        "until",
+        "annual_fee",
+        "fee_currency",
+        "fee_due_on",
+    ]
     search_fields = ["organization__name"]
     autocomplete_fields = ["organization", "focal_point"]
 

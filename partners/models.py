@@ -174,7 +174,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
 
     def no_contact_since(self, since: dt.date) -> PartnershipQuerySet:
         """Partnerships with no interaction on or after ``since`` (including none at all)."""
-        recent = Interaction.objects.filter(partnership=models.OuterRef("pk"), occurred_on__gte=since)
+        recent = Interaction.objects.filter(
+            partnership=models.OuterRef("pk"), occurred_on__gte=since
+        )
         return self.filter(~models.Exists(recent))
 
     def dormant_candidates(self, months: int = 12) -> PartnershipQuerySet:
@@ -407,12 +409,20 @@ class Contact(TimeStamped):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True,
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="contacts",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="contacts",
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     languages = models.CharField(
         _("languages"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. en, de")
@@ -456,12 +466,20 @@ class Office(TimeStamped):
         Contact, verbose_name=_("held by"), on_delete=models.CASCADE, related_name="offices"
     )
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True,
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="offices",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="offices",
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offices",
     )
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("to"), null=True, blank=True)
@@ -523,8 +541,12 @@ class Agreement(TimeStamped):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="agreements",
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
     )
     cities = models.ManyToManyField(
         City, verbose_name=_("cities"), blank=True, related_name="agreements"
@@ -538,13 +560,15 @@ class Agreement(TimeStamped):
     signed_at = models.CharField(_("signed at"), max_length=200, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    renewal_notice_days = models.PositiveSmallIntegerField(
-        _("renewal notice (days)"), default=90
-    )
+    renewal_notice_days = models.PositiveSmallIntegerField(_("renewal notice (days)"), default=90)
     council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="coordinated_agreements",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_agreements",
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -613,7 +637,10 @@ class AgreementDocument(models.Model):
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveIntegerField(_("size"), editable=False, default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -654,12 +681,20 @@ class Interaction(TimeStamped):
     subject = models.CharField(_("subject"), max_length=250)
     summary = models.TextField(_("summary"), blank=True)
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="interactions",
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="interactions",
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
     )
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("contacts"), blank=True, related_name="interactions"
@@ -667,8 +702,12 @@ class Interaction(TimeStamped):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_public = models.BooleanField(_("public"), default=False)
 
@@ -708,7 +747,11 @@ class Project(TimeStamped):
     )
     funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
     budget = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(
@@ -717,8 +760,12 @@ class Project(TimeStamped):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="coordinated_projects",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_projects",
     )
     description = models.TextField(_("description"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)

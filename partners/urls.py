@@ -1,8 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from .views import agreements, documents, imports, memberships, organizations
-from .views import contacts, interactions, projects
-from .views import cities, partnerships
+from .views import (
+    agreements,
+    cities,
+    contacts,
+    documents,
+    imports,
+    interactions,
+    memberships,
+    organizations,
+    partnerships,
+    projects,
+)
 from .views import map as map_views
 
 app_name = "partners"
@@ -19,9 +28,7 @@ urlpatterns += [
 urlpatterns += [
     path("organisations/", organizations.organization_list, name="organization_list"),
     path("organisations/new/", organizations.organization_create, name="organization_create"),
-    path(
-        "organisations/<int:pk>/", organizations.organization_detail, name="organization_detail"
-    ),
+    path("organisations/<int:pk>/", organizations.organization_detail, name="organization_detail"),
     path(
         "organisations/<int:pk>/edit/",
         organizations.organization_update,
@@ -46,12 +53,8 @@ urlpatterns += [
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", agreements.agreement_update, name="agreement_update"),
-    path(
-        "agreements/<int:pk>/delete/", agreements.agreement_delete_view, name="agreement_delete"
-    ),
-    path(
-        "agreements/<int:pk>/documents/new/", documents.document_upload, name="document_upload"
-    ),
+    path("agreements/<int:pk>/delete/", agreements.agreement_delete_view, name="agreement_delete"),
+    path("agreements/<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
 ]
@@ -71,7 +74,9 @@ urlpatterns += [
     path("interactions/", interactions.interaction_list, name="interaction_list"),
     path("interactions/new/", interactions.interaction_create, name="interaction_create"),
     path("interactions/<int:pk>/edit/", interactions.interaction_update, name="interaction_update"),
-    path("interactions/<int:pk>/delete/", interactions.interaction_delete, name="interaction_delete"),
+    path(
+        "interactions/<int:pk>/delete/", interactions.interaction_delete, name="interaction_delete"
+    ),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
@@ -91,7 +96,9 @@ urlpatterns += [
     path("partnerships/new/", partnerships.partnership_create, name="partnership_create"),
     path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/edit/", partnerships.partnership_update, name="partnership_update"),
-    path("partnerships/<int:pk>/delete/", partnerships.partnership_delete, name="partnership_delete"),
+    path(
+        "partnerships/<int:pk>/delete/", partnerships.partnership_delete, name="partnership_delete"
+    ),
     path(
         "partnerships/<int:pk>/mark-dormant/",
         partnerships.partnership_mark_dormant,

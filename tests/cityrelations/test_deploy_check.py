@@ -19,14 +19,21 @@ def _clean_environ() -> dict[str, str]:
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**_clean_environ(), **env}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_profile_passes_deploy_check():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
         DJANGO_ALLOWED_HOSTS="relations.example.org",
@@ -38,8 +45,12 @@ def test_production_profile_passes_deploy_check():
 def test_production_profile_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in _clean_environ().items() if k != "DJANGO_SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT,
-        env={**env, "DJANGO_DEBUG": "false"}, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "DJANGO_DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
