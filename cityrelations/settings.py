@@ -275,5 +275,6 @@ LOGGING = {
         # Django's own console handler would print each record a second time via the root.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF it renders
     },
 }

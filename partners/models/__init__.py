@@ -1,0 +1,40 @@
+"""The relationship core: cities, partnerships, organisations, memberships, agreements, contacts
+and offices, interactions, cooperation projects, themes and SDGs — one module per concept."""
+
+from .activity import Interaction, InteractionQuerySet, Project
+from .agreements import (
+    DOCUMENT_LANGUAGES,
+    Agreement,
+    AgreementDocument,
+    AgreementQuerySet,
+    agreement_upload_to,
+)
+from .base import SDG, City, Continent, Currency, Theme, TimeStamped
+from .organizations import Membership, MembershipQuerySet, Organization
+from .partnerships import Partnership, PartnershipQuerySet
+from .people import Contact, Office, OfficeQuerySet
+
+__all__ = [
+    "DOCUMENT_LANGUAGES",
+    "SDG",
+    "Agreement",
+    "AgreementDocument",
+    "AgreementQuerySet",
+    "City",
+    "Contact",
+    "Continent",
+    "Currency",
+    "Interaction",
+    "InteractionQuerySet",
+    "Membership",
+    "MembershipQuerySet",
+    "Office",
+    "OfficeQuerySet",
+    "Organization",
+    "Partnership",
+    "PartnershipQuerySet",
+    "Project",
+    "Theme",
+    "TimeStamped",
+    "agreement_upload_to",
+]

@@ -1,0 +1,166 @@
+"""The agreements register and its documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import City, Theme, TimeStamped
+from .organizations import Organization
+from .partnerships import Partnership
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def in_force(self) -> AgreementQuerySet:
+        return self.filter(status__in=[Agreement.Status.SIGNED, Agreement.Status.IN_FORCE])
+
+    def expiring(self, within_days: int = 90) -> AgreementQuerySet:
+        today = timezone.localdate()
+        return self.in_force().filter(
+            valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=within_days)
+        )
+
+
+class Agreement(TimeStamped):
+    class Kind(models.TextChoices):
+        TWINNING_CHARTER = "twinning", _("Twinning charter")
+        MOU = "mou", _("Memorandum of understanding")
+        LETTER_OF_INTENT = "loi", _("Letter of intent")
+        DECLARATION = "declaration", _("Declaration")
+        COOPERATION = "cooperation", _("Cooperation agreement")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NEGOTIATION = "negotiation", _("In negotiation")
+        SIGNED = "signed", _("Signed")
+        IN_FORCE = "in_force", _("In force")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    cities = models.ManyToManyField(
+        City, verbose_name=_("cities"), blank=True, related_name="agreements"
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organisations"), blank=True, related_name="agreements"
+    )
+    signatory_home = models.CharField(_("our signatory"), max_length=200, blank=True)
+    signatory_partner = models.CharField(_("partner's signatory"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(_("signed at"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    renewal_notice_days = models.PositiveSmallIntegerField(_("renewal notice (days)"), default=90)
+    council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_agreements",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+
+    history = HistoricalRecords()
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_valid_until_after_from",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="agreement_expiry")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:agreement_detail", args=[self.pk])
+
+    @property
+    def renewal_notice_on(self) -> dt.date | None:
+        if self.valid_until is None:
+            return None
+        return self.valid_until - dt.timedelta(days=self.renewal_notice_days)
+
+
+DOCUMENT_LANGUAGES = [
+    ("en", _("English")),
+    ("hu", _("Hungarian")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("it", _("Italian")),
+    ("pl", _("Polish")),
+    ("cs", _("Czech")),
+    ("sk", _("Slovak")),
+    ("ro", _("Romanian")),
+    ("pt", _("Portuguese")),
+    ("zh", _("Chinese")),
+    ("ja", _("Japanese")),
+    ("ko", _("Korean")),
+    ("other", _("Other")),
+]
+
+
+def agreement_upload_to(instance: AgreementDocument, filename: str) -> str:
+    return f"agreements/{instance.agreement_id}/{filename}"
+
+
+class AgreementDocument(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="documents"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=DOCUMENT_LANGUAGES)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=agreement_upload_to)
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"), editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["language", "-uploaded_at"]
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]

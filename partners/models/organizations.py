@@ -1,0 +1,149 @@
+"""Organisations (networks, international organisations…) and the city's memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import City, Currency, Theme, TimeStamped
+
+
+class Organization(TimeStamped):
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("City network")
+        INTERNATIONAL = "international", _("International organisation")
+        EU_INSTITUTION = "eu", _("EU institution")
+        EMBASSY = "embassy", _("Embassy / consulate")
+        NGO = "ngo", _("NGO")
+        BUSINESS = "business", _("Business")
+        UNIVERSITY = "university", _("University")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("seat"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:organization_detail", args=[self.pk])
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        today = timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gte=today))
+
+    def fees_due(self, within_days: int = 90) -> MembershipQuerySet:
+        horizon = timezone.localdate() + dt.timedelta(days=within_days)
+        return self.current().filter(fee_due_on__isnull=False, fee_due_on__lte=horizon)
+
+    def reports_due(self, within_days: int = 90) -> MembershipQuerySet:
+        horizon = timezone.localdate() + dt.timedelta(days=within_days)
+        return self.current().filter(
+            next_report_due_on__isnull=False, next_report_due_on__lte=horizon
+        )
+
+
+class Membership(TimeStamped):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("role / tier"), max_length=120, blank=True, help_text=_("e.g. member, board, founder")
+    )
+    since = models.DateField(_("member since"), null=True, blank=True)
+    until = models.DateField(_("member until"), null=True, blank=True)
+    annual_fee = models.DecimalField(
+        _("annual fee"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    fee_currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    fee_due_on = models.DateField(_("fee due on"), null=True, blank=True)
+    focal_point = models.ForeignKey(
+        "Contact",
+        verbose_name=_("focal point"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_point_for",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_memberships",
+    )
+    working_groups = models.TextField(_("working groups"), blank=True)
+    commitments = models.TextField(_("commitments"), blank=True)
+    next_report_due_on = models.DateField(_("next report due on"), null=True, blank=True)
+    reporting_notes = models.TextField(_("reporting obligations"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "-since"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(until__isnull=True),
+                name="membership_one_open_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:organization_detail", args=[self.organization_id])

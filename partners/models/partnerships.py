@@ -1,0 +1,125 @@
+"""The home city's partnerships with other cities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import SDG, City, Theme, TimeStamped
+
+
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def open(self) -> PartnershipQuerySet:
+        return self.exclude(status=Partnership.Status.ENDED)
+
+    def active(self) -> PartnershipQuerySet:
+        return self.filter(status=Partnership.Status.ACTIVE)
+
+    def with_last_contact(self) -> PartnershipQuerySet:
+        """``last_contact_on``: the latest interaction's date. A correlated subquery read from
+        the index ``interaction_partnership`` (partnership, -occurred_on), not a GROUP BY over
+        every interaction: with 200,000 interactions that is the difference between
+        milliseconds and a second."""
+        from .activity import Interaction  # defined after Partnership, which it refers to
+
+        latest = Interaction.objects.filter(partnership=models.OuterRef("pk"))
+        latest = latest.order_by("-occurred_on").values("occurred_on")[:1]
+        return self.annotate(last_contact_on=models.Subquery(latest))
+
+    def no_contact_since(self, since: dt.date) -> PartnershipQuerySet:
+        """Partnerships with no interaction on or after ``since`` (including none at all)."""
+        from .activity import Interaction
+
+        recent = Interaction.objects.filter(
+            partnership=models.OuterRef("pk"), occurred_on__gte=since
+        )
+        return self.filter(~models.Exists(recent))
+
+    def dormant_candidates(self, months: int = 12) -> PartnershipQuerySet:
+        """Active partnerships with no contact for ``months``: candidates for "dormant".
+
+        A partnership established (or, without that date, recorded) within the period has not
+        yet had the time to fall silent, so it is not a candidate however quiet it is.
+        """
+        since = timezone.localdate() - dt.timedelta(days=round(months * 30.44))
+        old_enough = Q(established_on__lt=since) | Q(
+            established_on__isnull=True, created_at__date__lt=since
+        )
+        return self.active().filter(old_enough).no_contact_since(since)
+
+
+class Partnership(TimeStamped):
+    class Level(models.TextChoices):
+        SISTER = "sister", _("Sister city")
+        PARTNER = "partner", _("Partner city")
+        FRIENDSHIP = "friendship", _("Friendship city")
+        COOPERATION = "cooperation", _("Cooperation / MoU")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACTIVE = "active", _("Active")
+        DORMANT = "dormant", _("Dormant")
+        SUSPENDED = "suspended", _("Suspended")
+        ENDED = "ended", _("Ended")
+
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
+    council_resolution_on = models.DateField(_("council resolution date"), null=True, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_partnerships",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("May be reported in the public newsletter.")
+    )
+
+    history = HistoricalRecords()
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city__name"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city"], condition=~Q(status="ended"), name="partnership_one_open_per_city"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(established_on__isnull=True)
+                | Q(ended_on__gte=models.F("established_on")),
+                name="partnership_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "level"], name="partnership_status_level")]
+
+    def __str__(self) -> str:
+        return f"{self.city} ({self.get_level_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partnership_detail", args=[self.pk])

@@ -1,0 +1,118 @@
+"""Contacts and the offices they hold."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import City, TimeStamped
+from .organizations import Organization
+
+
+class Contact(TimeStamped):
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    form_of_address = models.CharField(
+        _("form of address"), max_length=120, blank=True, help_text=_("e.g. Your Excellency")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. en, de")
+    )
+    protocol_notes = models.TextField(_("protocol notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="contact_name"),
+            models.Index(fields=["email"], name="contact_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
+
+
+class OfficeQuerySet(models.QuerySet["Office"]):
+    def current(self) -> OfficeQuerySet:
+        today = timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+
+
+class Office(TimeStamped):
+    """A position held by a contact for a time ("Mayor of Vienna"), so history survives elections."""
+
+    title = models.CharField(_("title"), max_length=200)
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("held by"), on_delete=models.CASCADE, related_name="offices"
+    )
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offices",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offices",
+    )
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="office_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.contact}"
