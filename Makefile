@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
-	@echo "make test     install everything and run the whole suite (PostgreSQL + Redis)"
+	@echo "make test     install everything, lint, and run the whole suite (PostgreSQL + Redis)"
 	@echo "make bench    large data set on PostgreSQL; query counts and p50/p95 timings"
 	@echo "make lint     ruff check and ruff format --check"
 
@@ -65,7 +65,7 @@ run: install
 check-services: $(VENV)/.installed-dev
 	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) .ci/check_services.py
 
-test: install-dev check-services
+test: install-dev check-services lint
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
