@@ -24,11 +24,11 @@ $(VENV)/bin/activate:
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
 
 $(VENV)/.installed: $(VENV)/bin/activate requirements.txt
-	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements.txt
+	$(UV) pip install --quiet --python $(PY) -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/bin/activate requirements-dev.txt
-	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements-dev.txt
+	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
