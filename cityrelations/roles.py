@@ -20,14 +20,19 @@ MAYORS_OFFICE_EXTRA = ("delegations.review_visit",)
 DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit",)
 
 
-def in_group(user: Any, name: str) -> bool:
+def group_names(user: Any) -> list[str]:
+    """The user's groups, sorted; read once per request (kept on the user object)."""
     if not user.is_authenticated:
-        return False
-    cache = getattr(user, "_group_names", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._group_names = cache
-    return name in cache
+        return []
+    names = getattr(user, "_group_names", None)
+    if names is None:
+        names = sorted(user.groups.values_list("name", flat=True))
+        user._group_names = names
+    return names
+
+
+def in_group(user: Any, name: str) -> bool:
+    return name in group_names(user)
 
 
 def is_diplomacy_unit(user: Any) -> bool:

@@ -96,5 +96,5 @@ def test_pinned_query_count(staff_client, django_assert_num_queries):
     # session, user, 11 for the dashboard's sections, then the layout's: group names (can_edit),
     # user and group permissions (nav), the groups listed in the user menu; 3 for the
     # delegations cards (upcoming, awaiting review, overdue logistics)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         staff_client.get(reverse("dashboard"))

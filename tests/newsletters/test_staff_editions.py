@@ -118,7 +118,7 @@ def test_story_list_query_count(staff_client, django_assert_num_queries, rows):
     for _n in range(rows):
         StoryFactory()
     # The layout's fixed queries (session, user, permissions, groups), then count, page, themes
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert (
             staff_client.get(reverse("newsletters:story_list") + "?kind=news&q=Story").status_code
             == 200
@@ -152,7 +152,7 @@ def test_edition_list_query_count(staff_client, django_assert_num_queries, rows)
     for _n in range(rows):
         EditionItemFactory(edition=EditionFactory())
     # The layout's fixed queries, then count and page (item counts annotated)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert staff_client.get(reverse("newsletters:edition_list")).status_code == 200
 
 

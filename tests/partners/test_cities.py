@@ -267,10 +267,10 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries)
     CityFactory()
     # session, user, user + group permissions, count, page rows, and the layout's two group
     # look-ups (role check, user menu)
-    _list_queries(staff_client, django_assert_num_queries, 8)
+    _list_queries(staff_client, django_assert_num_queries, 7)
     for _ in range(10):
         PartnershipFactory()
-    _list_queries(staff_client, django_assert_num_queries, 8)
+    _list_queries(staff_client, django_assert_num_queries, 7)
 
 
 def test_detail_shows_partnerships_people_and_organisations(staff_client):
@@ -300,14 +300,14 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
     ContactFactory(city=city)
     # session, user, 2 x permissions, city, partnerships, history, offices, contacts,
     # organisations, and the layout's two group look-ups
-    _detail_queries(staff_client, city, django_assert_num_queries, 12)
+    _detail_queries(staff_client, city, django_assert_num_queries, 11)
     for _ in range(10):
         ContactFactory(city=city)
         OrganizationFactory(city=city)
     PartnershipFactory(
         city=city, status="ended", ended_on="2020-01-01", established_on="2010-01-01"
     )
-    _detail_queries(staff_client, city, django_assert_num_queries, 12)
+    _detail_queries(staff_client, city, django_assert_num_queries, 11)
 
 
 def test_update_changes_and_records_history(staff_client):

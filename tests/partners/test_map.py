@@ -180,10 +180,10 @@ def test_map_page_query_count_is_constant(staff_client, django_assert_num_querie
     PartnershipFactory()
     url = reverse("partners:map")
     # session, user, 2 x permissions, theme and network choices, table rows, layout groups x2
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         staff_client.get(url)
     PartnershipFactory.create_batch(10)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         staff_client.get(url)
 
 

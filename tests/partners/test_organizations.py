@@ -185,7 +185,7 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries,
     _make_rich_organizations(count)
     # session, user, 2x permissions, 2x group names (role check, navbar), used countries,
     # theme choices, organisations (count, rows, their themes)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("partners:organization_list"))
     assert response.status_code == 200
 
@@ -203,7 +203,7 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
         AgreementFactory().organizations.add(org)
         ProjectFactory(starts_on=dt.date(2020, 1, 1)).organizations.add(org)
         InteractionFactory(organization=org)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = staff_client.get(reverse("partners:organization_detail", args=[org.pk]))
     assert response.status_code == 200
 
@@ -447,7 +447,7 @@ def test_membership_list_query_count_does_not_grow(
         MembershipFactory(fee_due_on=TODAY, coordinator=staff_user, focal_point=ContactFactory())
     # session, user, 2x permissions, 2x group names, coordinator choices,
     # memberships (count, rows), fees due and reports due counts
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("partners:membership_list"))
     assert response.status_code == 200
 

@@ -410,10 +410,10 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries)
     add()
     # session, user, 2 x permissions, count, rows, themes (prefetch), filter choices (themes,
     # SDGs, coordinators), and the layout's two group look-ups
-    _list_query_count(staff_client, django_assert_num_queries, 12)
+    _list_query_count(staff_client, django_assert_num_queries, 11)
     for _ in range(10):
         add()
-    _list_query_count(staff_client, django_assert_num_queries, 12)
+    _list_query_count(staff_client, django_assert_num_queries, 11)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -481,13 +481,13 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
     InteractionFactory(partnership=p)
     # session, user, 2 x permissions, partnership, interactions, agreements, projects, themes,
     # SDGs, dormant check, history, and the layout's two group look-ups
-    _detail_query_count(staff_client, p, django_assert_num_queries, 14)
+    _detail_query_count(staff_client, p, django_assert_num_queries, 13)
     for n in range(10):
         InteractionFactory(partnership=p)
         AgreementFactory(partnership=p)
         ProjectFactory(starts_on=dt.date(2020, 1, n + 1)).partnerships.add(p)
         p.themes.add(_theme(f"Theme {n}"))
-    _detail_query_count(staff_client, p, django_assert_num_queries, 14)
+    _detail_query_count(staff_client, p, django_assert_num_queries, 13)
 
 
 def test_a_concurrent_duplicate_is_a_form_error_not_a_500(staff_client, monkeypatch):

@@ -156,10 +156,10 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries)
     # partnerships (with cities), organisations, themes, SDGs, filter choices: themes, SDGs.
     url = reverse("partners:project_list")
     _add_projects(1)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         staff_client.get(url)
     _add_projects(10)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         staff_client.get(url)
 
 
@@ -171,10 +171,10 @@ def test_detail_query_count_does_not_grow(staff_client, project, django_assert_n
         project.organizations.add(OrganizationFactory())
 
     add()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         staff_client.get(project.get_absolute_url())
     for _ in range(9):
         add()
     project.themes.add(*Theme.objects.all()[:5])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         staff_client.get(project.get_absolute_url())
