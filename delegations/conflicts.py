@@ -13,9 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Q, QuerySet
 
-from .models import Participant, Visit
+from .models import Participant, Visit, date_span
 
 DEAD = (Visit.Status.DECLINED, Visit.Status.CANCELLED)
 
@@ -56,12 +58,18 @@ def _windows(spans: Sequence[_Span]) -> list[tuple[dt.date, dt.date]]:
     return merged
 
 
-def _in_windows(spans: Sequence[_Span], prefix: str = "visit__") -> Q:
-    """Visits overlapping any of the page's windows (each an indexed date-range condition)."""
+def _in_windows(queryset: QuerySet[Any], spans: Sequence[_Span]) -> QuerySet[Any]:
+    """Rows whose visit overlaps any of the page's windows (each an indexed condition: the
+    visit's date range on PostgreSQL, its dates elsewhere)."""
     condition = Q()
-    for start, end in _windows(spans):
-        condition |= Q(**{f"{prefix}start_date__lte": end, f"{prefix}end_date__gte": start})
-    return condition
+    if connections[queryset.db].vendor == "postgresql":
+        queryset = queryset.alias(visit_span=date_span("visit__"))
+        for start, end in _windows(spans):
+            condition |= Q(visit_span__overlap=DateRange(start, end, "[]"))
+    else:
+        for start, end in _windows(spans):
+            condition |= Q(visit__start_date__lte=end, visit__end_date__gte=start)
+    return queryset.filter(condition)
 
 
 def _invert(
@@ -86,23 +94,23 @@ def _person_conflicts(
     if not contact_ids and not user_ids:
         return found
     by_person = _invert(people, spans)
-    rows = (
+    rows = _in_windows(
         Participant.objects.filter(Q(contact_id__in=contact_ids) | Q(user_id__in=user_ids))
         .exclude(visit__status__in=DEAD)
-        .filter(_in_windows(list(spans.values())))
-        .values_list(
-            "visit_id",
-            "visit__title",
-            "visit__start_date",
-            "visit__end_date",
-            "contact_id",
-            "user_id",
-            "contact__first_name",
-            "contact__last_name",
-            "user__first_name",
-            "user__last_name",
-            "user__username",
-        )
+        .order_by(),
+        list(spans.values()),
+    ).values_list(
+        "visit_id",
+        "visit__title",
+        "visit__start_date",
+        "visit__end_date",
+        "contact_id",
+        "user_id",
+        "contact__first_name",
+        "contact__last_name",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
     )
     for (
         vid,
@@ -136,18 +144,16 @@ def _city_conflicts(
         return found
     by_city = _invert(cities, spans)
     through = Visit.cities.through
-    rows = (
-        through.objects.filter(city_id__in=city_ids)
-        .exclude(visit__status__in=DEAD)
-        .filter(_in_windows(list(spans.values())))
-        .values_list(
-            "visit_id",
-            "visit__title",
-            "visit__start_date",
-            "visit__end_date",
-            "city_id",
-            "city__name",
-        )
+    rows = _in_windows(
+        through.objects.filter(city_id__in=city_ids).exclude(visit__status__in=DEAD),
+        list(spans.values()),
+    ).values_list(
+        "visit_id",
+        "visit__title",
+        "visit__start_date",
+        "visit__end_date",
+        "city_id",
+        "city__name",
     )
     for vid, title, v_start, v_end, city_id, city_name in rows:
         for pk in by_city.get(city_id, ()):
@@ -164,25 +170,44 @@ def _merge(*parts: dict[int | None, set[Conflict]]) -> dict[int | None, list[Con
     return {pk: sorted(items) for pk, items in merged.items()}
 
 
-def conflicts_for(visits: Iterable[Visit]) -> dict[int, list[Conflict]]:
-    """Conflicts of each live visit on a page, keyed by visit id; visits without any are absent."""
+def person_key(participant: Participant) -> tuple[str, int]:
+    if participant.contact_id:
+        return ("contact", participant.contact_id)
+    return ("user", participant.user_id)  # type: ignore[return-value]
+
+
+def conflicts_for(
+    visits: Iterable[Visit],
+    *,
+    people: dict[int, set[tuple[str, int]]] | None = None,
+    cities: dict[int, set[int]] | None = None,
+) -> dict[int, list[Conflict]]:
+    """Conflicts of each live visit on a page, keyed by visit id; visits without any are absent.
+
+    A caller that has already loaded the visits' participants (``people``: visit id → person
+    keys) or cities (visit id → city ids) passes them, and those look-ups are not repeated."""
     spans: dict[int | None, _Span] = {
         v.pk: _Span(v.pk, v.start_date, v.end_date) for v in visits if v.status not in DEAD
     }
     if not spans:
         return {}
     page_ids = [pk for pk in spans if pk is not None]
-    people: dict[int | None, set[tuple[str, int]]] = defaultdict(set)
-    for vid, contact_id, user_id in Participant.objects.filter(visit_id__in=page_ids).values_list(
-        "visit_id", "contact_id", "user_id"
-    ):
-        people[vid].add(("contact", contact_id) if contact_id else ("user", user_id))
-    cities: dict[int | None, set[int]] = defaultdict(set)
-    for vid, city_id in Visit.cities.through.objects.filter(visit_id__in=page_ids).values_list(
-        "visit_id", "city_id"
-    ):
-        cities[vid].add(city_id)
-    merged = _merge(_person_conflicts(spans, people), _city_conflicts(spans, cities))
+    if people is None:
+        people = defaultdict(set)
+        for vid, contact_id, user_id in Participant.objects.filter(
+            visit_id__in=page_ids
+        ).values_list("visit_id", "contact_id", "user_id"):
+            people[vid].add(("contact", contact_id) if contact_id else ("user", user_id))
+    if cities is None:
+        cities = defaultdict(set)
+        for vid, city_id in Visit.cities.through.objects.filter(visit_id__in=page_ids).values_list(
+            "visit_id", "city_id"
+        ):
+            cities[vid].add(city_id)
+    merged = _merge(
+        _person_conflicts(spans, people),  # type: ignore[arg-type]
+        _city_conflicts(spans, cities),  # type: ignore[arg-type]
+    )
     return {pk: items for pk, items in merged.items() if pk is not None}
 
 
@@ -201,10 +226,12 @@ def conflicts_for_plan(
     return _merge(_person_conflicts(spans, people), _city_conflicts(spans, cities)).get(pk, [])
 
 
-def with_conflicts(visits: Iterable[Visit]) -> list[Visit]:
+def with_conflicts(
+    visits: Iterable[Visit], *, cities: dict[int, set[int]] | None = None
+) -> list[Visit]:
     """The visits, each with a ``conflict_list`` attribute (for templates)."""
     visits = list(visits)
-    found = conflicts_for(visits)
+    found = conflicts_for(visits, cities=cities)
     for visit in visits:
         visit.conflict_list = found.get(visit.pk, [])  # type: ignore[attr-defined]
     return visits

@@ -8,19 +8,37 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import DateRangeField
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q
-from django.urls import reverse
+from django.db import connections, models
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cityrelations.choices import ChoiceLabels
+from cityrelations.links import detail_url
 from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
+
+
+def date_span(prefix: str = "") -> Func:
+    """The visit's days as a PostgreSQL range; migration 0004 indexes exactly this expression.
+    ``prefix`` reaches the visit through a relation (``"visit__"`` from a participant)."""
+    return Func(
+        F(f"{prefix}start_date"),
+        F(f"{prefix}end_date"),
+        Value("[]"),
+        function="daterange",
+        output_field=DateRangeField(),
+    )
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):
     def overlapping(self, start: dt.date, end: dt.date) -> VisitQuerySet:
+        """Visits with at least one day in [start, end]."""
+        if connections[self.db].vendor == "postgresql":  # the GiST index on the span
+            return self.alias(span=date_span()).filter(span__overlap=DateRange(start, end, "[]"))
         return self.filter(start_date__lte=end, end_date__gte=start)
 
     def live(self) -> VisitQuerySet:
@@ -32,6 +50,8 @@ class VisitQuerySet(models.QuerySet["Visit"]):
 
     def upcoming(self, days: int = 30) -> VisitQuerySet:
         today = timezone.localdate()
+        # Plain date conditions, not overlapping(): the queue pages these by start date, and
+        # the B-tree on (start_date, end_date) serves that order; the GiST index cannot.
         return self.live().filter(
             end_date__gte=today, start_date__lte=today + dt.timedelta(days=days)
         )
@@ -47,7 +67,7 @@ class VisitQuerySet(models.QuerySet["Visit"]):
         )
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels, models.Model):
     class Direction(models.TextChoices):
         INCOMING = "incoming", _("Incoming")
         OUTGOING = "outgoing", _("Outgoing")
@@ -159,7 +179,23 @@ class Visit(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("delegations:visit_detail", args=[self.pk])
+        return detail_url("delegations:visit_detail", self.pk)
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap badge class of the status (decided, waiting, stopped, done)."""
+        return STATUS_BADGES.get(self.status, "text-bg-secondary")
+
+
+STATUS_BADGES = {
+    Visit.Status.SUBMITTED: "text-bg-info",
+    Visit.Status.APPROVED: "text-bg-success",
+    Visit.Status.CONFIRMED: "text-bg-success",
+    Visit.Status.CHANGES_REQUESTED: "text-bg-warning",
+    Visit.Status.DECLINED: "text-bg-danger",
+    Visit.Status.CANCELLED: "text-bg-danger",
+    Visit.Status.COMPLETED: "text-bg-dark",
+}
 
 
 class Participant(models.Model):
@@ -220,6 +256,15 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
+    @property
+    def update_url(self) -> str:
+        return detail_url("delegations:participant_update", self.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return detail_url("delegations:participant_delete", self.pk)
+
     @property
     def name(self) -> str:
         if self.contact_id:
@@ -263,8 +308,17 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
+    @property
+    def update_url(self) -> str:
+        return detail_url("delegations:agenda_item_update", self.pk)
 
-class LogisticsItem(models.Model):
+    @property
+    def delete_url(self) -> str:
+        return detail_url("delegations:agenda_item_delete", self.pk)
+
+
+class LogisticsItem(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         VISA = "visa", _("Visa")
         INTERPRETER = "interpreter", _("Interpreter")
@@ -313,6 +367,15 @@ class LogisticsItem(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
+    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
+    @property
+    def update_url(self) -> str:
+        return detail_url("delegations:logistics_update", self.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return detail_url("delegations:logistics_delete", self.pk)
+
     @property
     def is_overdue(self) -> bool:
         return (
@@ -322,7 +385,7 @@ class LogisticsItem(models.Model):
         )
 
 
-class VisitTransition(models.Model):
+class VisitTransition(ChoiceLabels, models.Model):
     """Every workflow step: who moved the visit from which state to which, when, and why."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions")
@@ -377,7 +440,7 @@ class FollowUp(models.Model):
         return self.description
 
 
-class Gift(models.Model):
+class Gift(ChoiceLabels, models.Model):
     class Direction(models.TextChoices):
         GIVEN = "given", _("Given")
         RECEIVED = "received", _("Received")

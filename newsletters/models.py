@@ -11,11 +11,12 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cityrelations.choices import ChoiceLabels
+from cityrelations.links import detail_url
 from partners.models import Theme
 
 
@@ -51,7 +52,7 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
         return self.filter(email__iexact=email.strip())
 
 
-class Subscriber(models.Model):
+class Subscriber(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
         ACTIVE = "active", _("Active")
@@ -115,7 +116,7 @@ class Subscriber(models.Model):
         return self.email
 
 
-class Suppression(models.Model):
+class Suppression(ChoiceLabels, models.Model):
     """Addresses we must never mail again. Only a hash is kept, so erasure stays honest."""
 
     class Reason(models.TextChoices):
@@ -136,7 +137,7 @@ class Suppression(models.Model):
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
 
 
-class Story(models.Model):
+class Story(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         BEST_PRACTICE = "best_practice", _("Best practice")
         URBAN_INNOVATION = "urban_innovation", _("Urban innovation")
@@ -166,7 +167,7 @@ class Story(models.Model):
         return self.title
 
 
-class Edition(models.Model):
+class Edition(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
@@ -201,7 +202,7 @@ class Edition(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("newsletters:edition_detail", args=[self.pk])
+        return detail_url("newsletters:edition_detail", self.pk)
 
 
 class EditionItemQuerySet(models.QuerySet["EditionItem"]):
@@ -217,7 +218,7 @@ class IncludedItemManager(models.Manager["EditionItem"]):
         return EditionItemQuerySet(self.model, using=self._db).included()
 
 
-class EditionItem(models.Model):
+class EditionItem(ChoiceLabels, models.Model):
     """One entry of an edition, assembled from a CRM record or a story, then edited by staff."""
 
     class Kind(models.TextChoices):
@@ -259,7 +260,7 @@ class EditionItem(models.Model):
         return self.title
 
 
-class Delivery(models.Model):
+class Delivery(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")

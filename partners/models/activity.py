@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cityrelations.links import detail_url
 
 from .base import SDG, Currency, Theme, TimeStamped
 from .organizations import Organization
@@ -152,4 +153,4 @@ class Project(TimeStamped):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:project_detail", args=[self.pk])
+        return detail_url("partners:project_detail", self.pk)

@@ -7,10 +7,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cityrelations.choices import ChoiceLabels
+from cityrelations.links import detail_url
 
 from .base import City, Theme, TimeStamped
 from .organizations import Organization
@@ -105,7 +107,7 @@ class Agreement(TimeStamped):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:agreement_detail", args=[self.pk])
+        return detail_url("partners:agreement_detail", self.pk)
 
     @property
     def renewal_notice_on(self) -> dt.date | None:
@@ -137,7 +139,7 @@ def agreement_upload_to(instance: AgreementDocument, filename: str) -> str:
     return f"agreements/{instance.agreement_id}/{filename}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(ChoiceLabels, models.Model):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="documents"
     )

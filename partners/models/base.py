@@ -7,12 +7,14 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from ..geo import continent_for_country
+from cityrelations.choices import ChoiceLabels
+from cityrelations.links import detail_url
+
+from ..geo import continent_for_country, country_name
 
 
 class Currency(models.TextChoices):
@@ -38,7 +40,7 @@ class Continent(models.TextChoices):
     ANTARCTICA = "AN", _("Antarctica")
 
 
-class TimeStamped(models.Model):
+class TimeStamped(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -49,7 +51,7 @@ class TimeStamped(models.Model):
 # --- Themes ---------------------------------------------------------------------------------------
 
 
-class Theme(models.Model):
+class Theme(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         DIMENSION = "dimension", _("Dimension of city diplomacy")
         TOPIC = "topic", _("Agenda topic")
@@ -135,14 +137,18 @@ class City(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.country.name}" if self.country else self.name
+        return f"{self.name}, {country_name(self.country)}" if self.country else self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.continent = continent_for_country(str(self.country))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:city_detail", args=[self.pk])
+        return detail_url("partners:city_detail", self.pk)
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
     @property
     def has_coordinates(self) -> bool:

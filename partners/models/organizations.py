@@ -9,12 +9,14 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from cityrelations.links import detail_url
+
+from ..geo import country_name
 from .base import City, Currency, Theme, TimeStamped
 
 
@@ -56,7 +58,11 @@ class Organization(TimeStamped):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:organization_detail", args=[self.pk])
+        return detail_url("partners:organization_detail", self.pk)
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -146,4 +152,4 @@ class Membership(TimeStamped):
         return str(self.organization)
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:organization_detail", args=[self.organization_id])
+        return detail_url("partners:organization_detail", self.organization_id)

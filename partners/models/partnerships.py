@@ -7,10 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cityrelations.links import detail_url
 
 from .base import SDG, City, Theme, TimeStamped
 
@@ -122,4 +123,4 @@ class Partnership(TimeStamped):
         return f"{self.city} ({self.get_level_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:partnership_detail", args=[self.pk])
+        return detail_url("partners:partnership_detail", self.pk)

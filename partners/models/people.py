@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cityrelations.links import detail_url
 
 from .base import City, TimeStamped
 from .organizations import Organization
@@ -59,7 +60,7 @@ class Contact(TimeStamped):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:contact_detail", args=[self.pk])
+        return detail_url("partners:contact_detail", self.pk)
 
     @property
     def full_name(self) -> str:

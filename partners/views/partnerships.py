@@ -126,7 +126,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
             [
                 p.city.name,
                 p.city.region,
-                p.city.country.name,  # type: ignore[attr-defined]
+                p.city.country_name,
                 p.city.get_continent_display(),
                 p.get_level_display(),
                 p.get_status_display(),

@@ -42,7 +42,9 @@ def test_queue_marks_conflicts(mayor_client):
     VisitFactory(title="One", status=S.SUBMITTED, start_date=_in(10), cities=[city])
     VisitFactory(title="Two", status=S.APPROVED, start_date=_in(11), cities=[city])
     html = mayor_client.get(QUEUE).content.decode()
-    assert html.count("Possible conflicts") == 2
+    # The card awaiting review lists its conflict; the coming-visits table marks its row.
+    assert html.count("Possible conflicts") == 1 and ">Two</a>" in html
+    assert html.count("1 conflict") == 1 and 'title="Graz – One"' in html
 
 
 def test_staff_sees_the_queue_without_decision_buttons(staff_client):
@@ -193,7 +195,8 @@ def test_ical_feed_needs_no_login_but_a_valid_token(anonymous_client, mayor_clie
 
 
 def test_queue_sections_are_paginated_with_totals(mayor_client, monkeypatch):
-    monkeypatch.setattr("delegations.views.review.PER_PAGE", 2)
+    monkeypatch.setattr("delegations.views.review.AWAITING_PER_PAGE", 2)
+    monkeypatch.setattr("delegations.views.review.UPCOMING_PER_PAGE", 2)
     for i in range(3):
         VisitFactory(title=f"Submitted {i}", status=S.SUBMITTED, start_date=_in(100 + i))
         VisitFactory(title=f"Approved {i}", status=S.APPROVED, start_date=_in(10 + i))
@@ -213,7 +216,8 @@ def test_queue_sections_are_paginated_with_totals(mayor_client, monkeypatch):
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5", "", "2" * 30])
 def test_queue_bad_page_numbers_do_not_fail(mayor_client, monkeypatch, page):
-    monkeypatch.setattr("delegations.views.review.PER_PAGE", 1)
+    monkeypatch.setattr("delegations.views.review.AWAITING_PER_PAGE", 1)
+    monkeypatch.setattr("delegations.views.review.UPCOMING_PER_PAGE", 1)
     VisitFactory(status=S.SUBMITTED, start_date=_in(3))
     VisitFactory(status=S.SUBMITTED, start_date=_in(4))
     response = mayor_client.get(QUEUE, {"page": page, "upcoming_page": page})
