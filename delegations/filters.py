@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cityrelations.widgets import QuickSelect, quicken
 from partners.models import City
 
 from .forms import DateInput
@@ -22,27 +19,9 @@ from .models import Visit
 
 def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
+        field.widget = quicken(field.widget)
         is_select = isinstance(field.widget, forms.Select)
         field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
-
-
-class QuickSelect(forms.Select):
-    """A single select whose options are built as escaped strings instead of one template
-    render per option: the city filter offers thousands of cities."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        selected = {str(v) for v in self.format_value(value)}
-        options = [
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        ]
-        return format_html(
-            "<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(options))
-        )
 
 
 def city_choices() -> list[tuple[int, str]]:

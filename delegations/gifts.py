@@ -15,9 +15,9 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.widgets import QuickSelect
 from partners.filters_organizations import SortedFilterSet, words_condition
 
-from .filters import QuickSelect
 from .models import Gift, Visit
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.roles import DIPLOMACY_UNIT
+from cityrelations.widgets import quicken
 
 from .models import SDG, Agreement, City, Continent, Organization, Partnership, Project, Theme
 
@@ -76,7 +77,7 @@ class StyledFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_styled", False):
             for name, field in form.fields.items():
-                widget = field.widget
+                widget = field.widget = quicken(field.widget)
                 if isinstance(widget, forms.CheckboxInput):
                     css = "form-check-input"
                 elif isinstance(widget, forms.Select):

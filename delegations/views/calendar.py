@@ -21,6 +21,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..conflicts import with_conflicts
 from ..filters import CalendarFilter
@@ -48,14 +51,25 @@ def _shift(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _more_url_maker(request: HttpRequest) -> Callable[[dt.date], str]:
-    """Links to the visit list filtered to one day (and to the calendar's own filters)."""
+def _more_link_maker(request: HttpRequest) -> Callable[[dt.date, int], dict[str, str] | None]:
+    """The "+N more" link of a day: the visit list filtered to that day (and to the calendar's
+    own filters). Its words are made here, once per busy day, not by template tags."""
     query = request.GET.copy()
     for key in list(query):
         if key not in FILTER_PARAMS:
             query.pop(key)
     base = f"{reverse('delegations:visit_list')}?{query.urlencode()}{'&' if query else ''}"
-    return lambda day: f"{base}date_from={day.isoformat()}&date_to={day.isoformat()}"
+
+    def more_link(day: dt.date, hidden: int) -> dict[str, str] | None:
+        if hidden <= 0:
+            return None
+        return {
+            "url": f"{base}date_from={day.isoformat()}&date_to={day.isoformat()}",
+            "label": ngettext("+%(n)d more", "+%(n)d more", hidden) % {"n": hidden},
+            "hint": _("visits on %(date)s") % {"date": date_format(day, "DATE_FORMAT")},
+        }
+
+    return more_link
 
 
 def _weeks(
@@ -77,7 +91,7 @@ def _weeks(
     # A grid cell shows the title and status only: load just those.
     shown_visits = queryset.filter(pk__in=shown_ids).only(*GRID_FIELDS)
     shown = {v.pk: v for v in with_conflicts(shown_visits)}
-    more_url = _more_url_maker(request)
+    more_link = _more_link_maker(request)
     grid = [
         [
             {
@@ -85,8 +99,7 @@ def _weeks(
                 "in_month": day.month == first.month,
                 "is_today": day == today,
                 "visits": [shown[pk] for pk in days[day][:PER_DAY]],
-                "more": max(0, len(days[day]) - PER_DAY),
-                "more_url": more_url(day) if len(days[day]) > PER_DAY else "",
+                "more": more_link(day, len(days[day]) - PER_DAY),
             }
             for day in week
         ]
