@@ -85,3 +85,26 @@ def test_a_page_costs_four_queries_whatever_its_size(django_assert_num_queries):
     assert all(found[v.pk] for v in visits)
     with django_assert_num_queries(4):
         conflicts_for(visits[:1])
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(1, 1), (3, 3), (4, 4), (0, 2), (5, 9), (2, 6), (-5, 0), (10, 20)],
+)
+def test_overlapping_uses_the_date_range_and_agrees_with_the_dates(start, end):
+    """On PostgreSQL ``overlapping`` asks the GiST-indexed range; the days it returns are exactly
+    those of the plain date comparison, both ends included."""
+    from django.db import connection
+
+    base = dt.date(2031, 3, 1)
+    spans = [(0, 0), (1, 3), (3, 4), (4, 8), (9, 9), (-3, -1), (6, 30)]
+    for i, (a, b) in enumerate(spans):
+        VisitFactory(
+            title=f"Span {i}", start_date=base + dt.timedelta(a), end_date=base + dt.timedelta(b)
+        )
+    first, last = base + dt.timedelta(start), base + dt.timedelta(end)
+    found = Visit.objects.overlapping(first, last)
+    plain = Visit.objects.filter(start_date__lte=last, end_date__gte=first)
+    assert set(found.values_list("title", flat=True)) == set(plain.values_list("title", flat=True))
+    if connection.vendor == "postgresql":
+        assert "daterange" in str(found.query) and "&&" in str(found.query)
