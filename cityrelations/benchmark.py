@@ -215,9 +215,6 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
             for i in range(max(0, goal["agreements"] - have))
         ],
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
     return {
         "partnerships": Partnership.objects.count(),
         "organizations": Organization.objects.count(),

@@ -56,6 +56,10 @@ class Command(BaseCommand):
             counts = benchmark.grow_partners(step)
             if not options["skip_delegations"]:
                 counts.update(benchmark.grow_delegations(step))
+            # As autovacuum would have done on a live database: fresh statistics for the
+            # planner and a visibility map for index-only scans.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
             self.stdout.write(", ".join(f"{k}: {v:,}" for k, v in counts.items()))
             pages = benchmark.partners_pages()
             if not options["skip_delegations"]:
