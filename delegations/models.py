@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.choices import ChoiceLabels
+from cityrelations.formats import date_range
 from cityrelations.links import detail_url
 from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
 
@@ -180,6 +181,19 @@ class Visit(ChoiceLabels, models.Model):
 
     def get_absolute_url(self) -> str:
         return detail_url("delegations:visit_detail", self.pk)
+
+    @property
+    def dates(self) -> str:
+        return date_range(self.start_date, self.end_date)
+
+    @property
+    def dates_short(self) -> str:
+        return date_range(self.start_date, self.end_date, "SHORT_DATE_FORMAT")
+
+    @property
+    def city_names(self) -> str:
+        """The visit's cities ("Graz, Austria, Linz, Austria"), from the prefetched list."""
+        return ", ".join(str(city) for city in self.cities.all())
 
     @property
     def status_badge(self) -> str:
