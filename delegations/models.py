@@ -322,6 +322,14 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    @property
+    def time_range(self) -> str:
+        """The time, as "09:30–11:00" or "09:30"; empty for an item without one."""
+        if not self.start_time:
+            return ""
+        start = self.start_time.strftime("%H:%M")
+        return f"{start}–{self.end_time:%H:%M}" if self.end_time else start
+
     # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
     @property
     def update_url(self) -> str:

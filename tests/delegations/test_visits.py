@@ -265,3 +265,23 @@ def test_live_conflict_check_for_the_form(staff_client):
     )
     assert staff_client.get(url, {"start_date": "x", "end_date": "2030-01-01"}).status_code == 200
     assert staff_client.get(url, {"visit": "abc"}).status_code == 404
+
+
+def test_visit_page_shows_times_dates_and_row_links(staff_client):
+    visit = VisitFactory(start_date=dt.date(2031, 5, 6), end_date=dt.date(2031, 5, 8))
+    timed = AgendaItemFactory(
+        visit=visit, date=visit.start_date, start_time=dt.time(9, 30), end_time=dt.time(11, 0)
+    )
+    AgendaItemFactory(visit=visit, date=visit.end_date, start_time=dt.time(14, 5), end_time=None)
+    AgendaItemFactory(visit=visit, date=visit.end_date, start_time=None, end_time=None)
+    participant = ParticipantFactory(visit=visit)
+    html = staff_client.get(visit.get_absolute_url()).content.decode()
+    assert "09:30–11:00" in html and "14:05<" in html and "All day" in html
+    assert "May 6, 2031 – May 8, 2031" in html
+    for url in (
+        reverse("delegations:agenda_item_update", args=[timed.pk]),
+        reverse("delegations:agenda_item_delete", args=[timed.pk]),
+        reverse("delegations:participant_update", args=[participant.pk]),
+        reverse("delegations:participant_delete", args=[participant.pk]),
+    ):
+        assert f'href="{url}"' in html
