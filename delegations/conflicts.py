@@ -58,8 +58,9 @@ def _windows(spans: Sequence[_Span]) -> list[tuple[dt.date, dt.date]]:
     return merged
 
 
-def _in_windows(queryset: QuerySet[Any], spans: Sequence[_Span]) -> QuerySet[Any]:
-    """Rows whose visit overlaps any of the page's windows (each an indexed condition: the
+def _others_in_windows(queryset: QuerySet[Any], spans: Sequence[_Span], *fields: str) -> Any:
+    """Rows (a participant, a visit's city) of live visits overlapping any of the page's windows:
+    the visit's id, title and dates, then ``fields``. Each window is an indexed condition (the
     visit's date range on PostgreSQL, its dates elsewhere)."""
     condition = Q()
     if connections[queryset.db].vendor == "postgresql":
@@ -69,7 +70,12 @@ def _in_windows(queryset: QuerySet[Any], spans: Sequence[_Span]) -> QuerySet[Any
     else:
         for start, end in _windows(spans):
             condition |= Q(visit__start_date__lte=end, visit__end_date__gte=start)
-    return queryset.filter(condition)
+    return (
+        queryset.exclude(visit__status__in=DEAD)
+        .filter(condition)
+        .order_by()
+        .values_list("visit_id", "visit__title", "visit__start_date", "visit__end_date", *fields)
+    )
 
 
 def _invert(
@@ -94,16 +100,9 @@ def _person_conflicts(
     if not contact_ids and not user_ids:
         return found
     by_person = _invert(people, spans)
-    rows = _in_windows(
-        Participant.objects.filter(Q(contact_id__in=contact_ids) | Q(user_id__in=user_ids))
-        .exclude(visit__status__in=DEAD)
-        .order_by(),
+    rows = _others_in_windows(
+        Participant.objects.filter(Q(contact_id__in=contact_ids) | Q(user_id__in=user_ids)),
         list(spans.values()),
-    ).values_list(
-        "visit_id",
-        "visit__title",
-        "visit__start_date",
-        "visit__end_date",
         "contact_id",
         "user_id",
         "contact__first_name",
@@ -144,16 +143,8 @@ def _city_conflicts(
         return found
     by_city = _invert(cities, spans)
     through = Visit.cities.through
-    rows = _in_windows(
-        through.objects.filter(city_id__in=city_ids).exclude(visit__status__in=DEAD),
-        list(spans.values()),
-    ).values_list(
-        "visit_id",
-        "visit__title",
-        "visit__start_date",
-        "visit__end_date",
-        "city_id",
-        "city__name",
+    rows = _others_in_windows(
+        through.objects.filter(city_id__in=city_ids), list(spans.values()), "city_id", "city__name"
     )
     for vid, title, v_start, v_end, city_id, city_name in rows:
         for pk in by_city.get(city_id, ()):
