@@ -212,7 +212,24 @@ STATUS_BADGES = {
 }
 
 
-class Participant(models.Model):
+class RowLinks:
+    """Edit and delete links of a row on the visit page, built without a reverse() per row
+    (see cityrelations.links); ``row_route`` names the row's URLs."""
+
+    row_route: str
+
+    @property
+    def update_url(self) -> str:
+        return detail_url(f"delegations:{self.row_route}_update", self.pk)  # type: ignore[attr-defined]
+
+    @property
+    def delete_url(self) -> str:
+        return detail_url(f"delegations:{self.row_route}_delete", self.pk)  # type: ignore[attr-defined]
+
+
+class Participant(RowLinks, models.Model):
+    row_route = "participant"
+
     """A member of the delegation: a partner-side contact or one of our staff users."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
@@ -270,15 +287,6 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
-    @property
-    def update_url(self) -> str:
-        return detail_url("delegations:participant_update", self.pk)
-
-    @property
-    def delete_url(self) -> str:
-        return detail_url("delegations:participant_delete", self.pk)
-
     @property
     def name(self) -> str:
         if self.contact_id:
@@ -286,7 +294,9 @@ class Participant(models.Model):
         return self.user.get_full_name() or self.user.get_username()  # type: ignore[union-attr]
 
 
-class AgendaItem(models.Model):
+class AgendaItem(RowLinks, models.Model):
+    row_route = "agenda_item"
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("from"), null=True, blank=True)
@@ -330,17 +340,10 @@ class AgendaItem(models.Model):
         start = self.start_time.strftime("%H:%M")
         return f"{start}–{self.end_time:%H:%M}" if self.end_time else start
 
-    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
-    @property
-    def update_url(self) -> str:
-        return detail_url("delegations:agenda_item_update", self.pk)
 
-    @property
-    def delete_url(self) -> str:
-        return detail_url("delegations:agenda_item_delete", self.pk)
+class LogisticsItem(RowLinks, ChoiceLabels, models.Model):
+    row_route = "logistics"
 
-
-class LogisticsItem(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         VISA = "visa", _("Visa")
         INTERPRETER = "interpreter", _("Interpreter")
@@ -388,15 +391,6 @@ class LogisticsItem(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    # Row links on the visit page, built without a reverse() per row (see cityrelations.links).
-    @property
-    def update_url(self) -> str:
-        return detail_url("delegations:logistics_update", self.pk)
-
-    @property
-    def delete_url(self) -> str:
-        return detail_url("delegations:logistics_delete", self.pk)
 
     @property
     def is_overdue(self) -> bool:
