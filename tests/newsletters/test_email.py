@@ -3,14 +3,25 @@ language and links, sanitised content and nothing that tracks the reader."""
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail import get_connection
+from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
-from newsletters.rendering import build_message, list_id, render_edition
+from newsletters.rendering import (
+    _header_line,
+    build_message,
+    build_raw_message,
+    list_id,
+    render_edition,
+)
 from newsletters.tokens import absolute_url, read_token
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
@@ -107,3 +118,84 @@ def test_a_test_copy_has_no_personal_links(edition):
     assert "TEST" in subject
     assert "unsubscribe/" not in html and "preferences/" not in html
     assert "unsubscribe/" not in text
+
+
+# --- The fast path: the same message assembled as bytes ------------------------------------------
+
+_VARYING = {"Date", "Message-ID"}  # and the multipart boundary, compared below without it
+
+
+def _parsed(raw: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def _headers(message: email.message.Message) -> list[tuple[str, str]]:
+    return [(name, str(value)) for name, value in message.items() if name not in _VARYING]
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "address"),
+    [
+        ("en", "Plain Reader", "reader@mail.example"),
+        ("hu", "Őry Zsófia Ágnes", "zsofia.ory+hirlevel@posta.example.hu"),
+        ("en", "Łukasz Żółć", "l.zolc@mail.example"),
+    ],
+)
+def test_the_raw_message_is_the_message_django_builds(edition, language, name, address):
+    subscriber = SubscriberFactory(language=language, name=name, email=address)
+    with mock.patch("django.core.signing.time.time", return_value=1_800_000_000):
+        slow = build_message(edition=edition, subscriber=subscriber, connection=None)
+        slow_raw = slow.message().as_bytes(linesep="\r\n")
+        raw = build_raw_message(edition=edition, subscriber=subscriber)
+    assert raw is not None
+    assert (raw.sender, raw.recipient) == (sanitize_address(slow.from_email, "utf-8"), address)
+    fast, expected = _parsed(raw.data), _parsed(slow_raw)
+
+    assert [name for name, _ in fast.items()] == [name for name, _ in expected.items()]
+    boundary = re.compile(r'boundary="[^"]+"')
+    assert [(n, boundary.sub("", v)) for n, v in _headers(fast)] == [
+        (n, boundary.sub("", v)) for n, v in _headers(expected)
+    ]
+    assert fast["Message-ID"] == f"{raw.message_id}" != expected["Message-ID"]
+    parts = [(p.get_content_type(), p["Content-Transfer-Encoding"]) for p in fast.iter_parts()]
+    assert parts == [("text/plain", "8bit"), ("text/html", "8bit")]
+    for got, want in zip(fast.iter_parts(), expected.iter_parts(), strict=True):
+        assert _headers(got) == _headers(want)
+        assert got.get_content() == want.get_content()
+    html = fast.get_body(("html",)).get_content()
+    assert f'<html lang="{language}">' in html
+    token = fast["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    assert read_token(token, "unsubscribe") == subscriber
+    # Byte for byte, apart from what differs between any two messages.
+    varying = re.compile(rb"(Date|Message-ID): (\r\n )?[^\r]*|={15}\d+==")
+    assert varying.sub(b"", raw.data) == varying.sub(b"", slow_raw)
+
+
+def test_each_raw_message_has_its_own_links_and_message_id(edition):
+    first, second = SubscriberFactory(language="hu"), SubscriberFactory(language="hu")
+    one = build_raw_message(edition=edition, subscriber=first)
+    two = build_raw_message(edition=edition, subscriber=second)
+    assert one and two and one.message_id != two.message_id
+    for raw, subscriber in ((one, first), (two, second)):
+        text = _parsed(raw.data).get_body(("plain",)).get_content()
+        for purpose in ("preferences", "unsubscribe"):
+            tokens = re.findall(rf"/newsletter/{purpose}/([^/\s\"]+)/", text)
+            assert tokens and {read_token(t, purpose) for t in tokens} == {subscriber}
+
+
+@pytest.mark.parametrize("address", ["olvaso@bücher.example", '"quoted"@mail.example'])
+def test_an_address_django_would_rewrite_takes_the_slow_path(edition, address):
+    assert build_raw_message(edition=edition, subscriber=SubscriberFactory(email=address)) is None
+
+
+def test_a_line_too_long_for_8bit_takes_the_slow_path(edition):
+    EditionItemFactory(edition=edition, title="Long", body="<p>" + "x" * 1200 + "</p>")
+    assert build_raw_message(edition=edition, subscriber=SubscriberFactory()) is None
+
+
+@pytest.mark.parametrize("name", ["To", "Message-ID", "List-Unsubscribe"])
+def test_header_lines_fold_as_the_email_package_folds_them(name):
+    compat32 = email.policy.compat32.clone(linesep="\r\n")
+    for length in range(1, 300):
+        value = f"<https://example.org/{'a' * length}:b-c_d/>"
+        assert _header_line(name, value) == compat32.fold_binary(name, value)
