@@ -23,15 +23,18 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .rate_limit import get_limiter
-from .rendering import build_message, build_test_message
+from .rendering import build_message, build_raw_message, build_test_message
 
 logger = logging.getLogger(__name__)
 
@@ -300,12 +303,14 @@ def _commit_mode(*, synchronous: bool) -> None:
             cursor.execute(f"SET synchronous_commit TO {'on' if synchronous else 'off'}")
 
 
-def _mark_sent(delivery: Delivery, message_id: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT,
-        sent_at=timezone.now(),
-        message_id=message_id[:255],
-        last_error="",
+def _mark_sent(cursor: CursorWrapper, delivery: Delivery, message_id: str) -> None:
+    """One statement, committed on its own (autocommit) right after the server accepted the
+    message. Plain SQL through one cursor: the ORM's ``update()`` cost as much CPU as assembling
+    the message itself."""
+    cursor.execute(
+        f"UPDATE {Delivery._meta.db_table} "  # table name from model metadata
+        "SET status = %s, sent_at = %s, message_id = %s, last_error = '' WHERE id = %s",
+        [Delivery.Status.SENT, timezone.now(), message_id[:255], delivery.pk],
     )
 
 
@@ -316,6 +321,23 @@ def _mark(deliveries: Iterable[Delivery], status: str, reason: str) -> None:
         if status == Delivery.Status.QUEUED:
             values["queued_at"] = timezone.now()
         Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(**values)
+
+
+def _send_one(connection: BaseEmailBackend, edition: Edition, subscriber: Subscriber) -> str:
+    """Send one subscriber's message; returns its Message-ID (or the provider's id).
+
+    Over Django's own SMTP backend the message is assembled as bytes from the batch's flattened
+    template (``build_raw_message``) and handed to the open smtplib connection, as the backend
+    itself would; any other backend (anymail, a subclass) gets the ``EmailMessage``."""
+    smtp = connection.connection if type(connection) is SmtpBackend else None
+    if smtp is not None:
+        raw = build_raw_message(edition=edition, subscriber=subscriber)
+        if raw is not None:
+            smtp.sendmail(raw.sender, [raw.recipient], raw.data)
+            return raw.message_id
+    message = build_message(edition=edition, subscriber=subscriber, connection=connection)
+    connection.send_messages([message])
+    return _message_id(message)
 
 
 def _message_id(message: object) -> str:
@@ -350,6 +372,16 @@ def _deliverable(deliveries: list[Delivery]) -> tuple[list[Delivery], list[Deliv
     return keep, skip
 
 
+# What a batch reads: rendering needs the subscriber's id, address and language.
+_BATCH_FIELDS = (
+    "attempts",
+    "subscriber__id",
+    "subscriber__email",
+    "subscriber__language",
+    "subscriber__status",
+)
+
+
 def deliver_batch(
     *, edition_id: int, delivery_ids: Sequence[int], final_attempt: bool = False
 ) -> BatchResult:
@@ -361,7 +393,10 @@ def deliver_batch(
     if claimed:
         edition = Edition.objects.prefetch_related("items").get(pk=edition_id)
         deliveries = list(
-            Delivery.objects.filter(pk__in=claimed).select_related("subscriber").order_by("pk")
+            Delivery.objects.filter(pk__in=claimed)
+            .select_related("subscriber")
+            .only(*_BATCH_FIELDS)
+            .order_by("pk")
         )
         deliveries, skipped = _deliverable(deliveries)
         _mark(skipped, Delivery.Status.FAILED, _("Skipped: unsubscribed or suppressed."))
@@ -382,15 +417,13 @@ def _send_over_one_connection(
     asynchronous_marks = not settings.NEWSLETTER_SYNCHRONOUS_COMMIT
     if asynchronous_marks:
         _commit_mode(synchronous=False)
+    cursor = db_connection.cursor()  # one for the batch's "sent" marks
     try:
         connection.open()
         for position, delivery in enumerate(deliveries):  # read after the loop
             limiter.acquire()
-            message = build_message(
-                edition=edition, subscriber=delivery.subscriber, connection=connection
-            )
             try:
-                connection.send_messages([message])
+                message_id = _send_one(connection, edition, delivery.subscriber)
             except Exception as exc:  # every failure is classified below
                 kind, reason = classify_error(exc)
                 result.last_error = reason
@@ -403,13 +436,14 @@ def _send_over_one_connection(
                     transient.extend(deliveries[position + 1 :])
                     break
                 continue
-            _mark_sent(delivery, _message_id(message))
+            _mark_sent(cursor, delivery, message_id)
             result.sent += 1
     except Exception as exc:  # opening the connection failed
         _kind, result.last_error = classify_error(exc)
         done = {d.pk for d in transient}
         transient.extend(d for d in deliveries[position:] if d.pk not in done)
     finally:
+        cursor.close()
         if asynchronous_marks:
             _commit_mode(synchronous=True)
         try:
