@@ -2,8 +2,8 @@
 by direction, level and status, with conflicts marked. A malformed month shows the current one.
 
 A busy month can hold hundreds of visits, so a grid day shows at most ``PER_DAY`` of them and a
-"+N more" link to the visit list filtered to that day; only the shown visits are loaded (and
-checked for conflicts). The list view is paginated."""
+"+N more" link to the visit list filtered to that day; only the shown visits are checked for
+conflicts. The list view is paginated."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from ..filters import CalendarFilter
 from ..models import Visit
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-PER_DAY = 4
+PER_DAY = 3
 GRID_FIELDS = ("title", "status", "start_date", "end_date")
 LIST_PER_PAGE = 50
 FILTER_PARAMS = ("direction", "level", "status")
@@ -77,19 +77,20 @@ def _weeks(
 ) -> tuple[list[list[dict[str, Any]]], list[Visit]]:
     """The month grid, each day with at most ``PER_DAY`` visits and the number of the others.
 
-    One narrow query (id and dates of every visit in the grid, in calendar order) gives the
-    per-day counts and picks the shown visits; only those are then loaded in full."""
+    One narrow query (what a cell shows of every visit in the grid, in calendar order) gives
+    the per-day counts and the shown visits, which are then checked for conflicts."""
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    spans = list(queryset.values_list("pk", "start_date", "end_date"))
+    rows = {row[0]: row for row in queryset.values_list("pk", *GRID_FIELDS)}
     days: dict[dt.date, list[int]] = {day: [] for week in weeks for day in week}
-    for pk, start, end in spans:
+    for pk, _title, _status, start, end in rows.values():
         day = max(start, weeks[0][0])
         while day <= end and day in days:
             days[day].append(pk)
             day += dt.timedelta(days=1)
     shown_ids = {pk for ids in days.values() for pk in ids[:PER_DAY]}
-    # A grid cell shows the title and status only: load just those.
-    shown_visits = queryset.filter(pk__in=shown_ids).only(*GRID_FIELDS)
+    shown_visits = [
+        Visit(**dict(zip(("pk", *GRID_FIELDS), rows[pk], strict=True))) for pk in shown_ids
+    ]
     shown = {v.pk: v for v in with_conflicts(shown_visits)}
     more_link = _more_link_maker(request)
     grid = [

@@ -27,8 +27,8 @@ QUERIES_LIST = 13
 # Queue: both sections' counts and pages, the rows' cities (once), conflicts of the rows (the
 # participants, then people's and cities' other visits: 3, the cities being known) = 5 + 8.
 QUERIES_QUEUE = 13
-# Calendar grid: ids and dates of the month's visits, the shown visits, conflicts (4) = 5 + 6.
-QUERIES_CALENDAR = 11
+# Calendar grid: what the cells show of the month's visits, conflicts (4) = 5 + 5.
+QUERIES_CALENDAR = 10
 # Calendar list: count, page of visits, their cities, conflicts (4) = 5 + 7.
 QUERIES_CALENDAR_LIST = 12
 # Detail: visit, its cities/organisations/themes/SDGs, participants, agenda, logistics,

@@ -247,10 +247,10 @@ def test_calendar_day_shows_a_few_visits_and_links_to_the_rest(staff_client):
     VisitFactory(title="Technical", start_date=day, end_date=day, level="technical")
     response = staff_client.get(CALENDAR, {"month": "2030-05", "level": "mayor"})
     cells = {d["date"]: d for w in response.context["weeks"] for d in w}
-    assert [v.title for v in cells[day]["visits"]] == ["Busy 0", "Busy 1", "Busy 2", "Busy 3"]
-    assert cells[day]["more"]["label"] == "+2 more" and cells[dt.date(2030, 5, 13)]["more"] is None
+    assert [v.title for v in cells[day]["visits"]] == ["Busy 0", "Busy 1", "Busy 2"]
+    assert cells[day]["more"]["label"] == "+3 more" and cells[dt.date(2030, 5, 13)]["more"] is None
     html = response.content.decode()
-    assert "+2 more" in html and "Busy 4" not in html
+    assert "+3 more" in html and "Busy 3" not in html
     assert '<span class="visually-hidden"> visits on May 14, 2030</span>' in html
     more_url = cells[day]["more"]["url"]
     assert "date_from=2030-05-14" in more_url and "level=mayor" in more_url
@@ -260,8 +260,8 @@ def test_calendar_day_shows_a_few_visits_and_links_to_the_rest(staff_client):
     unfiltered = staff_client.get(CALENDAR, {"month": "2030-05"})
     cells = {d["date"]: d for w in unfiltered.context["weeks"] for d in w}
     assert [v.title for v in cells[dt.date(2030, 5, 12)]["visits"]] == ["Long"]
-    assert len(cells[day]["visits"]) == 4  # 6 busy + long + technical: 4 shown, 4 more
-    assert cells[day]["more"]["label"] == "+4 more"
+    assert len(cells[day]["visits"]) == 3  # 6 busy + long + technical: 3 shown, 5 more
+    assert cells[day]["more"]["label"] == "+5 more"
 
 
 @pytest.mark.parametrize("page", ["2", "x", "-3", "99999999999999999999"])
