@@ -187,10 +187,6 @@ class Visit(ChoiceLabels, models.Model):
         return date_range(self.start_date, self.end_date)
 
     @property
-    def dates_short(self) -> str:
-        return date_range(self.start_date, self.end_date, "SHORT_DATE_FORMAT")
-
-    @property
     def city_names(self) -> str:
         """The visit's cities ("Graz, Austria, Linz, Austria"), from the prefetched list."""
         return ", ".join(str(city) for city in self.cities.all())
