@@ -275,3 +275,12 @@ def test_calendar_list_is_paginated(staff_client, monkeypatch, page):
     assert response.status_code == 200
     expected = ["May 0", "May 1"] if page == "x" else ["May 2"]
     assert [v.title for v in response.context["visits"]] == expected
+
+
+def test_grid_fields_follow_the_models_field_order():
+    """The grid builds its visits with Model.from_db, which reads values in field order."""
+    from delegations.views.calendar import GRID_FIELDS
+
+    names = {"id", *GRID_FIELDS}
+    in_model_order = [f.attname for f in Visit._meta.concrete_fields if f.attname in names]
+    assert in_model_order == ["id", *GRID_FIELDS]
