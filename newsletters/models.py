@@ -267,7 +267,13 @@ class Delivery(ChoiceLabels, models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    # Every index is written again by each claim and each "sent" mark (a status change is never
+    # a HOT update), so there are only the ones a query needs: the edition's rows by status
+    # (progress, finishing, the sweeper, which finds few "sending" rows per edition) and by
+    # subscriber; ``edition`` alone is the prefix of both.
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -287,7 +293,6 @@ class Delivery(ChoiceLabels, models.Model):
         ]
         indexes = [
             models.Index(fields=["edition", "status"], name="delivery_edition_status"),
-            models.Index(fields=["status", "claimed_at"], name="delivery_stuck"),
         ]
 
     def __str__(self) -> str:

@@ -25,16 +25,17 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
-from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .marks import SentMarks
 from .models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .rate_limit import get_limiter
 from .rendering import build_message, build_raw_message, build_test_message
+from .smtp import send as smtp_send
 
 logger = logging.getLogger(__name__)
 
@@ -303,17 +304,6 @@ def _commit_mode(*, synchronous: bool) -> None:
             cursor.execute(f"SET synchronous_commit TO {'on' if synchronous else 'off'}")
 
 
-def _mark_sent(cursor: CursorWrapper, delivery: Delivery, message_id: str) -> None:
-    """One statement, committed on its own (autocommit) right after the server accepted the
-    message. Plain SQL through one cursor: the ORM's ``update()`` cost as much CPU as assembling
-    the message itself."""
-    cursor.execute(
-        f"UPDATE {Delivery._meta.db_table} "  # table name from model metadata
-        "SET status = %s, sent_at = %s, message_id = %s, last_error = '' WHERE id = %s",
-        [Delivery.Status.SENT, timezone.now(), message_id[:255], delivery.pk],
-    )
-
-
 def _mark(deliveries: Iterable[Delivery], status: str, reason: str) -> None:
     ids = [d.pk for d in deliveries]
     if ids:
@@ -323,18 +313,23 @@ def _mark(deliveries: Iterable[Delivery], status: str, reason: str) -> None:
         Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(**values)
 
 
-def _send_one(connection: BaseEmailBackend, edition: Edition, subscriber: Subscriber) -> str:
+def _send_one(
+    connection: BaseEmailBackend, edition: Edition, subscriber: Subscriber, marks: SentMarks
+) -> str:
     """Send one subscriber's message; returns its Message-ID (or the provider's id).
 
     Over Django's own SMTP backend the message is assembled as bytes from the batch's flattened
-    template (``build_raw_message``) and handed to the open smtplib connection, as the backend
-    itself would; any other backend (anymail, a subclass) gets the ``EmailMessage``."""
+    template (``build_raw_message``) and sent over the open smtplib connection, pipelined when
+    the server allows, while the previous message's mark commits; its final line waits for that
+    mark (``newsletters.smtp``). Any other backend (anymail, a subclass) gets the
+    ``EmailMessage`` once that mark is in."""
     smtp = connection.connection if type(connection) is SmtpBackend else None
     if smtp is not None:
         raw = build_raw_message(edition=edition, subscriber=subscriber)
         if raw is not None:
-            smtp.sendmail(raw.sender, [raw.recipient], raw.data)
+            smtp_send(smtp, raw.sender, raw.recipient, raw.data, before_end=marks.wait)
             return raw.message_id
+    marks.wait()
     message = build_message(edition=edition, subscriber=subscriber, connection=connection)
     connection.send_messages([message])
     return _message_id(message)
@@ -417,14 +412,17 @@ def _send_over_one_connection(
     asynchronous_marks = not settings.NEWSLETTER_SYNCHRONOUS_COMMIT
     if asynchronous_marks:
         _commit_mode(synchronous=False)
-    cursor = db_connection.cursor()  # one for the batch's "sent" marks
+    marks = SentMarks()
     try:
         connection.open()
         for position, delivery in enumerate(deliveries):  # read after the loop
             limiter.acquire()
             try:
-                message_id = _send_one(connection, edition, delivery.subscriber)
-            except Exception as exc:  # every failure is classified below
+                message_id = _send_one(connection, edition, delivery.subscriber, marks)
+            except DatabaseError:
+                raise  # the previous message's mark failed: stop the batch (below)
+            except Exception as exc:  # every sending failure is classified below
+                marks.wait()  # before the database connection is used for anything else
                 kind, reason = classify_error(exc)
                 result.last_error = reason
                 if kind == PERMANENT:
@@ -436,14 +434,17 @@ def _send_over_one_connection(
                     transient.extend(deliveries[position + 1 :])
                     break
                 continue
-            _mark_sent(cursor, delivery, message_id)
+            marks.send(delivery, message_id)
             result.sent += 1
-    except Exception as exc:  # opening the connection failed
+    except Exception as exc:  # opening the connection failed, or recording a mark did
         _kind, result.last_error = classify_error(exc)
         done = {d.pk for d in transient}
         transient.extend(d for d in deliveries[position:] if d.pk not in done)
     finally:
-        cursor.close()
+        try:
+            marks.close()
+        except DatabaseError:  # that row stays "sending": the sweeper requeues it
+            logger.exception("edition %s: recording the last mark failed", edition.pk)
         if asynchronous_marks:
             _commit_mode(synchronous=True)
         try:

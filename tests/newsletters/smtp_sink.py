@@ -2,7 +2,9 @@
 
 It records every accepted message (recipient, arrival time, parsed message) and can be told to
 refuse recipients: ``sink.refuse("a@x", 550)`` always, ``sink.refuse("b@x", 451, times=1)`` once
-(then accept), to exercise permanent and transient errors.
+(then accept), to exercise permanent and transient errors; ``sink.refuse_data("c@x", 554)``
+refuses the message itself after its final line. ``smtp_sink(pipelining=True)`` advertises
+PIPELINING (RFC 2920) like a production MTA, and counts the commands that arrived together.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -49,10 +51,27 @@ class _Refusal:
 
 @dataclass
 class SinkHandler:
+    pipelining: bool = False
     received: list[Received] = field(default_factory=list)
     refusals: dict[str, _Refusal] = field(default_factory=dict)
+    data_refusals: dict[str, int] = field(default_factory=dict)
     refused: list[tuple[str, int]] = field(default_factory=list)
+    pipelined_envelopes: int = 0
+    on_accept: Callable[[str], None] | None = None  # called (in the sink's thread) before "250"
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # A pipelined envelope is already in the buffer when MAIL is read.
+        session.pipelined = b"DATA" in server._reader._buffer.upper()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -70,13 +89,22 @@ class SinkHandler:
         now = time.monotonic()
         with self.lock:
             for recipient in envelope.rcpt_tos:
+                code = self.data_refusals.get(recipient.lower())
+                if code is not None:
+                    self.refused.append((recipient, code))
+                    return f"{code} message refused"
+            self.pipelined_envelopes += int(getattr(session, "pipelined", False))
+            if self.on_accept is not None:
+                for recipient in envelope.rcpt_tos:
+                    self.on_accept(recipient.lower())
+            for recipient in envelope.rcpt_tos:
                 self.received.append(Received(recipient.lower(), now, envelope.content))
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
-    def __init__(self) -> None:
-        self.handler = SinkHandler()
+    def __init__(self, *, pipelining: bool = False) -> None:
+        self.handler = SinkHandler(pipelining=pipelining)
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
@@ -94,6 +122,16 @@ class SmtpSink:
     def refuse(self, address: str, code: int, *, times: int | None = None) -> None:
         with self.handler.lock:
             self.handler.refusals[address.lower()] = _Refusal(code, times)
+
+    def refuse_data(self, address: str, code: int) -> None:
+        with self.handler.lock:
+            self.handler.data_refusals[address.lower()] = code
+
+    @property
+    def pipelined_envelopes(self) -> int:
+        """How many accepted messages had MAIL, RCPT and DATA arrive in one write."""
+        with self.handler.lock:
+            return self.handler.pipelined_envelopes
 
     @property
     def received(self) -> list[Received]:
@@ -117,8 +155,8 @@ class SmtpSink:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
+def smtp_sink(*, pipelining: bool = False) -> Iterator[SmtpSink]:
+    sink = SmtpSink(pipelining=pipelining).start()
     try:
         yield sink
     finally:

@@ -47,9 +47,9 @@ def approved():
     return edition
 
 
-@pytest.fixture
-def sink_settings(settings):
-    with smtp_sink() as sink:
+@pytest.fixture(params=[False, True], ids=["one-command-at-a-time", "pipelining"])
+def sink_settings(settings, request):
+    with smtp_sink(pipelining=request.param) as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = sink.port

@@ -156,7 +156,7 @@ def _logs(worker: Worker) -> str:
 def test_a_worker_sends_to_every_active_subscriber_exactly_once(start_worker):
     addresses = _audience(1800, others=200)
     edition = _approved_edition()
-    with smtp_sink() as sink:
+    with smtp_sink(pipelining=True) as sink:
         worker = start_worker(sink)
         assert edition_send(edition=edition) == 1800
         _wait_until_sent(edition, timeout=120)
@@ -165,6 +165,7 @@ def test_a_worker_sends_to_every_active_subscriber_exactly_once(start_worker):
 
     by_recipient = Counter(item.recipient for item in received)
     assert set(by_recipient) == set(addresses), _logs(worker)
+    assert sink.pipelined_envelopes == 1800  # the worker used PIPELINING, which the sink offers
     assert set(by_recipient.values()) == {1}
     for item in received[:: len(received) // 20]:  # a sample of the messages, parsed
         message = item.message
@@ -186,7 +187,7 @@ def test_a_worker_killed_mid_send_loses_nobody_and_duplicates_at_most_the_in_fli
 ):
     addresses = _audience(1000)
     edition = _approved_edition()
-    with smtp_sink() as sink:
+    with smtp_sink(pipelining=True) as sink:
         first = start_worker(sink, NEWSLETTER_RATE_PER_SECOND="400")
         edition_send(edition=edition)
         assert sink.wait_for(300, timeout=180), _logs(first)
