@@ -161,7 +161,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # --- Newsletter sending (newsletters/sending.py; DESIGN.md "The sending protocol") --------------
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=20.0)  # all workers
 NEWSLETTER_RATE_BURST = env.int("NEWSLETTER_RATE_BURST", default=5)
-NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)  # see sending.batch_size
 NEWSLETTER_STUCK_AFTER = env.int("NEWSLETTER_STUCK_AFTER_SECONDS", default=600)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_RETRY_DELAY = env.float("NEWSLETTER_RETRY_DELAY_SECONDS", default=30.0)

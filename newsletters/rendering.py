@@ -303,6 +303,33 @@ def _fits(raw: bytes, head: bytes, rest: bytes, counts: dict[str, int]) -> bool:
     return True
 
 
+# A worker process sends many batches of one edition: its flattened template is kept between
+# batches. An edition's content is frozen once it is sending (only a draft can be edited); the
+# key also holds every setting the template depends on, so a changed setting builds it anew.
+_PROCESS_TEMPLATES: dict[tuple[object, ...], _RawTemplate | None] = {}
+_PROCESS_TEMPLATES_MAX = 8
+
+
+def _process_raw_template(edition: Edition, *, language: str) -> _RawTemplate | None:
+    if edition.status != Edition.Status.SENDING or edition.sending_started_at is None:
+        return _raw_template(edition, language=language)
+    key = (
+        edition.pk,
+        edition.sending_started_at,
+        edition.updated_at,
+        language,
+        settings.SITE_URL,
+        settings.DEFAULT_FROM_EMAIL,
+        mail_domain(),
+        list_id(),
+    )
+    if key not in _PROCESS_TEMPLATES:
+        if len(_PROCESS_TEMPLATES) >= _PROCESS_TEMPLATES_MAX:
+            _PROCESS_TEMPLATES.clear()
+        _PROCESS_TEMPLATES[key] = _raw_template(edition, language=language)
+    return _PROCESS_TEMPLATES[key]
+
+
 def build_raw_message(*, edition: Edition, subscriber: Subscriber) -> RawMessage | None:
     """The subscriber's message as the bytes ``build_message`` would give (see above), or None
     when it must be built by ``build_message``."""
@@ -311,7 +338,7 @@ def build_raw_message(*, edition: Edition, subscriber: Subscriber) -> RawMessage
         language = settings.LANGUAGE_CODE
     cache: dict[str, _RawTemplate | None] = edition.__dict__.setdefault(_RAW_CACHE_ATTR, {})
     if language not in cache:
-        cache[language] = _raw_template(edition, language=language)
+        cache[language] = _process_raw_template(edition, language=language)
     template = cache[language]
     address = subscriber.email
     if template is None or len(address) > _MAX_VALUE or not _PLAIN_ADDRESS.fullmatch(address):

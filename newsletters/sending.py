@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -93,10 +94,17 @@ def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:
         yield list(ids[start : start + size])
 
 
+def batch_size() -> int:
+    """``NEWSLETTER_BATCH_SIZE``, but never more than the rate limit lets through in a tenth of
+    ``NEWSLETTER_STUCK_AFTER``: a batch still being sent must never look stuck to the sweeper."""
+    rate, stuck_after = float(settings.NEWSLETTER_RATE_PER_SECOND), settings.NEWSLETTER_STUCK_AFTER
+    return max(1, min(int(settings.NEWSLETTER_BATCH_SIZE), int(rate * int(stuck_after) / 10)))
+
+
 def _enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
     from .tasks import send_batch
 
-    for chunk in _chunks(delivery_ids, max(1, int(settings.NEWSLETTER_BATCH_SIZE))):
+    for chunk in _chunks(delivery_ids, batch_size()):
         send_batch.delay(edition_id, chunk)
 
 
@@ -327,7 +335,13 @@ def _send_one(
     if smtp is not None:
         raw = build_raw_message(edition=edition, subscriber=subscriber)
         if raw is not None:
-            smtp_send(smtp, raw.sender, raw.recipient, raw.data, before_end=marks.wait)
+            smtp_send(
+                smtp,
+                sender=raw.sender,
+                recipient=raw.recipient,
+                data=raw.data,
+                before_end=marks.wait,
+            )
             return raw.message_id
     marks.wait()
     message = build_message(edition=edition, subscriber=subscriber, connection=connection)
@@ -404,55 +418,87 @@ def deliver_batch(
 def _send_over_one_connection(
     edition: Edition, deliveries: list[Delivery], result: BatchResult, *, final_attempt: bool
 ) -> None:
-    limiter = get_limiter()
-    max_attempts = int(settings.NEWSLETTER_MAX_ATTEMPTS)
+    pending = deque(deliveries)  # what is not yet sent, failed or set aside for a retry
     transient: list[Delivery] = []
     connection = get_connection(fail_silently=False)
-    position = 0
     asynchronous_marks = not settings.NEWSLETTER_SYNCHRONOUS_COMMIT
-    if asynchronous_marks:
-        _commit_mode(synchronous=False)
-    marks = SentMarks()
+    marks: SentMarks | None = None
     try:
+        marks = SentMarks()
+        if asynchronous_marks:
+            _commit_mode(synchronous=False)
         connection.open()
-        for position, delivery in enumerate(deliveries):  # read after the loop
-            limiter.acquire()
-            try:
-                message_id = _send_one(connection, edition, delivery.subscriber, marks)
-            except DatabaseError:
-                raise  # the previous message's mark failed: stop the batch (below)
-            except Exception as exc:  # every sending failure is classified below
-                marks.wait()  # before the database connection is used for anything else
-                kind, reason = classify_error(exc)
-                result.last_error = reason
-                if kind == PERMANENT:
-                    _mark([delivery], Delivery.Status.FAILED, reason)
-                    result.failed += 1
-                    continue
-                transient.append(delivery)
-                if kind == CONNECTION_TRANSIENT:
-                    transient.extend(deliveries[position + 1 :])
-                    break
-                continue
-            marks.send(delivery, message_id)
-            result.sent += 1
-    except Exception as exc:  # opening the connection failed, or recording a mark did
+        _send_each(connection, edition, pending, result, marks, transient)
+    except Exception as exc:  # opening a connection failed, or recording a mark did
         _kind, result.last_error = classify_error(exc)
-        done = {d.pk for d in transient}
-        transient.extend(d for d in deliveries[position:] if d.pk not in done)
+        transient.extend(pending)
     finally:
+        _close(connection, marks, edition_id=edition.pk, asynchronous_marks=asynchronous_marks)
+    _retry_or_give_up(transient, result, final_attempt=final_attempt)
+
+
+def _send_each(
+    connection: BaseEmailBackend,
+    edition: Edition,
+    pending: deque[Delivery],
+    result: BatchResult,
+    marks: SentMarks,
+    transient: list[Delivery],
+) -> None:
+    limiter = get_limiter()
+    while pending:
+        delivery = pending[0]
+        limiter.acquire()
+        try:
+            message_id = _send_one(connection, edition, delivery.subscriber, marks)
+        except DatabaseError:
+            raise  # the previous message's mark failed: the batch stops, this one is retried
+        except Exception as exc:  # every sending failure is classified here
+            marks.wait()  # before the database connection is used for anything else
+            kind, result.last_error = classify_error(exc)
+            pending.popleft()
+            if kind == PERMANENT:
+                _mark([delivery], Delivery.Status.FAILED, result.last_error)
+                result.failed += 1
+            else:
+                transient.append(delivery)
+            if kind == CONNECTION_TRANSIENT:
+                transient.extend(pending)
+                pending.clear()
+            continue
+        pending.popleft()  # accepted: if its mark fails, the row stays "sending" (the sweeper's)
+        marks.send(delivery, message_id)
+        result.sent += 1
+
+
+def _close(
+    connection: BaseEmailBackend,
+    marks: SentMarks | None,
+    *,
+    edition_id: int,
+    asynchronous_marks: bool,
+) -> None:
+    """Collect the last mark, close the SMTP connection, restore the commit mode."""
+    if marks is not None:
         try:
             marks.close()
         except DatabaseError:  # that row stays "sending": the sweeper requeues it
-            logger.exception("edition %s: recording the last mark failed", edition.pk)
-        if asynchronous_marks:
-            _commit_mode(synchronous=True)
-        try:
-            connection.close()
-        except Exception:  # a broken connection may fail to close; it is gone
-            logger.debug("closing the mail connection failed", exc_info=True)
+            logger.exception("edition %s: recording the last mark failed", edition_id)
+    try:
+        connection.close()
+    except Exception:  # a broken connection may fail to close; it is gone
+        logger.debug("closing the mail connection failed", exc_info=True)
+    if asynchronous_marks:
+        _commit_mode(synchronous=True)
+
+
+def _retry_or_give_up(
+    transient: list[Delivery], result: BatchResult, *, final_attempt: bool
+) -> None:
+    """Rows that failed for now go back to the queue, or fail after the last attempt."""
     if not transient:
         return
+    max_attempts = int(settings.NEWSLETTER_MAX_ATTEMPTS)
     give_up = [d for d in transient if final_attempt or d.attempts >= max_attempts]
     if give_up:
         reason = _("Gave up after %(n)d attempts: %(error)s") % {

@@ -69,18 +69,16 @@ def _no_delay(smtp: smtplib.SMTP) -> None:
     """The final "." goes out as its own small write after the message: without TCP_NODELAY,
     Nagle's algorithm would hold it until the server's delayed ACK (~40 ms per message)."""
     sock = smtp.sock
-    if sock is not None and sock is not getattr(smtp, "_cityrelations_no_delay", None):
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        smtp._cityrelations_no_delay = sock  # type: ignore[attr-defined]  # once per socket
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def send(
     smtp: smtplib.SMTP,
+    *,
     sender: str,
     recipient: str,
     data: bytes,
-    *,
     before_end: Callable[[], None] = _nothing,
 ) -> None:
     """Send ``data`` (a whole message, CRLF line ends) from ``sender`` to one ``recipient``."""
@@ -91,29 +89,38 @@ def send(
     rcpt = _command("rcpt", f"TO:{_quoted(recipient)}")
     if pipelined:
         smtp.send(mail + rcpt + "data\r\n")
-        mail_reply, rcpt_reply, data_reply = smtp.getreply(), smtp.getreply(), smtp.getreply()
-        if data_reply[0] == 354 and (mail_reply[0] != 250 or rcpt_reply[0] not in (250, 251)):
-            smtp.close()  # DATA opened after a refused envelope: nothing is safe to send now
-            raise smtplib.SMTPDataError(*data_reply)
-        _check_sender(smtp, sender, mail_reply)
-        _check_recipient(smtp, recipient, rcpt_reply)
+        _pipelined_envelope_replies(smtp, sender, recipient)
     else:
         smtp.send(mail)
         _check_sender(smtp, sender, smtp.getreply())
         smtp.send(rcpt)
         _check_recipient(smtp, recipient, smtp.getreply())
         smtp.send("data\r\n")
-        data_reply = smtp.getreply()
-    if data_reply[0] != 354:
-        _abandon(smtp, data_reply[0])
-        raise smtplib.SMTPDataError(*data_reply)
+        _check_data(smtp, smtp.getreply())
     smtp.send(_payload(data))
     _guarded(smtp, before_end)
     smtp.send(b"." + CRLF)
-    code, reply = smtp.getreply()
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
+    _check_data(smtp, smtp.getreply(), expected=250)
+
+
+def _pipelined_envelope_replies(smtp: smtplib.SMTP, sender: str, recipient: str) -> None:
+    """Read the replies to MAIL, RCPT and DATA, and raise for the first refusal (RFC 2920)."""
+    replies: list[tuple[int, bytes]] = []
+    try:
+        while len(replies) < 3:
+            replies.append(smtp.getreply())
+    except smtplib.SMTPServerDisconnected:
+        if not replies or replies[-1][0] in (250, 251):
+            raise
+        # A refusal, then the server hung up: the refusal (checked below) says why.
+    envelope_refused = replies[0][0] != 250 or replies[1][0] not in (250, 251)
+    if envelope_refused and len(replies) == 3 and replies[2][0] == 354:
+        # DATA opened although the envelope was refused: end it, empty, as RFC 2920 says.
+        smtp.send(b"." + CRLF)
+        smtp.getreply()
+    _check_sender(smtp, sender, replies[0])
+    _check_recipient(smtp, recipient, replies[1])
+    _check_data(smtp, replies[2])
 
 
 def _guarded(smtp: smtplib.SMTP, before_end: Callable[[], None]) -> None:
@@ -133,6 +140,12 @@ def _abandon(smtp: smtplib.SMTP, code: int) -> None:
         return
     with contextlib.suppress(smtplib.SMTPServerDisconnected):
         smtp.rset()
+
+
+def _check_data(smtp: smtplib.SMTP, reply: tuple[int, bytes], *, expected: int = 354) -> None:
+    if reply[0] != expected:
+        _abandon(smtp, reply[0])
+        raise smtplib.SMTPDataError(*reply)
 
 
 def _check_sender(smtp: smtplib.SMTP, sender: str, reply: tuple[int, bytes]) -> None:

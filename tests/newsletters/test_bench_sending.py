@@ -12,13 +12,13 @@ from django.core.management import call_command
 
 from newsletters.models import Delivery, Edition, Subscriber
 
-from .test_sending_worker import _database_url, celery_on_redis  # noqa: F401  (a fixture)
+from .celery_support import database_url
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_sending_benchmark_sends_everything_and_cleans_up(celery_on_redis, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("DATABASE_URL", _database_url())  # the worker it starts uses the test DB
+def test_the_sending_benchmark_sends_everything_and_cleans_up(celery_on_redis, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url())  # the worker it starts uses the test DB
     monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
     out = io.StringIO()
 

@@ -350,3 +350,39 @@ def test_sent_marks_may_be_committed_asynchronously(settings, synchronous, durin
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"  # the connection is left as it was found
+
+
+@pytest.mark.parametrize(
+    ("configured", "rate", "stuck_after", "expected"),
+    [(500, 20, 600, 500), (500, 1, 600, 60), (500, 0.01, 600, 1), (50, 10_000, 600, 50)],
+)
+def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
+    settings, configured, rate, stuck_after, expected
+):
+    from newsletters.sending import batch_size
+
+    settings.NEWSLETTER_BATCH_SIZE = configured
+    settings.NEWSLETTER_RATE_PER_SECOND = rate
+    settings.NEWSLETTER_STUCK_AFTER = stuck_after
+
+    assert batch_size() == expected
+
+
+def test_a_sending_editions_template_is_built_once_per_process_and_language(settings, approved):
+    from newsletters.rendering import _RAW_CACHE_ATTR, build_raw_message
+
+    reader = SubscriberFactory(language="en")
+    edition_send(edition=approved)  # SENDING now; its batches wait for a commit that never comes
+    first, second = (Edition.objects.get(pk=approved.pk) for _ in range(2))  # two batches' copies
+
+    one = build_raw_message(edition=first, subscriber=reader)
+    build_raw_message(edition=second, subscriber=reader)
+    settings.SITE_URL = "https://relations.city.example"
+    third = Edition.objects.get(pk=approved.pk)
+    moved = build_raw_message(edition=third, subscriber=reader)
+
+    cached = [e.__dict__[_RAW_CACHE_ATTR]["en"] for e in (first, second, third)]
+    assert cached[0] is cached[1]  # the second batch reused the first one's template
+    assert cached[2] is not cached[0]  # a changed setting builds it anew
+    assert b"https://relations.city.example/newsletter/unsubscribe/" in moved.data
+    assert b"https://relations.city.example/" not in one.data

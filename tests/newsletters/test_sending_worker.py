@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,38 +16,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
-from cityrelations.celery import app as celery_app
 from newsletters.models import Delivery, Edition, Subscriber
 from newsletters.sending import deliveries_requeue_stuck, edition_progress, edition_send
 
+from .celery_support import QUEUE, REDIS_URL, database_url
 from .factories import EditionFactory, EditionItemFactory
 from .smtp_sink import SmtpSink, smtp_sink
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(django_settings.BASE_DIR)
-REDIS_URL = os.environ.get("REDIS_URL", "")
-QUEUE = f"cr-test-sending-{uuid.uuid4().hex[:10]}"  # unique per test run
 CONCURRENCY = 2
 S = Subscriber.Status
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _purge() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    client.delete(QUEUE, "unacked", "unacked_index", "unacked_mutex")
-    for key in client.scan_iter(f"{QUEUE}*"):
-        client.delete(key)
-    client.delete("cityrelations:newsletters:send-rate")
 
 
 @dataclass
@@ -64,25 +44,6 @@ class Worker:
 
 
 @pytest.fixture
-def celery_on_redis(transactional_db) -> Iterator[None]:
-    if not REDIS_URL:
-        pytest.fail("REDIS_URL must point at Redis for the worker tests")
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
-    conf.task_always_eager = False
-    conf.broker_url = REDIS_URL
-    conf.task_default_queue = QUEUE
-    for cached in ("default_queue", "queues", "router", "send_task_message"):
-        celery_app.amqp.__dict__.pop(cached, None)
-    _purge()
-    yield
-    _purge()
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
-    for cached in ("default_queue", "queues", "router", "send_task_message"):
-        celery_app.amqp.__dict__.pop(cached, None)
-
-
-@pytest.fixture
 def start_worker(celery_on_redis, tmp_path) -> Iterator[Callable[..., Worker]]:
     workers: list[Worker] = []
 
@@ -91,7 +52,7 @@ def start_worker(celery_on_redis, tmp_path) -> Iterator[Callable[..., Worker]]:
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cityrelations.settings",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": REDIS_URL,
             "EMAIL_URL": sink.url,
             "CELERY_QUEUE": QUEUE,

@@ -5,6 +5,8 @@ that ``before_end`` runs before the server can accept the message."""
 from __future__ import annotations
 
 import smtplib
+import socket
+import threading
 
 import pytest
 
@@ -34,8 +36,10 @@ def server(request):
 def test_the_message_arrives_intact(server):
     sink, connection, pipelining = server
 
-    newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY)
-    newsletter_smtp.send(connection, SENDER, "second@mail.example", BODY.rstrip(b"\r\n"))
+    newsletter_smtp.send(connection, sender=SENDER, recipient="reader@mail.example", data=BODY)
+    newsletter_smtp.send(
+        connection, sender=SENDER, recipient="second@mail.example", data=BODY.rstrip(b"\r\n")
+    )
 
     assert newsletter_smtp.pipelines(connection) is pipelining
     received = sink.received
@@ -51,9 +55,9 @@ def test_before_end_runs_once_before_the_server_can_accept_the_message(server):
 
     newsletter_smtp.send(
         connection,
-        SENDER,
-        "reader@mail.example",
-        BODY,
+        sender=SENDER,
+        recipient="reader@mail.example",
+        data=BODY,
         before_end=lambda: seen.append(sink.count()),
     )
 
@@ -68,7 +72,9 @@ def test_a_failing_before_end_delivers_nothing_and_drops_the_connection(server):
         raise RuntimeError("the previous mark was not recorded")
 
     with pytest.raises(RuntimeError):
-        newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY, before_end=fail)
+        newsletter_smtp.send(
+            connection, sender=SENDER, recipient="reader@mail.example", data=BODY, before_end=fail
+        )
 
     assert connection.sock is None
     assert sink.count() == 0
@@ -82,9 +88,13 @@ def test_a_refused_recipient_raises_and_the_next_message_still_goes(server, code
 
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         newsletter_smtp.send(
-            connection, SENDER, "gone@mail.example", BODY, before_end=lambda: called.append(True)
+            connection,
+            sender=SENDER,
+            recipient="gone@mail.example",
+            data=BODY,
+            before_end=lambda: called.append(True),
         )
-    newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY)
+    newsletter_smtp.send(connection, sender=SENDER, recipient="reader@mail.example", data=BODY)
 
     assert refused.value.recipients["gone@mail.example"][0] == code
     assert error in str(refused.value)
@@ -97,8 +107,10 @@ def test_a_refused_message_raises_a_data_error_and_the_connection_goes_on(server
     sink.refuse_data("spam-trap@mail.example", 554)
 
     with pytest.raises(smtplib.SMTPDataError) as refused:
-        newsletter_smtp.send(connection, SENDER, "spam-trap@mail.example", BODY)
-    newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY)
+        newsletter_smtp.send(
+            connection, sender=SENDER, recipient="spam-trap@mail.example", data=BODY
+        )
+    newsletter_smtp.send(connection, sender=SENDER, recipient="reader@mail.example", data=BODY)
 
     assert refused.value.smtp_code == 554
     assert [r.recipient for r in sink.received] == ["reader@mail.example"]
@@ -109,8 +121,8 @@ def test_a_newline_in_an_address_is_refused_before_anything_is_sent(server, addr
     sink, connection, _ = server
 
     with pytest.raises(ValueError, match="newline"):
-        newsletter_smtp.send(connection, SENDER, address, BODY)
-    newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY)
+        newsletter_smtp.send(connection, sender=SENDER, recipient=address, data=BODY)
+    newsletter_smtp.send(connection, sender=SENDER, recipient="reader@mail.example", data=BODY)
 
     assert [r.recipient for r in sink.received] == ["reader@mail.example"]
 
@@ -120,5 +132,86 @@ def test_a_disconnected_server_raises_what_smtplib_raises(server):
     connection.close()
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        newsletter_smtp.send(connection, SENDER, "reader@mail.example", BODY)
+        newsletter_smtp.send(connection, sender=SENDER, recipient="reader@mail.example", data=BODY)
     assert sink.count() == 0
+
+
+class ScriptedServer:
+    """A minimal SMTP server that answers MAIL, RCPT and DATA as scripted, to play servers that
+    misbehave in ways aiosmtpd will not (DATA opened after a refused recipient, hanging up after
+    a 421). It records every line it reads."""
+
+    def __init__(self, *, mail: str, rcpt: str, data: str, hang_up_after_mail: bool = False):
+        self.script = {"MAIL": mail, "RCPT": rcpt, "DATA": data}
+        self.hang_up_after_mail = hang_up_after_mail
+        self.lines: list[str] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn, conn.makefile("rb") as reader:
+            conn.sendall(b"220 scripted ESMTP\r\n")
+            in_data = False
+            for raw in reader:
+                line = raw.decode().rstrip("\r\n")
+                self.lines.append(line)
+                if in_data:
+                    if line == ".":
+                        in_data = False
+                        conn.sendall(b"554 no valid recipients\r\n")
+                    continue
+                verb = line.split(" ", 1)[0].upper()
+                if verb == "EHLO":
+                    conn.sendall(b"250-scripted\r\n250-PIPELINING\r\n250 SIZE 1000000\r\n")
+                elif verb in self.script:
+                    conn.sendall(self.script[verb].encode() + b"\r\n")
+                    in_data = verb == "DATA" and self.script[verb].startswith("354")
+                    if verb == "MAIL" and self.hang_up_after_mail:
+                        return
+                elif verb == "QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 OK\r\n")
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+def test_data_opened_after_a_refused_recipient_is_ended_empty_and_the_refusal_raised():
+    server = ScriptedServer(mail="250 OK", rcpt="550 no such user", data="354 go ahead")
+    connection = smtplib.SMTP("127.0.0.1", server.port)
+    try:
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            newsletter_smtp.send(
+                connection, sender=SENDER, recipient="gone@mail.example", data=BODY
+            )
+        connection.quit()
+    finally:
+        server.close()
+
+    assert refused.value.recipients["gone@mail.example"][0] == 550
+    verbs = [line.split(" ", 1)[0].upper() for line in server.lines]
+    assert verbs[:4] == ["EHLO", "MAIL", "RCPT", "DATA"]
+    assert verbs[4:] == [".", "RSET", "QUIT"]  # an empty message end, never the message itself
+
+
+def test_a_421_then_a_hang_up_raises_the_servers_reason():
+    server = ScriptedServer(
+        mail="421 shutting down", rcpt="250 OK", data="354 go", hang_up_after_mail=True
+    )
+    connection = smtplib.SMTP("127.0.0.1", server.port)
+    try:
+        with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+            newsletter_smtp.send(
+                connection, sender=SENDER, recipient="reader@mail.example", data=BODY
+            )
+    finally:
+        server.close()
+
+    assert refused.value.smtp_code == 421
+    assert connection.sock is None  # closed, as sendmail closes on 421
