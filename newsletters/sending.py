@@ -36,6 +36,7 @@ from .marks import SentMarks
 from .models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .rate_limit import get_limiter
 from .rendering import build_message, build_raw_message, build_test_message
+from .smtp import Outbox, pipelines
 from .smtp import send as smtp_send
 
 logger = logging.getLogger(__name__)
@@ -428,7 +429,7 @@ def _send_over_one_connection(
         if asynchronous_marks:
             _commit_mode(synchronous=False)
         connection.open()
-        _send_each(connection, edition, pending, result, marks, transient)
+        _Sending(connection, edition, pending, result, marks, transient).run()
     except Exception as exc:  # opening a connection failed, or recording a mark did
         _kind, result.last_error = classify_error(exc)
         transient.extend(pending)
@@ -437,38 +438,86 @@ def _send_over_one_connection(
     _retry_or_give_up(transient, result, final_attempt=final_attempt)
 
 
-def _send_each(
-    connection: BaseEmailBackend,
-    edition: Edition,
-    pending: deque[Delivery],
-    result: BatchResult,
-    marks: SentMarks,
-    transient: list[Delivery],
-) -> None:
-    limiter = get_limiter()
-    while pending:
-        delivery = pending[0]
-        limiter.acquire()
+Tag = tuple[Delivery, str]  # a message in the outbox: its delivery and Message-ID
+
+
+@dataclass
+class _Sending:
+    """One batch going out over one open connection. ``pending`` keeps each delivery until its
+    outcome is known: it leaves when accepted (and marked), failed, or set aside for a retry
+    (``transient``). When the connection fails, whatever is still pending is the caller's."""
+
+    connection: BaseEmailBackend
+    edition: Edition
+    pending: deque[Delivery]
+    result: BatchResult
+    marks: SentMarks
+    transient: list[Delivery]
+    outbox: Outbox[Tag] | None = None
+
+    def run(self) -> None:
+        limiter = get_limiter()
+        smtp = self.connection.connection if type(self.connection) is SmtpBackend else None
+        if smtp is not None and pipelines(smtp):
+            self.outbox = Outbox(smtp, on_accepted=self._accepted, before_end=self.marks.wait)
         try:
-            message_id = _send_one(connection, edition, delivery.subscriber, marks)
+            for delivery in list(self.pending):
+                if not self.pending:  # the batch stopped: the connection is gone
+                    break
+                limiter.acquire()
+                self._refused(self._send(delivery))
+            if self.outbox is not None and self.pending:
+                self._refused(self.outbox.flush())
+        except BaseException:
+            if self.outbox is not None:  # never leave a message open: QUIT would be taken as its
+                self.outbox.abort()  # content, and closing would wait for a reply never coming
+            raise
+
+    def _send(self, delivery: Delivery) -> list[tuple[Tag, Exception]]:
+        """Send one message; returns its refusal, or its predecessor's, if any."""
+        if self.outbox is not None:
+            raw = build_raw_message(edition=self.edition, subscriber=delivery.subscriber)
+            if raw is not None:
+                tag = (delivery, raw.message_id)
+                return self.outbox.put(
+                    tag, sender=raw.sender, recipient=raw.recipient, data=raw.data
+                )
+            self._refused(self.outbox.flush())  # the connection must be free for another way
+            if not self.pending:
+                return []
+        try:
+            message_id = _send_one(self.connection, self.edition, delivery.subscriber, self.marks)
         except DatabaseError:
             raise  # the previous message's mark failed: the batch stops, this one is retried
-        except Exception as exc:  # every sending failure is classified here
-            marks.wait()  # before the database connection is used for anything else
-            kind, result.last_error = classify_error(exc)
-            pending.popleft()
+        except Exception as exc:  # every sending failure is classified by _refused
+            return [((delivery, ""), exc)]
+        self._accepted((delivery, message_id))
+        return []
+
+    def _accepted(self, tag: Tag) -> None:
+        delivery, message_id = tag
+        self.pending.remove(delivery)  # accepted: if its mark fails, the row stays "sending"
+        self.marks.send(delivery, message_id)  # (the sweeper's)
+        self.result.sent += 1
+
+    def _refused(self, refused: list[tuple[Tag, Exception]]) -> None:
+        """A permanent refusal fails the row, a transient one sets it aside for a retry, and a
+        connection-wide one stops the batch (everything still pending is retried too)."""
+        for (delivery, _message_id), exc in refused:
+            self.marks.wait()  # before the database connection is used for anything else
+            kind, self.result.last_error = classify_error(exc)
+            self.pending.remove(delivery)
             if kind == PERMANENT:
-                _mark([delivery], Delivery.Status.FAILED, result.last_error)
-                result.failed += 1
+                _mark([delivery], Delivery.Status.FAILED, self.result.last_error)
+                self.result.failed += 1
             else:
-                transient.append(delivery)
+                self.transient.append(delivery)
             if kind == CONNECTION_TRANSIENT:
-                transient.extend(pending)
-                pending.clear()
-            continue
-        pending.popleft()  # accepted: if its mark fails, the row stays "sending" (the sweeper's)
-        marks.send(delivery, message_id)
-        result.sent += 1
+                if self.outbox is not None:
+                    self.outbox.abort()
+                self.transient.extend(self.pending)
+                self.pending.clear()
+                return
 
 
 def _close(
