@@ -14,8 +14,9 @@ accept it: the sender collects the previous message's "sent" mark there, so that
 committed before this message can be accepted (DESIGN.md: at most one message per worker is ever
 accepted and not yet recorded), while the server is already reading this one.
 
-Failures raise ``smtplib``'s own exceptions, as ``sendmail`` does, after a RSET that leaves the
-connection ready for the next message.
+Refusals are ``smtplib``'s own exceptions, as ``sendmail`` raises them (a message refused at its
+end is a :class:`MessageRefused`, a kind of ``SMTPDataError``): :func:`send` raises them after a
+RSET that leaves the connection ready for the next message; :class:`Outbox` returns them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from typing import Generic, TypeVar
 _LEADING_PERIOD = re.compile(rb"^\.", re.MULTILINE)
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 CRLF = b"\r\n"
+
+
+class MessageRefused(smtplib.SMTPDataError):
+    """The server refused a message in its reply to the final "." line: a verdict on this
+    message (a 4xx other than 421 means "not now"), the connection goes on."""
 
 
 def _nothing() -> None:
@@ -105,7 +111,10 @@ def send(
     smtp.send(_payload(data))
     _guarded(smtp, before_end)
     smtp.send(b"." + CRLF)
-    _check_data(smtp, smtp.getreply(), expected=250)
+    code, text = smtp.getreply()
+    if code != 250:
+        _abandon(smtp, code)
+        raise MessageRefused(code, text)
 
 
 def _pipelined_envelope_replies(smtp: smtplib.SMTP, sender: str, recipient: str) -> None:
@@ -177,10 +186,12 @@ class Outbox(Generic[Tag]):
 
     * ``on_accepted(tag)`` is called as soon as the server accepted a message (before the next
       envelope's replies are read), so its "sent" mark goes out at once;
-    * a refusal of one message (its envelope, or its content) is *returned*, as ``(tag,
-      exception)``, and the connection stays usable for the next message;
-    * anything that leaves the connection unusable (a hang-up, a 421, an error from a callback)
-      closes it and is *raised*: every message put and not yet reported was not accepted.
+    * a refusal is *returned*, as ``(tag, exception)``, in the order the messages were put: of
+      the previous message at its end, of this one's envelope. When the server hangs up or
+      answers 421 to an envelope, that is this message's refusal, and the connection is closed;
+    * anything else that leaves the connection unusable (a failed write, a hang-up or a 421 at
+      the end of a message, an error from a callback) closes it and is *raised*: every message
+      put and not yet reported was not accepted.
 
     At most one message is open (its envelope accepted, its content not yet sent); ``before_end``
     runs before its final line goes out, as for :func:`send`.
@@ -224,9 +235,7 @@ class Outbox(Generic[Tag]):
             refused = self._end_open(then=envelope)
             try:
                 _pipelined_envelope_replies(self._smtp, sender, recipient)
-            except smtplib.SMTPException as exc:
-                if self._smtp.sock is None:  # a 421 or a hang-up: nothing more on this connection
-                    raise
+            except smtplib.SMTPException as exc:  # after a 421 or a hang-up, the socket is closed
                 refused.append((tag, exc))
             else:
                 self._open = (tag, _payload(data))
@@ -259,10 +268,10 @@ class Outbox(Generic[Tag]):
             self._on_accepted(tag)
             return []
         if code == 421:
-            raise smtplib.SMTPDataError(code, text)  # closed by _closing_on_error
+            raise MessageRefused(code, text)  # the connection is closed by _closing_on_error
         # The end of the data clears the server's transaction whatever the verdict (RFC 5321,
         # 4.1.1.4): the envelope that follows needs no RSET.
-        return [(tag, smtplib.SMTPDataError(code, text))]
+        return [(tag, MessageRefused(code, text))]
 
     @contextlib.contextmanager
     def _closing_on_error(self) -> Iterator[None]:

@@ -37,7 +37,7 @@ def send_batch(self, edition_id: int, delivery_ids: list[int]) -> int:  # type: 
     """Send one batch of deliveries; transient failures retry this task with backoff."""
     from django.conf import settings
 
-    from .sending import deliver_batch, retry_delay
+    from .batches import deliver_batch, retry_delay
 
     attempt, sent = self.request.retries, 0
     while True:

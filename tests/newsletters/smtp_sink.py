@@ -54,7 +54,7 @@ class SinkHandler:
     pipelining: bool = False
     received: list[Received] = field(default_factory=list)
     refusals: dict[str, _Refusal] = field(default_factory=dict)
-    data_refusals: dict[str, int] = field(default_factory=dict)
+    data_refusals: dict[str, _Refusal] = field(default_factory=dict)
     refused: list[tuple[str, int]] = field(default_factory=list)
     pipelined_envelopes: int = 0
     on_accept: Callable[[str], None] | None = None  # called (in the sink's thread) before "250"
@@ -89,10 +89,12 @@ class SinkHandler:
         now = time.monotonic()
         with self.lock:
             for recipient in envelope.rcpt_tos:
-                code = self.data_refusals.get(recipient.lower())
-                if code is not None:
-                    self.refused.append((recipient, code))
-                    return f"{code} message refused"
+                refusal = self.data_refusals.get(recipient.lower())
+                if refusal is not None and (refusal.times is None or refusal.times > 0):
+                    if refusal.times is not None:
+                        refusal.times -= 1
+                    self.refused.append((recipient, refusal.code))
+                    return f"{refusal.code} message refused"
             self.pipelined_envelopes += int(getattr(session, "pipelined", False))
             if self.on_accept is not None:
                 for recipient in envelope.rcpt_tos:
@@ -123,9 +125,9 @@ class SmtpSink:
         with self.handler.lock:
             self.handler.refusals[address.lower()] = _Refusal(code, times)
 
-    def refuse_data(self, address: str, code: int) -> None:
+    def refuse_data(self, address: str, code: int, *, times: int | None = None) -> None:
         with self.handler.lock:
-            self.handler.data_refusals[address.lower()] = code
+            self.handler.data_refusals[address.lower()] = _Refusal(code, times)
 
     @property
     def pipelined_envelopes(self) -> int:

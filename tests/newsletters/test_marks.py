@@ -8,9 +8,10 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection
 
+from newsletters.batches import deliver_batch
 from newsletters.marks import SentMarks
 from newsletters.models import Delivery, Edition
-from newsletters.sending import deliver_batch, edition_progress
+from newsletters.sending import edition_progress
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
 from .smtp_sink import smtp_sink

@@ -198,6 +198,58 @@ def test_a_transient_error_that_persists_fails_after_the_last_attempt(
     assert sink_settings.count() == 0
 
 
+def test_a_message_refused_at_its_end_fails_and_the_rest_of_its_batch_is_sent(
+    approved, sink_settings, django_capture_on_commit_callbacks
+):
+    first, trap, last = (SubscriberFactory(email=f"{n}@mail.example") for n in ("a", "trap", "z"))
+    sink_settings.refuse_data(trap.email, 554)
+
+    _send(approved, django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get(subscriber=trap)
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.attempts == 1 and "554" in delivery.last_error
+    assert sink_settings.recipients() == {first.email: 1, last.email: 1}
+    assert edition_progress(approved).sent == 2
+
+
+def test_a_temporary_refusal_at_its_end_retries_it_and_sends_every_other_message_once(
+    approved, sink_settings, django_capture_on_commit_callbacks
+):
+    """A 4xx at the end of a message (greylisting, a full queue) is about that message: it is
+    retried later, up to the last attempt, and the rest of its batch goes on at once."""
+    subscribers = [SubscriberFactory(email=f"{n}@mail.example") for n in ("a", "trap", "z", "y")]
+    sink_settings.refuse_data("trap@mail.example", 451)
+
+    _send(approved, django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get(subscriber=subscribers[1])
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.attempts == 3 and "451" in delivery.last_error
+    others = {s.email for s in subscribers} - {"trap@mail.example"}
+    assert sink_settings.recipients() == dict.fromkeys(others, 1)
+    approved.refresh_from_db()
+    assert approved.status == Edition.Status.SENT
+
+
+def test_a_421_at_the_end_of_a_message_retries_it_and_the_rest_of_its_batch_once(
+    approved, sink_settings, django_capture_on_commit_callbacks
+):
+    """421: the server is closing the connection. The message it refused and those not yet
+    sent go back to the queue; each is then sent once, and nothing is marked failed."""
+    subscribers = [SubscriberFactory(email=f"{n}@mail.example") for n in ("a", "trap", "z")]
+    sink_settings.refuse_data("trap@mail.example", 421, times=1)
+
+    _send(approved, django_capture_on_commit_callbacks)
+
+    assert sink_settings.recipients() == {s.email: 1 for s in subscribers}
+    attempts = dict(
+        Delivery.objects.filter(edition=approved).values_list("subscriber__email", "attempts")
+    )
+    assert attempts == {"a@mail.example": 1, "trap@mail.example": 2, "z@mail.example": 2}
+    assert edition_progress(approved).sent == 3
+
+
 def test_an_unreachable_server_retries_then_fails_every_row(
     approved, settings, django_capture_on_commit_callbacks
 ):

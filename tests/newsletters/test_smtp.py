@@ -136,19 +136,36 @@ def test_a_disconnected_server_raises_what_smtplib_raises(server):
     assert sink.count() == 0
 
 
-class ScriptedServer:
-    """A minimal SMTP server that answers MAIL, RCPT and DATA as scripted, to play servers that
-    misbehave in ways aiosmtpd will not (DATA opened after a refused recipient, hanging up after
-    a 421). It records every line it reads."""
+Reply = str | list[str]
 
-    def __init__(self, *, mail: str, rcpt: str, data: str, hang_up_after_mail: bool = False):
-        self.script = {"MAIL": mail, "RCPT": rcpt, "DATA": data}
-        self.hang_up_after_mail = hang_up_after_mail
+
+class ScriptedServer:
+    """A minimal SMTP server that answers MAIL, RCPT, DATA and a message's final "." as scripted
+    (a list: one reply per time, the last one repeated), to play servers that misbehave in ways
+    aiosmtpd will not: DATA opened after a refused recipient, a hang-up after a 421. It records
+    every line it reads."""
+
+    def __init__(
+        self,
+        *,
+        mail: Reply = "250 OK",
+        rcpt: Reply = "250 OK",
+        data: Reply = "354 go ahead",
+        end: Reply = "554 no valid recipients",
+    ):
+        self.script = {
+            verb: list(reply) if isinstance(reply, list) else [reply]
+            for verb, reply in {"MAIL": mail, "RCPT": rcpt, "DATA": data, ".": end}.items()
+        }
         self.lines: list[str] = []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
+
+    def _reply(self, verb: str) -> str:
+        replies = self.script[verb]
+        return replies.pop(0) if len(replies) > 1 else replies[0]
 
     def _serve(self) -> None:
         conn, _ = self.listener.accept()
@@ -161,15 +178,19 @@ class ScriptedServer:
                 if in_data:
                     if line == ".":
                         in_data = False
-                        conn.sendall(b"554 no valid recipients\r\n")
+                        reply = self._reply(".")
+                        conn.sendall(reply.encode() + b"\r\n")
+                        if reply.startswith("421"):  # closing: the server hangs up
+                            return
                     continue
                 verb = line.split(" ", 1)[0].upper()
                 if verb == "EHLO":
                     conn.sendall(b"250-scripted\r\n250-PIPELINING\r\n250 SIZE 1000000\r\n")
                 elif verb in self.script:
-                    conn.sendall(self.script[verb].encode() + b"\r\n")
-                    in_data = verb == "DATA" and self.script[verb].startswith("354")
-                    if verb == "MAIL" and self.hang_up_after_mail:
+                    reply = self._reply(verb)
+                    conn.sendall(reply.encode() + b"\r\n")
+                    in_data = verb == "DATA" and reply.startswith("354")
+                    if reply.startswith("421"):
                         return
                 elif verb == "QUIT":
                     conn.sendall(b"221 bye\r\n")
@@ -201,9 +222,7 @@ def test_data_opened_after_a_refused_recipient_is_ended_empty_and_the_refusal_ra
 
 
 def test_a_421_then_a_hang_up_raises_the_servers_reason():
-    server = ScriptedServer(
-        mail="421 shutting down", rcpt="250 OK", data="354 go", hang_up_after_mail=True
-    )
+    server = ScriptedServer(mail="421 shutting down")
     connection = smtplib.SMTP("127.0.0.1", server.port)
     try:
         with pytest.raises(smtplib.SMTPSenderRefused) as refused:
