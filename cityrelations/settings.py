@@ -15,6 +15,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CITYRELATIONS_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -205,8 +207,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: documents go through permission-checked views
+# Empty: uploads on local disk under MEDIA_ROOT. "s3://bucket[/prefix]?endpoint_url=…&region=…":
+# a private S3-compatible bucket shared by every web machine (cityrelations/storage.py).
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE_URL, spool_bytes=FILE_UPLOAD_MAX_MEMORY_SIZE),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -215,7 +221,6 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 

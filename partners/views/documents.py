@@ -1,7 +1,9 @@
 """Agreement documents: upload (content-checked), permission-checked download, delete.
 
-Files live under MEDIA_ROOT but MEDIA_URL is never served: the only way to a document is
-:func:`document_download`, which requires a logged-in user holding ``view_agreementdocument``.
+Files live in the media storage (local disk under MEDIA_ROOT, or a private S3-compatible bucket:
+cityrelations/storage.py) and MEDIA_URL is never served: the only way to a document is
+:func:`document_download`, which streams it from the storage to a logged-in user holding
+``view_agreementdocument``.
 """
 
 from __future__ import annotations
