@@ -87,6 +87,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cityrelations.urls"
+CSRF_FAILURE_VIEW = "cityrelations.errors.csrf_failure"  # a 403 page in the site's layout
 WSGI_APPLICATION = "cityrelations.wsgi.application"
 ASGI_APPLICATION = "cityrelations.asgi.application"
 

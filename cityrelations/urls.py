@@ -21,3 +21,9 @@ urlpatterns = [
 
 admin.site.site_header = f"City Relations — {settings.UNIT_NAME}"
 admin.site.site_title = "City Relations"
+
+# Error pages in the site's layout and the reader's language (cityrelations/errors.py).
+handler400 = "cityrelations.errors.bad_request"
+handler403 = "cityrelations.errors.permission_denied"
+handler404 = "cityrelations.errors.page_not_found"
+handler500 = "cityrelations.errors.server_error"
