@@ -9,9 +9,10 @@ Credentials are never part of the URL: boto3 reads ``AWS_ACCESS_KEY_ID`` and
 ``AWS_SECRET_ACCESS_KEY`` (or an instance role, or a profile) from the environment.
 
 Either way the files are only reached through the app's permission-checked views, which stream
-them from ``storage.open()``. The bucket stays private: objects are written with the ``private``
-ACL and :class:`~cityrelations.storage_s3.PrivateS3Storage` never hands out a bucket address (plain or presigned), so no
-page (Django's file widgets call ``.url``) can leak one.
+them from ``storage.open()``. The bucket stays private: new objects get no grant (S3's default is
+private; ``acl=private`` sends that canned ACL explicitly for services that want it, and a public
+ACL is refused), and :class:`~cityrelations.storage_s3.PrivateS3Storage` never hands out a bucket
+address, plain or presigned, so no page (Django's file widgets print ``.url``) can leak one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ S3_URL_PARAMETERS = {
     "region": "region_name",
     "addressing_style": "addressing_style",
     "signature_version": "signature_version",
+    "acl": "default_acl",
 }
+# Buckets with S3's "bucket owner enforced" ownership (AWS's default) refuse any other ACL, so
+# none is sent unless asked for; one that would open the files to others is refused outright.
+PRIVATE_ACLS = ("private", "bucket-owner-full-control")
 
 
 def media_storage(url: str, *, spool_bytes: int = 2_621_440) -> dict[str, Any]:
@@ -56,7 +61,6 @@ def media_storage(url: str, *, spool_bytes: int = 2_621_440) -> dict[str, Any]:
     options: dict[str, Any] = {
         "bucket_name": parts.netloc,
         "location": parts.path.strip("/"),
-        "default_acl": "private",
         # Two uploads named "photo.jpg" must not replace each other (disk storage renames too).
         "file_overwrite": False,
         "max_memory_size": spool_bytes,
@@ -66,6 +70,11 @@ def media_storage(url: str, *, spool_bytes: int = 2_621_440) -> dict[str, Any]:
             allowed = ", ".join(sorted(S3_URL_PARAMETERS))
             raise ImproperlyConfigured(
                 f"MEDIA_STORAGE_URL: unknown parameter {key!r} (allowed: {allowed})."
+            )
+        if key == "acl" and value not in PRIVATE_ACLS:
+            raise ImproperlyConfigured(
+                f"MEDIA_STORAGE_URL: acl={value} would not keep the files private "
+                f"(allowed: {', '.join(PRIVATE_ACLS)})."
             )
         options[S3_URL_PARAMETERS[key]] = value
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}

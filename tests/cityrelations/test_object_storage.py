@@ -70,7 +70,10 @@ def bucket(settings, monkeypatch, moto_endpoint, tmp_path) -> Bucket:
     created.client.create_bucket(
         Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    url = f"s3://{name}/media?endpoint_url={moto_endpoint}&region={REGION}&addressing_style=path"
+    url = (
+        f"s3://{name}/media?endpoint_url={moto_endpoint}&region={REGION}"
+        "&addressing_style=path&acl=private"
+    )
     settings.STORAGES = {**settings.STORAGES, "default": media_storage(url)}
     settings.MEDIA_ROOT = tmp_path / "must-stay-empty"
     return created
@@ -121,7 +124,7 @@ def test_document_goes_to_the_bucket_and_back_through_the_app(
     key = f"media/{document.file.name}"
     assert bucket.keys() == [key]
     assert bucket.read(key) == content
-    assert bucket.public_grants(key) == []  # written with the private ACL
+    assert bucket.public_grants(key) == []  # private: nobody but the owner
     assert _files_on_disk(settings.MEDIA_ROOT) == []
 
     url = reverse("partners:document_download", args=[document.pk])
@@ -280,7 +283,6 @@ def test_url_becomes_private_s3_options():
     assert config["OPTIONS"] == {
         "bucket_name": "city-media",
         "location": "uploads",
-        "default_acl": "private",
         "file_overwrite": False,
         "max_memory_size": 1024,
         "endpoint_url": "https://s3.example.net",
@@ -294,7 +296,9 @@ def test_url_becomes_private_s3_options():
         ("https://city-media.s3.example.net", "must start with s3://"),
         ("s3://KEY:SECRET@city-media", "must not contain credentials"),
         ("s3://?region=eu-west-1", "names no bucket"),
-        ("s3://city-media?acl=public-read", "unknown parameter 'acl'"),
+        ("s3://city-media?policy=public", "unknown parameter 'policy'"),
+        ("s3://city-media?acl=public-read", "would not keep the files private"),
+        ("s3://city-media?acl=authenticated-read", "would not keep the files private"),
     ],
 )
 def test_bad_urls_are_refused_with_a_clear_message(url, message):
