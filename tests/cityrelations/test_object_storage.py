@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import boto3
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -268,6 +273,26 @@ def test_deleting_a_story_removes_its_image_from_the_bucket(
 
 
 # --- configuration ----------------------------------------------------------------------------
+
+
+def test_settings_read_media_storage_url_from_the_environment():
+    probe = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    url = "s3://city-media/uploads?endpoint_url=https://s3.example.net&region=eu-west-1"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cityrelations.settings",
+        "DJANGO_DEBUG": "true",  # the embedded defaults: no secrets needed to read the settings
+        "MEDIA_STORAGE_URL": url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    configured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert configured == media_storage(url, spool_bytes=django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def test_empty_url_means_local_disk():
