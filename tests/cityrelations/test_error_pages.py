@@ -184,6 +184,9 @@ def test_real_refusals_and_misses(mayor_user, staff_user):
     )
     response = _get(_client(), missing_issue, "hu")
     assert_error_page(response, status=404, kind=404, layout="public", language="hu")
+    # A request for a host this site does not serve.
+    response = _client().get("/", headers={"host": "evil.example", "accept-language": "hu"})
+    assert_error_page(response, status=400, kind=400, layout="public", language="hu")
 
 
 # --- the 500 page needs no database ---------------------------------------------------------
