@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .client_ip import parse_networks
 from .esp import configured_esp, tracking_urlpatterns, webhook_secret
 
 MAILBOX_BACKEND = "cityrelations.mailbox.MailboxBackend"
@@ -77,18 +76,3 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             id="cityrelations.E003",
         )
     ]
-
-
-@register(Tags.security)
-def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    try:
-        parse_networks(settings.TRUSTED_PROXIES)
-    except ValueError as error:
-        return [
-            Error(
-                f"TRUSTED_PROXIES: {error}.",
-                hint="A comma-separated list of IP addresses or networks, e.g. 10.0.0.5,172.16.0.0/12.",
-                id="cityrelations.E004",
-            )
-        ]
-    return []

@@ -13,6 +13,7 @@ Tests load ``tests/settings.py``, which asks for debug before importing this mod
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -219,6 +220,14 @@ AXES_CLIENT_IP_CALLABLE = "cityrelations.client_ip.client_ip"  # honours TRUSTED
 # networks (e.g. "10.0.0.5,172.16.0.0/12"). Empty (the default) trusts nobody: the client is
 # REMOTE_ADDR. One setting for the rate limits, django-axes, the consent record and HTTPS detection.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # a typo here would otherwise surface as a 500 on every request
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.5 or "
+            "172.16.0.0/12)."
+        ) from None
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
