@@ -49,6 +49,9 @@ system-deps:
 	  else echo "Missing system packages (install them with your package manager):$$missing"; fi; \
 	fi
 
+# The embedded mode asks for debug (it is off unless asked for): the built-in secret key, demo
+# users, and the local mailbox. Never use it on a network.
+run: export DJANGO_DEBUG := true
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
@@ -77,7 +80,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 
 bench: install-dev check-services
-	DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations_bench)" \
+	DJANGO_DEBUG=true DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations_bench)" \
 	  $(PY) manage.py benchmark $(BENCH_ARGS)
 
 requirements: $(VENV)/bin/activate
@@ -85,7 +88,7 @@ requirements: $(VENV)/bin/activate
 	$(UV) pip compile --quiet --no-header --no-annotate pyproject.toml --extra dev -o requirements-dev.txt
 
 compose-check: system-deps
-	docker-compose -f docker-compose.yml config -q
+	DJANGO_SECRET_KEY=compose-config-validation-only docker-compose -f docker-compose.yml config -q
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -7,6 +7,7 @@ class CityRelationsConfig(AppConfig):
     verbose_name = "City Relations"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the security checks)
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.roles")

@@ -1,18 +1,24 @@
 """Settings for City Relations, read from the environment.
 
-The defaults are the *embedded* mode: SQLite under ``var/``, no broker (Celery tasks run eagerly
-in-process), email written to ``var/mail/`` and readable at ``/mailbox/``. Setting
-``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` turns on PostgreSQL, Redis/Celery and SMTP.
-``DJANGO_DEBUG=false`` with ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` is the production
-profile, which passes ``manage.py check --deploy``.
+Debug is off unless asked for. ``DJANGO_DEBUG=true`` (what ``make run`` sets) is the *embedded*
+mode: SQLite under ``var/``, no broker (Celery tasks run eagerly in-process), email written to
+``var/mail/`` and readable at ``/mailbox/``, a built-in secret key. Setting ``DATABASE_URL``,
+``REDIS_URL`` and ``EMAIL_URL`` turns on PostgreSQL, Redis/Celery and SMTP. With debug off,
+``DJANGO_SECRET_KEY`` is required, and ``DJANGO_ALLOWED_HOSTS`` and ``EMAIL_URL`` (or an ESP) are
+expected: that is the production profile, which passes ``manage.py check --deploy``. The
+security checks that go with it are in ``cityrelations/checks.py``.
+
+Tests load ``tests/settings.py``, which asks for debug before importing this module.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.storage import media_storage
@@ -23,11 +29,18 @@ VAR_DIR = Path(environ.Env().str("CITYRELATIONS_VAR_DIR", default=str(BASE_DIR /
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="embedded-mode-insecure-key-change-me-" + "x" * 32 if DEBUG else environ.Env.NOTSET,
-)
+# Debug (the embedded mode) only when asked for: `make run` sets DJANGO_DEBUG=true.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The embedded mode's key is public (it is in this file): cityrelations/checks.py refuses it, and
+# every other example key from the repository, whenever debug is off.
+EMBEDDED_SECRET_KEY = "embedded-mode-insecure-key-change-me-" + "x" * 32
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or (EMBEDDED_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: debug is off (DJANGO_DEBUG=false, the default), so a "
+        "secret key is required; set DJANGO_SECRET_KEY, or DJANGO_DEBUG=true on a development "
+        "machine."
+    )
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -71,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cityrelations.client_ip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +165,8 @@ MAILBOX_DIR = VAR_DIR / "mail"
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    # Embedded mode: one .eml file per message under var/mail/, readable at /mailbox/.
+    # Embedded mode: one .eml file per message under var/mail/, readable at /mailbox/ (mounted
+    # in debug only). With debug off a system check refuses it: set EMAIL_URL or an ESP.
     EMAIL_BACKEND = "cityrelations.mailbox.MailboxBackend"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # e.g. an anymail backend
 ANYMAIL = env.json("ANYMAIL", default={})
@@ -170,8 +185,17 @@ NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_RETRY_DELAY = env.float("NEWSLETTER_RETRY_DELAY_SECONDS", default=30.0)
 # false: PostgreSQL commits "sent" marks asynchronously (faster; see sending.py for the trade-off)
 NEWSLETTER_SYNCHRONOUS_COMMIT = env.bool("NEWSLETTER_SYNCHRONOUS_COMMIT", default=True)
-if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):  # "user:password" for ESP tracking webhooks
+# "user:password" for the ESP's tracking webhook: the route (/anymail/<esp>/tracking/, for the
+# anymail backend in EMAIL_BACKEND only) is mounted only when it is set; see cityrelations/esp.py.
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
     ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
+
+# Public subscribe form (newsletters/throttle.py): attempts that would store or send something,
+# per address (one person retrying) and per client IP (a shared office or city-hall stand).
+SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
+SUBSCRIBE_ADDRESS_WINDOW_SECONDS = env.int("SUBSCRIBE_ADDRESS_WINDOW_SECONDS", default=3600)
+SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=30)
+SUBSCRIBE_IP_WINDOW_SECONDS = env.int("SUBSCRIBE_IP_WINDOW_SECONDS", default=600)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -193,6 +217,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "cityrelations.client_ip.client_ip"  # honours TRUSTED_PROXIES
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs or
+# networks (e.g. "10.0.0.5,172.16.0.0/12"). Empty (the default) trusts nobody: the client is
+# REMOTE_ADDR. One setting for the rate limits, django-axes, the consent record and HTTPS detection.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # a typo here would otherwise surface as a 500 on every request
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.5 or "
+            "172.16.0.0/12)."
+        ) from None
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -261,8 +299,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if TRUSTED_PROXIES:
+    # Only with trusted proxies; TrustedProxyMiddleware drops the header from anyone else.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)

@@ -1,23 +1,34 @@
+"""The project's URLs; what is mounted depends on the mode (mailbox) and the ESP (webhooks)."""
+
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .esp import mounted_webhook_urlpatterns
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
-    path("mailbox/", views.mailbox, name="mailbox"),
-    path("mailbox/<str:name>", views.mailbox_message, name="mailbox_message"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("partners/", include("partners.urls")),
     path("delegations/", include("delegations.urls")),
     path("newsletter/", include("newsletters.urls")),
-    path("anymail/", include("anymail.urls")),  # ESP tracking webhooks
+    # The configured ESP's tracking webhook only, and only with a secret (see esp.py).
+    path("anymail/", include((mounted_webhook_urlpatterns(), "anymail"))),
 ]
+
+if settings.DEBUG:
+    # The embedded mode's mailbox: never mounted with debug off (checks.py refuses the backend).
+    urlpatterns += [
+        path("mailbox/", views.mailbox, name="mailbox"),
+        path("mailbox/<str:name>", views.mailbox_message, name="mailbox_message"),
+    ]
 
 admin.site.site_header = f"City Relations — {settings.UNIT_NAME}"
 admin.site.site_title = "City Relations"

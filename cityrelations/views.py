@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .dashboard import dashboard_context
-from .mailbox import mailbox_dir
+from .mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 from .search import global_search
 
 
@@ -66,33 +62,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _mailbox_enabled() -> bool:
-    return settings.EMAIL_BACKEND == "cityrelations.mailbox.MailboxBackend"
-
-
-def _read_message(path: Path) -> email.message.EmailMessage:
-    with path.open("rb") as handle:
-        return email.message_from_binary_file(handle, policy=email.policy.default)  # type: ignore[return-value]
+def _mailbox_reader(request: HttpRequest) -> MailboxReader:
+    if not mailbox_enabled():
+        raise Http404("The local mailbox exists only in debug mode with no EMAIL_URL.")
+    return MailboxReader(request.user)
 
 
 @login_required
 def mailbox(request: HttpRequest) -> HttpResponse:
-    """The embedded mode's outbox: every message the app sent, newest first."""
-    if not _mailbox_enabled():
-        raise Http404("The local mailbox is only used when no EMAIL_URL is configured.")
-    files = sorted(mailbox_dir().glob("*.eml"), reverse=True)
-    page = Paginator(files, 50).get_page(request.GET.get("page"))
-    rows = []
-    for path in page.object_list:
-        message = _read_message(path)
-        rows.append(
-            {
-                "name": path.name,
-                "to": message["To"],
-                "subject": message["Subject"],
-                "date": message["Date"],
-            }
-        )
+    """The embedded mode's outbox, newest first: the reader's own mail and, for the diplomacy
+    unit, mail to citizens (see mailbox.py for who reads what)."""
+    reader = _mailbox_reader(request)
+    page = Paginator(reader.messages(), 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "name": message.name,
+            "to": message.headers["To"],
+            "subject": message.headers["Subject"],
+            "date": message.headers["Date"],
+        }
+        for message in page.object_list
+    ]
     return render(
         request,
         "cityrelations/mailbox.html",
@@ -102,12 +92,10 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
-    if not _mailbox_enabled() or "/" in name or not name.endswith(".eml"):
+    stored = _mailbox_reader(request).message(name)
+    if stored is None:  # missing, or not the reader's: the same answer
         raise Http404
-    path = mailbox_dir() / name
-    if not path.is_file():
-        raise Http404
-    message = _read_message(path)
+    message = stored.full()
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     return render(

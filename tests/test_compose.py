@@ -8,6 +8,7 @@ docker-compose package itself runs on.
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,17 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"postgres", "redis", "web", "worker", "beat", "mail"}
 
 
-def _compose(*args: str) -> str:
+# What an operator puts in .env: the compose file has no default for it.
+OPERATOR_ENV = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+
+
+def _run_compose(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     executable = shutil.which("docker-compose")
     assert executable, "docker-compose is missing: run `make system-deps`"
-    result = subprocess.run(
+    return subprocess.run(
         [executable, "-f", "docker-compose.yml", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(ROOT)},
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(ROOT), **env},
     )
+
+
+def _compose(*args: str) -> str:
+    result = _run_compose(*args, env=OPERATOR_ENV)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -55,6 +64,20 @@ def config() -> dict:
 def test_config_is_valid():
     assert _compose("config", "-q") == ""
     assert "version:" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_config_stops_with_one_line_without_a_secret_key():
+    result = _run_compose("config", "-q", env={})
+    assert result.returncode != 0
+    assert "set DJANGO_SECRET_KEY (a long random string) in .env" in result.stderr
+    assert "change-me" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_the_operators_secret_key_reaches_every_app_service(config):
+    for name in ("web", "worker", "beat"):
+        environment = config["services"][name]["environment"]
+        assert environment["DJANGO_SECRET_KEY"] == OPERATOR_ENV["DJANGO_SECRET_KEY"]
+        assert environment["DJANGO_DEBUG"] == "false"
 
 
 def test_six_services_each_with_a_health_check(config):

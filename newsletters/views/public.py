@@ -18,7 +18,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -30,6 +29,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.client_ip import client_ip
+
 from ..forms import PreferencesForm, SubscribeForm
 from ..models import ConsentText, Edition, EditionItem, Story, Subscriber
 from ..subscriptions import (
@@ -40,27 +41,8 @@ from ..subscriptions import (
     subscriber_unsubscribe,
     subscriber_update_preferences,
 )
+from ..throttle import subscribe_attempt_allowed
 from ..tokens import InvalidToken, make_token, read_token
-
-SUBSCRIBE_LIMIT = 5
-SUBSCRIBE_WINDOW_SECONDS = 600
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a proxy in front must set it (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _over_subscribe_limit(request: HttpRequest) -> bool:
-    """A fixed-window counter per IP in the shared cache: at most 5 attempts per 10 minutes."""
-    key = f"newsletters:subscribe:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, SUBSCRIBE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, SUBSCRIBE_WINDOW_SECONDS)
-        count = 1
-    return count > SUBSCRIBE_LIMIT
 
 
 def _link_problem(request: HttpRequest, error: InvalidToken) -> HttpResponse:
@@ -110,11 +92,15 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"language": "hu" if language.startswith("hu") else "en"}
     )
     if request.method == "POST":
-        if _over_subscribe_limit(request):
-            return render(request, "newsletters/public/rate_limited.html", status=429)
         if form.honeypot_filled():
             return redirect("newsletters:subscribe_done")
         if form.is_valid():
+            # Counted only when valid: typing mistakes at a shared stand cost nothing.
+            allowed = subscribe_attempt_allowed(
+                email=form.cleaned_data["email"], ip=client_ip(request)
+            )
+            if not allowed:
+                return render(request, "newsletters/public/rate_limited.html", status=429)
             # The same new address sent twice at once: the other request won and sent the
             # confirmation; this one answers the same.
             with contextlib.suppress(IntegrityError):

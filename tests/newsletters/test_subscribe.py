@@ -1,5 +1,5 @@
-"""The public subscribe form: double opt-in, the same answer for every address, rate limit,
-honeypot and validation."""
+"""The public subscribe form: double opt-in, the same answer for every address, honeypot and
+validation (the rate limits are in test_subscribe_limits.py)."""
 
 from __future__ import annotations
 
@@ -137,17 +137,6 @@ def test_honeypot_pretends_success_and_stores_nothing(client, django_capture_on_
     assert response["Location"] == reverse("newsletters:subscribe_done")
     assert not Subscriber.objects.exists()
     assert mail.outbox == []
-
-
-def test_rate_limit_answers_429_after_five_attempts(client):
-    for n in range(5):
-        assert _post(client, email=f"r{n}@mail.example").status_code == 302
-    response = _post(client, email="r6@mail.example")
-    assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
-    assert not Subscriber.objects.filter(email="r6@mail.example").exists()
-    # Another address (IP) is not affected.
-    assert _post(client, email="other@mail.example", ip="203.0.113.9").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,8 @@
 """ESP tracking webhooks (anymail): verified bounces, complaints and unsubscribes suppress the
-address; a request with bad credentials or a bad signature is refused and changes nothing."""
+address; a request with bad credentials or a bad signature is refused and changes nothing.
+
+Only the tracking route of the ESP in ``EMAIL_BACKEND`` is mounted, and only when a webhook
+secret is set (cityrelations/esp.py): each test builds the URLconf for the ESP it posts to."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import time
 import pytest
 
 from newsletters.models import Subscriber, Suppression, email_hash
+from tests.urlconf_support import load_urlconf
 
 from .factories import SubscriberFactory
 
@@ -23,9 +27,19 @@ POSTMARK_URL = "/anymail/postmark/tracking/"
 MAILGUN_URL = "/anymail/mailgun/tracking/"
 
 
+POSTMARK_BACKEND = "anymail.backends.postmark.EmailBackend"
+MAILGUN_BACKEND = "anymail.backends.mailgun.EmailBackend"
+ANYMAIL_SETTINGS = {"WEBHOOK_SECRET": SECRET, "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+
+
 @pytest.fixture(autouse=True)
-def _anymail(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET, "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+def postmark_routes(settings, monkeypatch):
+    load_urlconf(settings, monkeypatch, EMAIL_BACKEND=POSTMARK_BACKEND, ANYMAIL=ANYMAIL_SETTINGS)
+
+
+@pytest.fixture
+def mailgun_routes(settings, monkeypatch):
+    load_urlconf(settings, monkeypatch, EMAIL_BACKEND=MAILGUN_BACKEND, ANYMAIL=ANYMAIL_SETTINGS)
 
 
 def _auth(secret: str = SECRET) -> dict[str, str]:
@@ -112,6 +126,7 @@ def _mailgun(email: str, *, key: str = SIGNING_KEY) -> str:
     )
 
 
+@pytest.mark.usefixtures("mailgun_routes")
 def test_a_signed_mailgun_bounce_suppresses(client):
     subscriber = SubscriberFactory()
     assert _post(client, MAILGUN_URL, _mailgun(subscriber.email), **_auth()).status_code == 200
@@ -119,6 +134,7 @@ def test_a_signed_mailgun_bounce_suppresses(client):
     assert subscriber.status == Subscriber.Status.BOUNCED
 
 
+@pytest.mark.usefixtures("mailgun_routes")
 def test_a_forged_mailgun_signature_is_refused_even_with_good_basic_auth(client):
     subscriber = SubscriberFactory()
     body = _mailgun(subscriber.email, key="not-the-key")
@@ -132,3 +148,41 @@ def test_an_event_for_an_unknown_address_still_suppresses_it(client):
     body = _postmark("SpamComplaint", "stranger@mail.example", Type="SpamComplaint", TypeCode=512)
     assert _post(client, POSTMARK_URL, body, **_auth()).status_code == 200
     assert Suppression.objects.filter(email_hash=email_hash("stranger@mail.example")).exists()
+
+
+def _assert_untouched(subscriber) -> None:
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.ACTIVE
+    assert not Suppression.objects.exists()
+
+
+def test_other_esps_and_inbound_routes_are_not_mounted(client):
+    subscriber = SubscriberFactory()
+    bounce = _postmark("Bounce", subscriber.email, Type="HardBounce", TypeCode=1)
+    for url in (MAILGUN_URL, "/anymail/postmark/inbound/", "/anymail/sendgrid/tracking/"):
+        assert _post(client, url, bounce, **_auth()).status_code == 404, url
+    assert _post(client, MAILGUN_URL, _mailgun(subscriber.email), **_auth()).status_code == 404
+    _assert_untouched(subscriber)
+
+
+@pytest.mark.parametrize("headers", [{}, _auth("esp-hook:wrong")])
+def test_without_a_secret_the_route_is_not_mounted(settings, monkeypatch, client, headers):
+    """Anymail would accept an unauthenticated post (with a warning): so there is no route."""
+    load_urlconf(settings, monkeypatch, EMAIL_BACKEND=POSTMARK_BACKEND, ANYMAIL={})
+    subscriber = SubscriberFactory()
+    body = _postmark("Bounce", subscriber.email, Type="HardBounce", TypeCode=1)
+    assert _post(client, POSTMARK_URL, body, **headers).status_code == 404
+    _assert_untouched(subscriber)
+
+
+def test_smtp_mounts_no_webhook(settings, monkeypatch, client):
+    load_urlconf(
+        settings,
+        monkeypatch,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        ANYMAIL=ANYMAIL_SETTINGS,
+    )
+    subscriber = SubscriberFactory()
+    body = _postmark("Bounce", subscriber.email, Type="HardBounce", TypeCode=1)
+    assert _post(client, POSTMARK_URL, body, **_auth()).status_code == 404
+    _assert_untouched(subscriber)

@@ -1,0 +1,97 @@
+"""Rate limits of the public subscribe form: per address and per client IP, with the client's
+address read through trusted proxies only.
+
+A city-hall stand or an office shares one address: ten people subscribing from it must all get
+through, typing mistakes must not count, while one address hammered is stopped."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from newsletters.models import Subscriber
+
+pytestmark = pytest.mark.django_db
+
+URL = "/newsletter/subscribe/"
+OFFICE = "198.51.100.7"
+PROXY = "10.0.0.5"
+
+
+def _subscribe(client, email: str, *, ip: str = OFFICE, forwarded: str | None = None, **data):
+    payload = {"email": email, "name": "Anna", "language": "en", "consent": "on", **data}
+    headers = {"REMOTE_ADDR": ip}
+    if forwarded is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(URL, payload, **headers)
+
+
+def test_ten_people_subscribing_from_one_office_all_succeed(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            assert _subscribe(client, f"colleague{n}@office.example").status_code == 302
+    assert Subscriber.objects.count() == 10
+    assert len(mail.outbox) == 10
+
+
+def test_one_address_hammered_is_limited_from_any_ip(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert _subscribe(client, "victim@mail.example").status_code == 302
+        response = _subscribe(client, "Victim@Mail.example", ip="203.0.113.50")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert len(mail.outbox) == 3  # the fourth confirmation was not sent
+    # Someone else at the same office is not affected.
+    assert _subscribe(client, "someone.else@office.example").status_code == 302
+
+
+def test_typing_mistakes_at_a_shared_stand_do_not_count(client):
+    for n in range(40):
+        response = _subscribe(client, f"typo{n}@", consent="")
+        assert response.status_code == 200  # the form again, with its errors
+    assert _subscribe(client, "finally@mail.example").status_code == 302
+
+
+def test_the_limit_per_ip(client, settings):
+    settings.SUBSCRIBE_LIMIT_PER_IP = 4
+    for n in range(4):
+        assert _subscribe(client, f"r{n}@mail.example").status_code == 302
+    assert _subscribe(client, "r5@mail.example").status_code == 429
+    assert not Subscriber.objects.filter(email="r5@mail.example").exists()
+    assert _subscribe(client, "r5@mail.example", ip="203.0.113.9").status_code == 302
+
+
+def test_the_default_limits():
+    from django.conf import settings
+
+    assert settings.SUBSCRIBE_LIMIT_PER_ADDRESS == 3
+    assert settings.SUBSCRIBE_ADDRESS_WINDOW_SECONDS == 3600
+    assert settings.SUBSCRIBE_LIMIT_PER_IP == 30
+    assert settings.SUBSCRIBE_IP_WINDOW_SECONDS == 600
+
+
+def test_a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(client, settings):
+    settings.SUBSCRIBE_LIMIT_PER_IP = 2
+    for n in range(2):
+        assert _subscribe(client, f"s{n}@mail.example", forwarded=f"192.0.2.{n}").status_code == 302
+    # A new forged address each time does not buy more attempts.
+    assert _subscribe(client, "s3@mail.example", forwarded="192.0.2.99").status_code == 429
+    assert Subscriber.objects.get(email="s0@mail.example").consent_ip == OFFICE
+
+
+def test_a_trusted_proxys_forwarded_for_names_the_client(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    settings.SUBSCRIBE_LIMIT_PER_IP = 2
+    for n in range(2):
+        assert (
+            _subscribe(client, f"a{n}@mail.example", ip=PROXY, forwarded=OFFICE).status_code == 302
+        )
+    assert _subscribe(client, "a3@mail.example", ip=PROXY, forwarded=OFFICE).status_code == 429
+    # Another client behind the same proxy has its own count; the spoofed left part is ignored.
+    other = _subscribe(client, "b@mail.example", ip=PROXY, forwarded=f"{OFFICE}, 203.0.113.20")
+    assert other.status_code == 302
+    assert Subscriber.objects.get(email="a0@mail.example").consent_ip == OFFICE
+    assert Subscriber.objects.get(email="b@mail.example").consent_ip == "203.0.113.20"
