@@ -12,7 +12,7 @@ from .agreements import (
 from .base import SDG, City, Continent, Currency, Theme, TimeStamped
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
-from .people import Contact, Office, OfficeQuerySet
+from .people import Contact, MergedContact, Office, OfficeQuerySet
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -28,6 +28,7 @@ __all__ = [
     "InteractionQuerySet",
     "Membership",
     "MembershipQuerySet",
+    "MergedContact",
     "Office",
     "OfficeQuerySet",
     "Organization",
