@@ -10,6 +10,7 @@ from .agreements import (
     agreement_upload_to,
 )
 from .base import SDG, City, Continent, Currency, Theme, TimeStamped
+from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
 from .people import Contact, MergedContact, Office, OfficeQuerySet
@@ -24,6 +25,8 @@ __all__ = [
     "Contact",
     "Continent",
     "Currency",
+    "FeePayment",
+    "FeePaymentQuerySet",
     "Interaction",
     "InteractionQuerySet",
     "Membership",
