@@ -309,7 +309,9 @@ class ImportResource(resources.ModelResource):
         if not self.clear_empty:
             return True
         model_field = instance._meta.get_field(field.attribute)
-        return isinstance(model_field, models.BooleanField) or not model_field.blank
+        return isinstance(model_field, models.BooleanField) or not getattr(
+            model_field, "blank", False
+        )
 
     def import_field(self, field: Any, instance: Any, row: Any, is_m2m: bool = False, **kw: Any):  # type: ignore[no-untyped-def]
         empty = field.column_name in row and is_empty_cell(row[field.column_name])
