@@ -2,7 +2,8 @@
 removing the files.
 
 Only PDF, Word (DOCX) and OpenDocument text (ODT) files are accepted, up to
-``settings.DOCUMENT_MAX_BYTES``. The file name the user chose is only kept as a readable stem; the
+``settings.DOCUMENT_MAX_BYTES``: a PDF must open in a real parser (pypdf) with at least one page;
+a DOCX/ODT must be a ZIP of the expected structure whose declared unpacked size is bounded. The file name the user chose is only kept as a readable stem; the
 extension stored on disk follows the detected content, so a PDF named ``report.docx`` is served as
 ``report.pdf`` with ``application/pdf``.
 """
@@ -21,12 +22,21 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+
+from cityrelations.archives import ArchiveRefused, check_zip
 
 from .models import Agreement, AgreementDocument
 
 PDF_MAGIC = b"%PDF-"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+DOCX_MAIN_PART_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main"
+)
+# Bounds on what a DOCX/ODT may unpack to: text documents compress 5-20 times, images not at all.
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
 
 
 @dataclass(frozen=True)
@@ -45,24 +55,46 @@ TYPE_LABELS = {kind.content_type: kind.label for kind in (PDF, DOCX, ODT)}
 
 
 def _zip_document_type(handle: IO[bytes]) -> DocumentType | None:
-    """DOCX or ODT from the zip's table of contents; nothing is extracted but ODT's tiny
-    ``mimetype`` entry (read with a hard cap, so a zip bomb cannot hurt)."""
+    """DOCX or ODT by the archive's structure. The declared sizes are checked before anything
+    is unpacked (a zip bomb is refused), and only the small entries that name the type are read,
+    each with a hard cap."""
+    try:
+        entries = check_zip(handle, max_total=ZIP_MAX_UNCOMPRESSED, max_ratio=ZIP_MAX_RATIO)
+    except ArchiveRefused:
+        return None
+    by_name = {entry.filename: entry for entry in entries}
     try:
         with zipfile.ZipFile(handle) as archive:
-            entries = archive.infolist()
-            if not entries:
-                return None
-            first = entries[0]
-            if first.filename == "mimetype" and first.file_size <= 200:
-                with archive.open(first) as member:
-                    if member.read(200).strip() == ODT_MIMETYPE:
-                        return ODT
-            names = {entry.filename for entry in entries}
-            if all(part in names for part in DOCX_REQUIRED_PARTS):
+            mimetype = entries[0] if entries and entries[0].filename == "mimetype" else None
+            if (
+                mimetype is not None
+                and mimetype.file_size <= 200
+                and archive.read(mimetype).strip() == ODT_MIMETYPE
+                and "content.xml" in by_name
+            ):
+                return ODT
+            types = by_name.get("[Content_Types].xml")
+            if (
+                types is not None
+                and types.file_size <= 1024 * 1024
+                and DOCX_MAIN_PART_TYPE in archive.read(types)
+                and all(part in by_name for part in DOCX_REQUIRED_PARTS)
+            ):
                 return DOCX
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return None
     return None
+
+
+def _is_readable_pdf(handle: IO[bytes]) -> bool:
+    """Whether a PDF parser can open the file and find its pages: magic bytes are not enough."""
+    try:
+        reader = PdfReader(handle, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return False
+        return len(reader.pages) > 0
+    except Exception:  # pypdf raises many kinds (and RecursionError) for a damaged file
+        return False
 
 
 def detect_document_type(handle: IO[bytes]) -> DocumentType | None:
@@ -70,9 +102,11 @@ def detect_document_type(handle: IO[bytes]) -> DocumentType | None:
     handle.seek(0)
     head = handle.read(len(PDF_MAGIC))
     handle.seek(0)
+    found: DocumentType | None = None
     if head == PDF_MAGIC:
-        return PDF
-    found = _zip_document_type(handle) if head.startswith(b"PK") else None
+        found = PDF if _is_readable_pdf(handle) else None
+    elif head.startswith(b"PK"):
+        found = _zip_document_type(handle)
     handle.seek(0)
     return found
 

@@ -1,5 +1,8 @@
 """Reading CSV/XLSX files and importing them all-or-nothing through the resources.
 
+An empty cell never blanks a value of an existing record unless the user asks for it
+(``clear_empty``); the preview lists, for each record to update, every field that changes.
+
 ``import_preview`` is a dry run (everything rolled back) that reports every row's action and
 errors; ``import_apply`` does the same in one transaction and keeps the changes only when no row
 has an error. Both take a parsed ``tablib.Dataset`` from ``read_dataset``.
@@ -19,10 +22,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import Result, RowResult
 
-from .resources import FIRST_DATA_LINE, RESOURCES, ImportResource
+from cityrelations.archives import ArchiveDamaged, ArchiveRefused, check_zip
+
+from .resources import FIRST_DATA_LINE, RESOURCES, FieldChange, ImportResource
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000  # a preview of 2,000 rows stays well within a request timeout
+MAX_COLUMNS = 60  # far more than any kind has; a row is never padded beyond this
+# An XLSX file is a ZIP: a few hundred KB can hold gigabytes of XML. These bound what is unpacked.
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_RATIO = 100
 FORMATS = ("csv", "xlsx")
 KIND_LABELS = {
     "cities": gettext_lazy("Cities"),
@@ -54,6 +63,7 @@ class PreviewRow:
     action: str  # new, update, skip, invalid, error
     values: list[str]
     errors: list[RowError] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +72,7 @@ class ImportReport:
     columns: list[str]
     rows: list[PreviewRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    clear_empty: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -76,7 +87,12 @@ class ImportReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        return {action: self.count(action) for action in ("new", "update", "skip")}
+        totals = {action: self.count(action) for action in ("new", "update", "skip")}
+        return {**totals, "errors": len(self.bad_rows)}
+
+    @property
+    def updated_rows(self) -> list[PreviewRow]:
+        return [row for row in self.rows if row.action == "update" and not row.errors]
 
 
 # --- Reading files ------------------------------------------------------------------------------
@@ -115,17 +131,34 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
         raise ImportFileError(_("This is not an XLSX workbook."))
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = [
-            list(row)
-            for _i, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(values_only=True), strict=False)
-        ]
+        # max_col: a forged <dimension> would otherwise pad every row to 16,384 cells.
+        cells = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        rows = [list(row) for _i, row in zip(range(MAX_ROWS + 2), cells, strict=False)]
         workbook.close()
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFileError(_("This XLSX workbook cannot be read.")) from exc
-    return rows
+    if any(len(row) > MAX_COLUMNS and row[MAX_COLUMNS] not in (None, "") for row in rows):
+        raise ImportFileError(_("The file has more than %(max)s columns.") % {"max": MAX_COLUMNS})
+    return [row[:MAX_COLUMNS] for row in rows]
+
+
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse a workbook that would unpack to far more than it weighs, before opening it."""
+    try:
+        check_zip(io.BytesIO(data), max_total=XLSX_MAX_UNCOMPRESSED, max_ratio=XLSX_MAX_RATIO)
+    except ArchiveDamaged as exc:
+        raise ImportFileError(_("This XLSX workbook cannot be read.")) from exc
+    except ArchiveRefused as exc:
+        raise ImportFileError(
+            _(
+                "This XLSX workbook unpacks to far more data than it holds (a “zip bomb”), "
+                "so it was not opened. Save it again from your spreadsheet program or as CSV."
+            )
+        ) from exc
 
 
 def _column_name(value: Any) -> str:
@@ -263,15 +296,20 @@ def _report(
     kind: str, dataset: tablib.Dataset, resource: ImportResource, result: Result
 ) -> ImportReport:
     column_of = {f.attribute: f.column_name for f in resource.get_import_fields() if f.attribute}
-    report = ImportReport(kind=kind, columns=list(dataset.headers))
+    report = ImportReport(
+        kind=kind, columns=list(dataset.headers), clear_empty=resource.clear_empty
+    )
     report.file_errors = [str(error.error) for error in result.base_errors]
     for index, (values, row_result) in enumerate(zip(dataset, result.rows, strict=False)):
+        action = row_result.import_type
         report.rows.append(
             PreviewRow(
                 line=index + FIRST_DATA_LINE,
-                action=row_result.import_type,
+                action=action,
                 values=[_display(v) for v in values],
                 errors=_row_errors(row_result, column_of),
+                # import-export numbers rows from 1
+                changes=resource.changes.get(index + 1, []) if action == "update" else [],
             )
         )
     if len(result.rows) < len(dataset) and not report.file_errors:
@@ -279,16 +317,21 @@ def _report(
     return report
 
 
-def import_preview(*, kind: str, dataset: tablib.Dataset) -> ImportReport:
+def import_preview(
+    *, kind: str, dataset: tablib.Dataset, clear_empty: bool = False
+) -> ImportReport:
     """Dry run: every change is rolled back."""
-    resource = RESOURCES[kind]()
+    resource = RESOURCES[kind](clear_empty=clear_empty)
     result = resource.import_data(dataset, dry_run=True, use_transactions=True)
     return _report(kind, dataset, resource, result)
 
 
-def import_apply(*, kind: str, dataset: tablib.Dataset) -> ImportReport:
-    """All or nothing: if any row has an error, nothing is written."""
-    resource = RESOURCES[kind]()
+def import_apply(*, kind: str, dataset: tablib.Dataset, clear_empty: bool = False) -> ImportReport:
+    """All or nothing: if any row has an error, nothing is written.
+
+    An empty cell leaves an existing record's value alone unless ``clear_empty``.
+    """
+    resource = RESOURCES[kind](clear_empty=clear_empty)
     with transaction.atomic():
         result = resource.import_data(
             dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True

@@ -1,14 +1,17 @@
-"""Rules for the home city's memberships that are more than saving a form."""
+"""Rules for the home city's memberships that are more than saving a form: fee payments."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Membership
+from .models import FeePayment, Membership
 
 
 def one_year_later(day: dt.date) -> dt.date:
@@ -19,13 +22,79 @@ def one_year_later(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def membership_mark_fee_paid(*, membership: Membership) -> Membership:
-    """Record this year's fee as paid by moving the due date forward one year."""
+def fee_payment_record(
+    *,
+    membership: Membership,
+    paid_on: dt.date,
+    amount: Decimal,
+    currency: str,
+    reference: str,
+    expected_due_on: dt.date | None,
+    by: Any,
+) -> FeePayment:
+    """Record a payment of this year's fee and move the due date forward one year.
+
+    ``expected_due_on`` is the due date the user saw when confirming: if it has changed since
+    (someone recorded the same payment meanwhile, or a double click), nothing is recorded.
+    """
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        if locked.fee_due_on is None:
-            raise ValidationError(_("This membership has no fee due date to move forward."))
-        locked.fee_due_on = one_year_later(locked.fee_due_on)
-        locked.save(update_fields=["fee_due_on", "updated_at"])
+        if locked.fee_due_on != expected_due_on:
+            raise ValidationError(
+                _(
+                    "The fee due date of this membership changed while you were confirming "
+                    "(another payment may have been recorded). Nothing was recorded: check the "
+                    "payments below and record it again if it is still missing."
+                ),
+                code="stale",
+            )
+        due_after = one_year_later(locked.fee_due_on) if locked.fee_due_on else None
+        payment = FeePayment(
+            membership=locked,
+            paid_on=paid_on,
+            amount=amount,
+            currency=currency,
+            reference=reference,
+            recorded_by=by,
+            due_before=locked.fee_due_on,
+            due_after=due_after,
+        )
+        payment.full_clean()
+        payment._history_user = by  # type: ignore[attr-defined]
+        payment.save()
+        if due_after is not None:
+            _move_due_date(locked, due_after, by=by, reason="Fee payment recorded")
     membership.fee_due_on = locked.fee_due_on
-    return membership
+    return payment
+
+
+def fee_payment_void(*, payment: FeePayment, reason: str, by: Any) -> bool:
+    """Void a payment recorded by mistake; the record stays, marked void, with who and why.
+
+    The due date goes back to what it was before the payment when the payment is still the
+    one that set it; returns whether it did (if the date was changed since, it is left alone).
+    """
+    if not reason.strip():
+        raise ValidationError(_("Say why the payment is voided."), code="reason")
+    with transaction.atomic():
+        locked = FeePayment.objects.select_for_update().get(pk=payment.pk)
+        membership = Membership.objects.select_for_update().get(pk=locked.membership_id)
+        if locked.is_void:
+            raise ValidationError(_("This payment has already been voided."), code="voided")
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason.strip()
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        restore = locked.due_after is not None and membership.fee_due_on == locked.due_after
+        if restore:
+            _move_due_date(membership, locked.due_before, by=by, reason="Fee payment voided")
+    payment.refresh_from_db()
+    return restore
+
+
+def _move_due_date(membership: Membership, day: dt.date | None, *, by: Any, reason: str) -> None:
+    membership.fee_due_on = day
+    membership._history_user = by  # type: ignore[attr-defined]
+    membership._change_reason = reason  # type: ignore[attr-defined]
+    membership.save(update_fields=["fee_due_on", "updated_at"])

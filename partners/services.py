@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.fields.related import ForeignObjectRel, ManyToManyRel
 
-from .models import Contact, Office
+from .models import Contact, MergedContact, Office
 
 # The Contact fields a merge may take from either record.
 MERGEABLE_FIELDS = (
@@ -149,6 +149,9 @@ def contact_merge(
         for m2m in Contact._meta.many_to_many:
             getattr(keep, m2m.name).add(*getattr(remove, m2m.name).all())
 
+        # Old links to the removed contact lead to the survivor (earlier merges into ``remove``
+        # were moved to ``keep`` above, with the other references).
+        MergedContact.objects.update_or_create(old_id=remove.pk, defaults={"contact": keep})
         removed_label = f"{remove} (#{remove.pk})"
         remove._history_user = by  # type: ignore[attr-defined]
         remove._change_reason = f"Merged into {keep} (#{keep.pk})"  # type: ignore[attr-defined]

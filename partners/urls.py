@@ -43,10 +43,16 @@ urlpatterns += [
     path("memberships/new/", memberships.membership_create, name="membership_create"),
     path("memberships/<int:pk>/edit/", memberships.membership_update, name="membership_update"),
     path("memberships/<int:pk>/delete/", memberships.membership_delete, name="membership_delete"),
+    path("memberships/<int:pk>/", memberships.membership_detail, name="membership_detail"),
     path(
         "memberships/<int:pk>/fee-paid/",
         memberships.membership_fee_paid,
         name="membership_fee_paid",
+    ),
+    path(
+        "memberships/payments/<int:pk>/void/",
+        memberships.fee_payment_void,
+        name="fee_payment_void",
     ),
     path("agreements/", agreements.agreement_list, name="agreement_list"),
     path("agreements/export/", agreements.agreement_export, name="agreement_export"),

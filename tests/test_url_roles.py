@@ -64,6 +64,7 @@ EDIT_WORDS = {
     "publish",
     "mark",
     "paid",
+    "void",
     "edit",
     "reset",
     "suppress",
@@ -79,6 +80,7 @@ def is_edit_url(name: str) -> bool:
 def test_edit_urls_are_recognised_by_whole_words():
     assert is_edit_url("newsletters:edition_update")
     assert is_edit_url("partners:membership_fee_paid")
+    assert is_edit_url("partners:fee_payment_void")
     assert not is_edit_url("newsletters:edition_list")
     assert not is_edit_url("newsletters:edition_progress")
 

@@ -24,6 +24,15 @@ class ImportUploadForm(forms.Form):
         help_text=_("CSV (UTF-8, comma or semicolon separated) or XLSX, up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+    clear_empty = forms.BooleanField(
+        label=_("Empty cells clear values"),
+        required=False,
+        help_text=_(
+            "When a row updates an existing record, an empty cell normally leaves that value as "
+            "it is. Tick this to clear the value instead. Yes/no columns and required columns "
+            "are never changed by an empty cell."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

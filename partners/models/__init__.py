@@ -10,9 +10,10 @@ from .agreements import (
     agreement_upload_to,
 )
 from .base import SDG, City, Continent, Currency, Theme, TimeStamped
+from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
-from .people import Contact, Office, OfficeQuerySet
+from .people import Contact, MergedContact, Office, OfficeQuerySet
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -24,10 +25,13 @@ __all__ = [
     "Contact",
     "Continent",
     "Currency",
+    "FeePayment",
+    "FeePaymentQuerySet",
     "Interaction",
     "InteractionQuerySet",
     "Membership",
     "MembershipQuerySet",
+    "MergedContact",
     "Office",
     "OfficeQuerySet",
     "Organization",

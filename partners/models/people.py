@@ -117,3 +117,32 @@ class Office(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.title}: {self.contact}"
+
+
+class MergedContactQuerySet(models.QuerySet["MergedContact"]):
+    def survivor_id(self, old_id: int) -> int | None:
+        """The contact that a merged contact's id now stands for, if any."""
+        return self.filter(old_id=old_id).values_list("contact_id", flat=True).first()
+
+
+class MergedContact(models.Model):
+    """The id of a contact merged into another, so that its old links lead to the survivor.
+
+    ``contact`` always names the current survivor: when the survivor is itself merged later,
+    the merge moves these rows along with every other reference, so a chain is one hop.
+    """
+
+    old_id = models.PositiveIntegerField(_("merged contact id"), unique=True)
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("merged into"), on_delete=models.CASCADE, related_name="merged_ids"
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    objects = MergedContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merged contact")
+        verbose_name_plural = _("merged contacts")
+
+    def __str__(self) -> str:
+        return f"#{self.old_id} → #{self.contact_id}"

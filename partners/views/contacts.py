@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,7 @@ from partners.forms.contacts import (
     likely_duplicates,
     search_contacts,
 )
-from partners.models import City, Contact, Office, Organization, Partnership
+from partners.models import City, Contact, MergedContact, Office, Organization, Partnership
 from partners.services import contact_merge, office_create
 
 from .interactions import timeline_entries
@@ -48,6 +50,29 @@ def _contact_for(pk: Any) -> Contact:
     return get_object_or_404(
         Contact.objects.select_related("city", "organization"), pk=_int_or_404(pk)
     )
+
+
+def follows_merges(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A contact page whose contact was merged into another answers with a permanent redirect
+    to the same page of the survivor (query string kept). Only for GET/HEAD: a form posted to
+    a merged contact's page must not act on another record. Put it under the permission
+    decorators, so that nobody learns which ids existed without the right to see them."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, pk, *args, **kwargs)
+        except Http404:
+            survivor = None
+            if request.method in ("GET", "HEAD"):
+                survivor = MergedContact.objects.survivor_id(_int_or_404(pk))
+            if survivor is None or request.resolver_match is None:
+                raise
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "pk": survivor})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
 
 
 def _office_for(pk: Any) -> Office:
@@ -120,6 +145,7 @@ def _split_offices(offices: list[Office]) -> tuple[list[Office], list[Office]]:
 
 @login_required
 @permission_required("partners.view_contact", raise_exception=True)
+@follows_merges
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact_for(pk)
     offices = list(
@@ -178,6 +204,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_contact", raise_exception=True)
+@follows_merges
 def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact_for(pk)
     form = ContactForm(request.POST or None, instance=contact)
@@ -196,6 +223,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("partners.delete_contact", raise_exception=True)
+@follows_merges
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact_for(pk)
     if request.method == "POST":

@@ -97,6 +97,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "fmt": form.fmt,
             "name": form.cleaned_data["file"].name[:200],
             "data": base64.b64encode(form.data_bytes).decode("ascii"),
+            "clear_empty": bool(form.cleaned_data["clear_empty"]),
         }
         return redirect(f"{reverse('partners:import_preview')}?token={token}")
     templates = [(kind, KIND_LABELS[kind]) for kind in allowed_kinds(request.user)]
@@ -132,7 +133,11 @@ def import_preview_view(request: HttpRequest) -> HttpResponse:
         return _expired(request)
     _require_kind(request, pending["kind"])
     try:
-        report = import_preview(kind=pending["kind"], dataset=_dataset(pending))
+        report = import_preview(
+            kind=pending["kind"],
+            dataset=_dataset(pending),
+            clear_empty=bool(pending.get("clear_empty")),
+        )
     except ImportFileError:
         return _expired(request)
     return _render_preview(request, pending, report)
@@ -148,7 +153,11 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     # Permissions may have changed since the preview.
     _require_kind(request, pending["kind"])
     try:
-        report = import_apply(kind=pending["kind"], dataset=_dataset(pending))
+        report = import_apply(
+            kind=pending["kind"],
+            dataset=_dataset(pending),
+            clear_empty=bool(pending.get("clear_empty")),
+        )
     except ImportFileError:
         return _expired(request)
     if report.has_errors:

@@ -1,5 +1,6 @@
 """Memberships of the home city in organisations: the list (fees and reports due), create and
-edit from the organisation page, delete, and "mark fee paid"."""
+edit from the organisation page, delete, a detail page with fees and history, and fee payments
+(recorded after a confirmation step, voided rather than deleted)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,23 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+
+from cityrelations.history import history_rows
 
 from ..filters_organizations import MembershipFilter
+from ..forms.fees import FeePaymentForm, FeePaymentVoidForm
 from ..forms.organizations import MembershipForm
-from ..memberships import membership_mark_fee_paid
-from ..models import Membership, Organization
+from ..memberships import fee_payment_record, one_year_later
+from ..memberships import fee_payment_void as void_payment
+from ..models import FeePayment, Membership, Organization
 
 PER_PAGE = 25
 DUE_HORIZON_DAYS = 90
@@ -131,8 +136,18 @@ def membership_delete(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_for(pk)
     organization = membership.organization
     if request.method == "POST":
-        with transaction.atomic():
-            membership.delete()
+        try:
+            with transaction.atomic():
+                membership.delete()
+        except ProtectedError:
+            messages.error(
+                request,
+                _(
+                    "This membership has recorded fee payments, so it cannot be deleted: "
+                    "set an end date instead."
+                ),
+            )
+            return redirect("partners:membership_detail", pk=membership.pk)
         messages.success(
             request, _("Membership in %(organization)s deleted.") % {"organization": organization}
         )
@@ -154,28 +169,128 @@ def membership_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _payment_for(pk: int) -> FeePayment:
+    return get_object_or_404(FeePayment.objects.select_related("membership__organization"), pk=pk)
+
+
+def _membership_trail(membership: Membership, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+    return [
+        (_("Memberships"), reverse("partners:membership_list")),
+        (str(membership.organization), membership.organization.get_absolute_url()),
+        *extra,
+    ]
+
+
 @login_required
-@permission_required("partners.change_membership", raise_exception=True)
-@require_POST
-def membership_fee_paid(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("partners.view_membership", raise_exception=True)
+def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_for(pk)
-    try:
-        membership = membership_mark_fee_paid(membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        assert membership.fee_due_on is not None  # the service just moved it
-        messages.success(
-            request,
-            _("Fee for %(organization)s marked paid; the next one is due on %(date)s.")
-            % {
-                "organization": membership.organization,
-                "date": date_format(membership.fee_due_on, "Y-m-d"),
-            },
-        )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(membership.organization)
+    payments = membership.fee_payments.select_related("recorded_by", "voided_by")
+    return render(
+        request,
+        "partners/membership_detail.html",
+        {
+            "membership": membership,
+            "payments": payments,
+            "history": history_rows(membership),
+            "today": timezone.localdate(),
+            "trail": _membership_trail(membership, (_("Fees and history"), "")),
+        },
+    )
+
+
+@login_required
+@permission_required("partners.add_feepayment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def membership_fee_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a fee payment in two steps (form, then confirm), without JavaScript."""
+    membership = _membership_for(pk)
+    initial = {
+        "paid_on": timezone.localdate(),
+        "amount": membership.annual_fee,
+        "currency": membership.fee_currency,
+        "expected_due_on": membership.fee_due_on,
+    }
+    form = FeePaymentForm(request.POST or None, initial=initial)
+    confirming = False
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        if "confirm" not in request.POST:
+            confirming = True
+        else:
+            try:
+                payment = fee_payment_record(
+                    membership=membership,
+                    **form.cleaned_data,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _payment_message(payment))
+                return redirect("partners:membership_detail", pk=membership.pk)
+    next_due = one_year_later(membership.fee_due_on) if membership.fee_due_on else None
+    title = _("Record a fee payment: %(organization)s") % {"organization": membership.organization}
+    return render(
+        request,
+        "partners/fee_payment_form.html",
+        {
+            "form": form,
+            "membership": membership,
+            "confirming": confirming,
+            "next_due": next_due,
+            "title": title,
+            "trail": _membership_trail(membership, (_("Record a fee payment"), "")),
+        },
+    )
+
+
+def _payment_message(payment: FeePayment) -> str:
+    if payment.due_after is None:
+        return _("Payment recorded.")
+    return _("Payment recorded; the next fee is due on %(date)s.") % {
+        "date": date_format(payment.due_after, "Y-m-d")
+    }
+
+
+@login_required
+@permission_required("partners.change_feepayment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def fee_payment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void a payment recorded by mistake, after confirmation and with a reason; it stays listed."""
+    payment = _payment_for(pk)
+    membership = payment.membership
+    if payment.is_void:
+        messages.info(request, _("This payment has already been voided."))
+        return redirect("partners:membership_detail", pk=membership.pk)
+    form = FeePaymentVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            restored = void_payment(
+                payment=payment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _void_message(restored, membership))
+            return redirect("partners:membership_detail", pk=membership.pk)
+    return render(
+        request,
+        "partners/fee_payment_void.html",
+        {
+            "form": form,
+            "payment": payment,
+            "membership": membership,
+            "trail": _membership_trail(membership, (_("Void a payment"), "")),
+        },
+    )
+
+
+def _void_message(restored: bool, membership: Membership) -> str:
+    if restored:
+        membership.refresh_from_db(fields=["fee_due_on"])
+        day = date_format(membership.fee_due_on, "Y-m-d") if membership.fee_due_on else "—"
+        return _("Payment voided; the fee is due on %(date)s again.") % {"date": day}
+    return _(
+        "Payment voided. The fee due date was changed after this payment, so it was left as it "
+        "is: check it."
+    )

@@ -51,7 +51,8 @@
       data.partnerships.forEach((p) => {
         marker(p.lat, p.lng, "map-marker map-marker--" + p.level + " map-marker--p" + p.id, 7)
           .bindPopup(popup(p.city + ", " + p.country, [p.level_label + " · " + p.status_label], p.url))
-          .bindTooltip(p.city)
+          // A text node, never a string: Leaflet puts a string tooltip in as HTML.
+          .bindTooltip(document.createTextNode(p.city))
           .addTo(map);
         points.push([p.lat, p.lng]);
       });

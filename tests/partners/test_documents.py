@@ -92,6 +92,39 @@ def odt_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def fake_pdf_bytes() -> bytes:
+    """The magic bytes a five-byte check looked for, then garbage."""
+    return b"%PDF-1.7\n" + bytes(range(256)) * 8
+
+
+def truncated_pdf_bytes() -> bytes:
+    data = pdf_bytes()
+    return data[: len(data) // 2]
+
+
+def zip_bomb_docx_bytes(megabytes: int = 8) -> bytes:
+    """A DOCX with every required part, plus an entry declaring ``megabytes`` MB of zeros
+    compressed about 1000:1 (a few KB on the wire)."""
+    buffer = io.BytesIO(docx_bytes())
+    zeros = b"\0" * (1024 * 1024)
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/media/image1.xml", "w", force_zip64=True) as entry,
+    ):
+        for _ in range(megabytes):
+            entry.write(zeros)
+    return buffer.getvalue()
+
+
+def docx_with_wrong_content_types() -> bytes:
+    """The part names of a DOCX, but [Content_Types].xml does not declare a Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 def plain_zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -127,6 +160,28 @@ def test_detection_by_content():
     assert detect_document_type(io.BytesIO(EXE_BYTES)) is None
     assert detect_document_type(io.BytesIO(b"PK\x03\x04 truncated")) is None
     assert detect_document_type(io.BytesIO(b"")) is None
+    assert detect_document_type(io.BytesIO(fake_pdf_bytes())) is None
+    assert detect_document_type(io.BytesIO(truncated_pdf_bytes())) is None
+    assert detect_document_type(io.BytesIO(docx_with_wrong_content_types())) is None
+
+
+def test_a_zip_bomb_docx_is_refused_from_its_table_of_contents(monkeypatch):
+    data = zip_bomb_docx_bytes()
+    assert len(data) < 64 * 1024
+    declared = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    assert declared > 8 * 1024 * 1024  # compressed about 1000:1
+    assert detect_document_type(io.BytesIO(data)) is None
+    # the total unpacked size is bounded too, whatever the ratio
+    assert detect_document_type(io.BytesIO(odt_bytes())) == ODT
+    monkeypatch.setattr("partners.documents.ZIP_MAX_UNCOMPRESSED", 200)
+    assert detect_document_type(io.BytesIO(odt_bytes())) is None
+
+
+def test_an_odt_without_content_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    assert detect_document_type(io.BytesIO(buffer.getvalue())) is None
 
 
 def test_stored_name_follows_the_content():
@@ -176,6 +231,9 @@ def test_real_documents_are_accepted(
         ("fake.pdf", b"This is plain text pretending to be a PDF.", "not a PDF"),
         ("setup.docx", EXE_BYTES, "not a PDF"),
         ("archive.docx", plain_zip_bytes(), "not a PDF"),
+        ("fake.pdf", fake_pdf_bytes(), "not a PDF"),
+        ("truncated.pdf", truncated_pdf_bytes(), "not a PDF"),
+        ("bomb.docx", zip_bomb_docx_bytes(), "not a PDF"),
         ("empty.pdf", b"", "empty"),
     ],
 )

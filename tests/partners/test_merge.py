@@ -224,3 +224,57 @@ def test_merge_moves_relations_of_later_apps(pair, staff_user):
     assert only_removed.contact == keep
     both.refresh_from_db()
     assert both.head_of_delegation == keep
+
+
+# --- Old links of a merged contact -------------------------------------------------------------
+
+
+def _merge_through_the_page(client, keep: Contact, remove: Contact) -> None:
+    data = {f"pick_{name}": "a" for name in MergeForm.FIELDS}
+    data["keep"] = "a"
+    response = client.post(_merge_url(keep, remove), data)
+    assert response.status_code == 302 and response.url == keep.get_absolute_url()
+
+
+def test_a_merged_contacts_pages_redirect_to_the_survivor(staff_client, pair):
+    keep, remove = pair
+    old = remove.pk
+    _merge_through_the_page(staff_client, keep, remove)
+    for name in ("contact_detail", "contact_update", "contact_delete"):
+        response = staff_client.get(reverse(f"partners:{name}", args=[old]) + "?tab=history")
+        assert response.status_code == 301, name
+        assert response.url == reverse(f"partners:{name}", args=[keep.pk]) + "?tab=history"
+    assert staff_client.get(reverse("partners:contact_detail", args=[old]), follow=True).context[
+        "contact"
+    ] == Contact.objects.get(pk=keep.pk)
+    # a form posted to the old id acts on nothing: no redirect of a POST to another record
+    assert staff_client.post(reverse("partners:contact_delete", args=[old])).status_code == 404
+    assert Contact.objects.filter(pk=keep.pk).exists()
+    # an id that never existed is still a plain 404
+    assert staff_client.get(reverse("partners:contact_detail", args=[999999])).status_code == 404
+
+
+def test_a_chain_of_merges_leads_to_the_last_survivor(staff_client, pair):
+    first, second = pair
+    third = ContactFactory(first_name="Eva", last_name="Kovacs-Nagy")
+    old_first, old_second = first.pk, second.pk
+    _merge_through_the_page(staff_client, second, first)  # first -> second
+    _merge_through_the_page(staff_client, third, second)  # second -> third
+    for old in (old_first, old_second):
+        response = staff_client.get(reverse("partners:contact_detail", args=[old]))
+        assert response.status_code == 301
+        assert response.url == reverse("partners:contact_detail", args=[third.pk])
+    # deleting the survivor ends the trail: the old ids are gone for good
+    third.delete()
+    assert staff_client.get(reverse("partners:contact_detail", args=[old_first])).status_code == 404
+
+
+def test_redirects_follow_the_permission_checks(mayor_client, anonymous_client, pair, staff_user):
+    keep, remove = pair
+    old = remove.pk
+    contact_merge(keep=keep, remove=remove, values={}, by=staff_user)
+    detail = reverse("partners:contact_detail", args=[old])
+    assert mayor_client.get(detail).status_code == 301  # the mayor's office reads contacts
+    assert mayor_client.get(reverse("partners:contact_update", args=[old])).status_code == 403
+    response = anonymous_client.get(detail)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

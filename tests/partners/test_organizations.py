@@ -379,35 +379,6 @@ def test_delete_membership(staff_client):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_mark_fee_paid_moves_due_date_one_year(staff_client):
-    membership = MembershipFactory(fee_due_on=dt.date(2026, 3, 1))
-    url = reverse("partners:membership_fee_paid", args=[membership.pk])
-    assert staff_client.get(url).status_code == 405
-    response = staff_client.post(url, follow=True)
-    membership.refresh_from_db()
-    assert membership.fee_due_on == dt.date(2027, 3, 1)
-    assert "marked paid" in response.content.decode()
-
-
-def test_mark_fee_paid_without_due_date_is_an_error_message(staff_client):
-    membership = MembershipFactory(fee_due_on=None)
-    response = staff_client.post(
-        reverse("partners:membership_fee_paid", args=[membership.pk]), follow=True
-    )
-    membership.refresh_from_db()
-    assert membership.fee_due_on is None
-    assert "no fee due date" in response.content.decode()
-
-
-def test_mark_fee_paid_returns_to_a_safe_next_only(staff_client):
-    membership = MembershipFactory(fee_due_on=TODAY)
-    url = reverse("partners:membership_fee_paid", args=[membership.pk])
-    response = staff_client.post(url, {"next": reverse("partners:membership_list")})
-    assert response.url == reverse("partners:membership_list")
-    response = staff_client.post(url, {"next": "https://evil.example/"})
-    assert response.url == membership.organization.get_absolute_url()
-
-
 def test_one_year_later_handles_leap_day():
     assert one_year_later(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
     assert one_year_later(dt.date(2025, 6, 30)) == dt.date(2026, 6, 30)
