@@ -1,5 +1,8 @@
-"""Staff pages for subscribers: the list (filters, search, counts), CSV export, CSV import and
-the suppression list."""
+"""Staff pages for subscribers: the list (filters, search, counts), CSV/XLSX export (logged),
+CSV import and the suppression list.
+
+Citizens' personal data: only the diplomacy unit reads these pages (the mayor's office holds no
+``view_subscriber`` / ``view_suppression`` permission; see cityrelations/roles.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.exports import spreadsheet_response
+from cityrelations.exports import personal_data_response
+from cityrelations.models import PersonalDataExport
 from partners.models import Theme
 
 from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm
@@ -96,7 +100,15 @@ def subscriber_export(request: HttpRequest) -> HttpResponse:
         _("Confirmed"),
         _("Unsubscribed"),
     ]
-    return spreadsheet_response(filename="subscribers", headers=headers, rows=rows, fmt="csv")
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return personal_data_response(
+        request=request,
+        kind=PersonalDataExport.Kind.SUBSCRIBERS,
+        filename="subscribers",
+        headers=headers,
+        rows=rows,
+        fmt=fmt,
+    )
 
 
 @login_required
