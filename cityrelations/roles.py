@@ -23,6 +23,7 @@ MAYORS_OFFICE_EXCLUDED = (
     "newsletters.view_historicalsubscriber",
     "newsletters.view_suppression",
     "newsletters.view_delivery",
+    "newsletters.view_suppressionlift",
 )
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).
 DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit",)

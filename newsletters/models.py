@@ -116,8 +116,20 @@ class Subscriber(ChoiceLabels, models.Model):
         return self.email
 
 
+class SuppressionQuerySet(models.QuerySet["Suppression"]):
+    def for_email(self, email: str) -> SuppressionQuerySet:
+        return self.filter(email_hash=email_hash(email))
+
+    def blocking_all_mail(self) -> SuppressionQuerySet:
+        return self.filter(reason__in=Suppression.BLOCKS_ALL_MAIL)
+
+
 class Suppression(ChoiceLabels, models.Model):
-    """Addresses we must never mail again. Only a hash is kept, so erasure stays honest."""
+    """Addresses we must never mail again. Only a hash is kept, so erasure stays honest.
+
+    A bounce or a complaint stops every email, a subscription confirmation included, until staff
+    lift it (:class:`SuppressionLift`). After an unsubscribe or an erasure the person may still
+    subscribe again and is sent the confirmation they asked for."""
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
@@ -125,9 +137,13 @@ class Suppression(ChoiceLabels, models.Model):
         COMPLAINED = "complained", _("Complained")
         ERASED = "erased", _("Erased on request")
 
+    BLOCKS_ALL_MAIL = (Reason.BOUNCED, Reason.COMPLAINED)
+
     email_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuppressionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suppressed address")
@@ -135,6 +151,38 @@ class Suppression(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
+
+    @property
+    def blocks_all_mail(self) -> bool:
+        return self.reason in self.BLOCKS_ALL_MAIL
+
+
+class SuppressionLift(ChoiceLabels, models.Model):
+    """A bounce or complaint suppression that staff lifted: who, when, why (kept for good)."""
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    suppression_reason = models.CharField(
+        _("was suppressed as"), max_length=20, choices=Suppression.Reason.choices
+    )
+    suppressed_at = models.DateTimeField(_("suppressed since"))
+    reason = models.TextField(_("reason for lifting"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    lifted_by_name = models.CharField(_("lifted by"), max_length=150)
+    lifted_at = models.DateTimeField(_("lifted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-lifted_at"]
+        verbose_name = _("lifted suppression")
+        verbose_name_plural = _("lifted suppressions")
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:12]}… ({self.lifted_at:%Y-%m-%d})"
 
 
 class Story(ChoiceLabels, models.Model):

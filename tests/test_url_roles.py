@@ -50,6 +50,7 @@ PERSONAL_DATA = {
     "newsletters:subscriber_export",
     "newsletters:subscriber_import",
     "newsletters:suppression_list",
+    "newsletters:suppression_lift",
 }
 # A URL name is an edit URL when one of its words is one of these ("edition_list" is not).
 EDIT_WORDS = {
