@@ -82,6 +82,11 @@ class Subscriber(ChoiceLabels, models.Model):
         null=True,
         blank=True,
     )
+    # The statement exactly as the person was shown it (its version and language), kept with the
+    # subscriber: the consent text may be reworded or retranslated later, the evidence may not.
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    consent_language = models.CharField(_("consent text language"), max_length=5, blank=True)
+    consent_text_shown = models.TextField(_("consent text as shown"), blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_ip = models.GenericIPAddressField(_("consent IP"), null=True, blank=True)
     consent_source = models.CharField(
@@ -100,7 +105,8 @@ class Subscriber(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["token_nonce"])
+    # The consent text as shown is evidence that never changes once given: no copy per change.
+    history = HistoricalRecords(excluded_fields=["token_nonce", "consent_text_shown"])
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
@@ -114,6 +120,13 @@ class Subscriber(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    def record_consent_text(self, consent_text: ConsentText | None, *, language: str) -> None:
+        """Keep the statement shown (in ``language``) as evidence; None clears it."""
+        self.consent_text = consent_text
+        self.consent_version = consent_text.version if consent_text else ""
+        self.consent_language = language if consent_text else ""
+        self.consent_text_shown = consent_text.text_for(language) if consent_text else ""
 
 
 class SuppressionQuerySet(models.QuerySet["Suppression"]):

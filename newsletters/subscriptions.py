@@ -118,6 +118,7 @@ def subscriber_subscribe(
     language: str,
     topics: Iterable[Theme],
     consent_text: ConsentText | None,
+    consent_language: str,
     ip: str | None,
     source: str = Subscriber.Source.WEB,
 ) -> Subscriber | None:
@@ -142,7 +143,7 @@ def subscriber_subscribe(
     subscriber.name = name
     subscriber.language = language
     subscriber.status = Subscriber.Status.PENDING
-    subscriber.consent_text = consent_text
+    subscriber.record_consent_text(consent_text, language=consent_language)
     subscriber.consent_at = timezone.now()
     subscriber.consent_ip = ip or None
     subscriber.consent_source = source
@@ -266,7 +267,6 @@ def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
     def iso(value: dt.datetime | None) -> str | None:
         return value.isoformat() if value else None
 
-    consent = subscriber.consent_text
     deliveries = subscriber.deliveries.select_related("edition").order_by("queued_at")
     return {
         "email": subscriber.email,
@@ -282,8 +282,10 @@ def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
             "ip": subscriber.consent_ip,
             "source": subscriber.consent_source,
             "evidence": subscriber.consent_evidence,
-            "text_version": consent.version if consent else None,
-            "text": consent.text_for(subscriber.language) if consent else None,
+            "text_version": subscriber.consent_version or None,
+            "text_language": subscriber.consent_language or None,
+            # As shown at signup, not today's wording or translation of that version.
+            "text": subscriber.consent_text_shown or None,
         },
         "deliveries": [
             {
@@ -455,9 +457,10 @@ def _save_import(parsed: list[_ImportRow], result: ImportResult) -> None:
             consent_source=Subscriber.Source.IMPORT,
             consent_evidence=row.evidence,
             consent_at=(row.consent_at or now) if proven else now,
-            consent_text=None if proven else consent,
             confirmed_at=None,
         )
+        # Without evidence the person confirms by email, under the current text in their language.
+        subscriber.record_consent_text(None if proven else consent, language=row.language)
         rotate_nonce(subscriber)
         to_create.append((subscriber, row))
     created = Subscriber.objects.bulk_create([subscriber for subscriber, _row in to_create])

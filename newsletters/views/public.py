@@ -106,6 +106,8 @@ def _with_subscriber(purpose: str) -> Callable:
 def subscribe(request: HttpRequest) -> HttpResponse:
     consent = ConsentText.objects.first()
     language = translation.get_language() or "en"
+    # The consent statement is shown (and so recorded) in the page's language.
+    consent_language = "hu" if language.startswith("hu") else "en"
     form = SubscribeForm(
         request.POST or None, initial={"language": "hu" if language.startswith("hu") else "en"}
     )
@@ -124,10 +126,11 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     language=form.cleaned_data["language"],
                     topics=form.cleaned_data["topics"],
                     consent_text=consent,
+                    consent_language=consent_language,
                     ip=client_ip(request),
                 )
             return redirect("newsletters:subscribe_done")
-    consent_text = consent.text_for(language[:2]) if consent else ""
+    consent_text = consent.text_for(consent_language) if consent else ""
     return render(
         request,
         "newsletters/public/subscribe.html",
