@@ -10,7 +10,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from cityrelations.choices import ChoiceLabels
 from cityrelations.links import detail_url
 from partners.models import Theme
+
+from .sanitize import SanitizedHTMLField
 
 
 def email_hash(email: str) -> str:
@@ -198,6 +201,19 @@ class SuppressionLift(ChoiceLabels, models.Model):
         return f"{self.email_hash[:12]}… ({self.lifted_at:%Y-%m-%d})"
 
 
+class StoryQuerySet(models.QuerySet["Story"]):
+    def in_sent_edition(self) -> StoryQuerySet:
+        """Stories that appear (included) in an edition already sent: what the public may see.
+        An edition item names its story by ``source_key`` "newsletters.story:<pk>"."""
+        items = EditionItem.objects.filter(
+            edition__status=Edition.Status.SENT,
+            source_key=Concat(
+                Value("newsletters.story:"), Cast(OuterRef("pk"), models.CharField())
+            ),
+        )
+        return self.filter(Exists(items))
+
+
 class Story(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         BEST_PRACTICE = "best_practice", _("Best practice")
@@ -207,7 +223,7 @@ class Story(ChoiceLabels, models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     month = models.DateField(_("month"), help_text=_("The first day of the month it belongs to."))
-    body = models.TextField(_("text"), help_text=_("Sanitised HTML."))
+    body = SanitizedHTMLField(_("text"), help_text=_("Sanitised HTML."))
     image = models.ImageField(_("image"), upload_to="stories/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
@@ -218,6 +234,7 @@ class Story(ChoiceLabels, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "title"]
@@ -238,7 +255,7 @@ class Edition(ChoiceLabels, models.Model):
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     title = models.CharField(_("title"), max_length=200)
-    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Sanitised HTML."))
+    introduction = SanitizedHTMLField(_("introduction"), blank=True, help_text=_("Sanitised HTML."))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -294,7 +311,7 @@ class EditionItem(ChoiceLabels, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=250)
-    body = models.TextField(_("text"), blank=True)
+    body = SanitizedHTMLField(_("text"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     # Where it came from, so "assemble" again adds only what is new: "<app>.<model>:<pk>".
     source_key = models.CharField(max_length=100, blank=True)
