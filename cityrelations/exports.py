@@ -1,4 +1,5 @@
-"""CSV/XLSX downloads that are safe to open in a spreadsheet."""
+"""CSV/XLSX downloads that are safe to open in a spreadsheet, and the log of those that carry
+personal data."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,3 +51,51 @@ def spreadsheet_response(
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return response
+
+
+def export_filters(request: HttpRequest, *, ignore: Sequence[str] = ("page",)) -> str:
+    """The query string that chose the rows, without paging (what the log records)."""
+    query = request.GET.copy()
+    for key in ignore:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def log_personal_data_export(
+    *, request: HttpRequest, kind: str, filters: str, row_count: int, file_format: str
+) -> Any:
+    """Record who exported which personal data, with which filter and how many rows."""
+    from .models import PersonalDataExport
+
+    user = request.user
+    return PersonalDataExport.objects.create(
+        kind=kind,
+        user=user if user.is_authenticated else None,
+        username=user.get_username() if user.is_authenticated else "",
+        filters=filters[:2000],
+        row_count=row_count,
+        file_format=file_format,
+    )
+
+
+def personal_data_response(
+    *,
+    request: HttpRequest,
+    kind: str,
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+) -> HttpResponse:
+    """:func:`spreadsheet_response` for rows about people: the download and its log entry go
+    together (no file without a record, no record of a file that failed to build)."""
+    rows = list(rows)
+    with transaction.atomic():
+        log_personal_data_export(
+            request=request,
+            kind=kind,
+            filters=export_filters(request, ignore=("page", "format")),
+            row_count=len(rows),
+            file_format=fmt,
+        )
+        return spreadsheet_response(filename=filename, headers=headers, rows=rows, fmt=fmt)

@@ -16,6 +16,15 @@ CRM_APPS = ("partners", "delegations", "newsletters")
 
 # Permissions the mayor's office holds beyond reading everything: "app_label.codename".
 MAYORS_OFFICE_EXTRA = ("delegations.review_visit",)
+# Citizens' personal data: the mayor's office needs counts, not people (DESIGN.md "Security
+# baseline"), so it does not get these "view_" permissions of the CRM apps.
+MAYORS_OFFICE_EXCLUDED = (
+    "newsletters.view_subscriber",
+    "newsletters.view_historicalsubscriber",
+    "newsletters.view_suppression",
+    "newsletters.view_delivery",
+    "newsletters.view_suppressionlift",
+)
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).
 DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit",)
 
@@ -66,7 +75,9 @@ def sync_role_permissions(**kwargs: Any) -> None:
     unit.permissions.set([p for p in crm if p.pk not in excluded])
 
     office, _ = Group.objects.get_or_create(name=MAYORS_OFFICE)
-    office.permissions.set([*crm.filter(codename__startswith="view_"), *split(MAYORS_OFFICE_EXTRA)])
+    hidden = {p.pk for p in split(MAYORS_OFFICE_EXCLUDED)}
+    readable = [p for p in crm.filter(codename__startswith="view_") if p.pk not in hidden]
+    office.permissions.set([*readable, *split(MAYORS_OFFICE_EXTRA)])
 
 
 class StaffPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -45,3 +45,20 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["edition", "subscriber", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     raw_id_fields = ["edition", "subscriber"]
+
+
+@admin.register(models.SuppressionLift)
+class SuppressionLiftAdmin(admin.ModelAdmin):
+    """A record of who lifted which suppression and why: read-only."""
+
+    list_display = ["email_hash", "suppression_reason", "lifted_at", "lifted_by_name", "reason"]
+    list_filter = ["suppression_reason"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

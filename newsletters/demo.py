@@ -99,12 +99,11 @@ def _subscribers(consent: ConsentText) -> int:
             continue
         consent_at = now - dt.timedelta(days=200 - index * 9)
         confirmed = status not in (S.PENDING,) and not (source == "import" and evidence)
-        subscriber = Subscriber.objects.create(
+        subscriber = Subscriber(
             email=email,
             name=name,
             language=language,
             status=status,
-            consent_text=None if evidence else consent,
             consent_at=now - dt.timedelta(days=index % 5) if status == S.PENDING else consent_at,
             consent_ip=f"192.0.2.{10 + index}" if source == "web" else None,
             consent_source=source,
@@ -112,6 +111,8 @@ def _subscribers(consent: ConsentText) -> int:
             confirmed_at=consent_at + dt.timedelta(minutes=7) if confirmed else None,
             unsubscribed_at=now - dt.timedelta(days=3) if status == S.UNSUBSCRIBED else None,
         )
+        subscriber.record_consent_text(None if evidence else consent, language=language)
+        subscriber.save()
         subscriber.topics.set([themes[i] for i in topics if i < len(themes)])
         if status in SUPPRESSION_REASONS:
             Suppression.objects.get_or_create(

@@ -142,6 +142,30 @@ class SuppressionAddForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Suppression.Reason.choices)
 
 
+class SuppressionLiftForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    reason = forms.CharField(
+        label=_("Reason for lifting"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this address may be mailed again, e.g. the person asked us by phone."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason."), code="required")
+        return reason
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if not Suppression.objects.for_email(email).blocking_all_mail().exists():
+            raise ValidationError(
+                _("This address is not on the suppression list for a bounce or a complaint.")
+            )
+        return email
+
+
 # --- Staff: stories and editions --------------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from cityrelations.choices import ChoiceLabels
 from cityrelations.links import detail_url
 from partners.models import Theme
+
+from .sanitize import SanitizedHTMLField
 
 
 def email_hash(email: str) -> str:
@@ -82,6 +85,11 @@ class Subscriber(ChoiceLabels, models.Model):
         null=True,
         blank=True,
     )
+    # The statement exactly as the person was shown it (its version and language), kept with the
+    # subscriber: the consent text may be reworded or retranslated later, the evidence may not.
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    consent_language = models.CharField(_("consent text language"), max_length=5, blank=True)
+    consent_text_shown = models.TextField(_("consent text as shown"), blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_ip = models.GenericIPAddressField(_("consent IP"), null=True, blank=True)
     consent_source = models.CharField(
@@ -100,7 +108,8 @@ class Subscriber(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["token_nonce"])
+    # The consent text as shown is evidence that never changes once given: no copy per change.
+    history = HistoricalRecords(excluded_fields=["token_nonce", "consent_text_shown"])
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
@@ -115,9 +124,28 @@ class Subscriber(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.email
 
+    def record_consent_text(self, consent_text: ConsentText | None, *, language: str) -> None:
+        """Keep the statement shown (in ``language``) as evidence; None clears it."""
+        self.consent_text = consent_text
+        self.consent_version = consent_text.version if consent_text else ""
+        self.consent_language = language if consent_text else ""
+        self.consent_text_shown = consent_text.text_for(language) if consent_text else ""
+
+
+class SuppressionQuerySet(models.QuerySet["Suppression"]):
+    def for_email(self, email: str) -> SuppressionQuerySet:
+        return self.filter(email_hash=email_hash(email))
+
+    def blocking_all_mail(self) -> SuppressionQuerySet:
+        return self.filter(reason__in=Suppression.BLOCKS_ALL_MAIL)
+
 
 class Suppression(ChoiceLabels, models.Model):
-    """Addresses we must never mail again. Only a hash is kept, so erasure stays honest."""
+    """Addresses we must never mail again. Only a hash is kept, so erasure stays honest.
+
+    A bounce or a complaint stops every email, a subscription confirmation included, until staff
+    lift it (:class:`SuppressionLift`). After an unsubscribe or an erasure the person may still
+    subscribe again and is sent the confirmation they asked for."""
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
@@ -125,9 +153,13 @@ class Suppression(ChoiceLabels, models.Model):
         COMPLAINED = "complained", _("Complained")
         ERASED = "erased", _("Erased on request")
 
+    BLOCKS_ALL_MAIL = (Reason.BOUNCED, Reason.COMPLAINED)
+
     email_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuppressionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suppressed address")
@@ -135,6 +167,51 @@ class Suppression(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
+
+    @property
+    def blocks_all_mail(self) -> bool:
+        return self.reason in self.BLOCKS_ALL_MAIL
+
+
+class SuppressionLift(ChoiceLabels, models.Model):
+    """A bounce or complaint suppression that staff lifted: who, when, why (kept for good)."""
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    suppression_reason = models.CharField(
+        _("was suppressed as"), max_length=20, choices=Suppression.Reason.choices
+    )
+    suppressed_at = models.DateTimeField(_("suppressed since"))
+    reason = models.TextField(_("reason for lifting"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    lifted_by_name = models.CharField(_("lifted by"), max_length=150)
+    lifted_at = models.DateTimeField(_("lifted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-lifted_at"]
+        verbose_name = _("lifted suppression")
+        verbose_name_plural = _("lifted suppressions")
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:12]}… ({self.lifted_at:%Y-%m-%d})"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def in_sent_edition(self) -> StoryQuerySet:
+        """Stories that appear (included) in an edition already sent: what the public may see.
+        An edition item names its story by ``source_key`` "newsletters.story:<pk>"."""
+        items = EditionItem.objects.filter(
+            edition__status=Edition.Status.SENT,
+            source_key=Concat(
+                Value("newsletters.story:"), Cast(OuterRef("pk"), models.CharField())
+            ),
+        )
+        return self.filter(Exists(items))
 
 
 class Story(ChoiceLabels, models.Model):
@@ -146,7 +223,7 @@ class Story(ChoiceLabels, models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     month = models.DateField(_("month"), help_text=_("The first day of the month it belongs to."))
-    body = models.TextField(_("text"), help_text=_("Sanitised HTML."))
+    body = SanitizedHTMLField(_("text"), help_text=_("Sanitised HTML."))
     image = models.ImageField(_("image"), upload_to="stories/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
@@ -157,6 +234,7 @@ class Story(ChoiceLabels, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "title"]
@@ -177,7 +255,7 @@ class Edition(ChoiceLabels, models.Model):
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     title = models.CharField(_("title"), max_length=200)
-    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Sanitised HTML."))
+    introduction = SanitizedHTMLField(_("introduction"), blank=True, help_text=_("Sanitised HTML."))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -233,7 +311,7 @@ class EditionItem(ChoiceLabels, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=250)
-    body = models.TextField(_("text"), blank=True)
+    body = SanitizedHTMLField(_("text"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     # Where it came from, so "assemble" again adds only what is new: "<app>.<model>:<pk>".
     source_key = models.CharField(max_length=100, blank=True)

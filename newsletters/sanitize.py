@@ -1,12 +1,20 @@
 """Rich text from staff (stories, edition introductions, item texts) is cleaned with nh3 before it
-is stored, so every template may print it with ``|safe``."""
+is stored, so every template may print it with ``|safe``.
+
+The cleaning lives in the model field (:class:`SanitizedHTMLField`), not in the forms, so every
+way of writing covers it: staff forms, the Django admin, ``save()``, ``bulk_create()`` and
+``QuerySet.update()`` all pass through the field."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
+from django.db import models
 from django.utils.html import escape, linebreaks
 
-ALLOWED_TAGS = {"p", "a", "strong", "em", "ul", "ol", "li", "h3", "h4", "blockquote", "br"}
+ALLOWED_TAGS = {"p", "a", "strong", "em", "b", "i", "ul", "ol", "li", "h3", "h4", "blockquote"}
+ALLOWED_TAGS.add("br")
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Their content is dropped too, not just the tag.
@@ -29,3 +37,22 @@ def sanitize_html(value: str) -> str:
 def text_to_html(value: str) -> str:
     """Plain text (a CRM summary) as paragraphs of escaped text."""
     return linebreaks(escape(value or "").strip()) if value and value.strip() else ""
+
+
+class SanitizedHTMLField(models.TextField):
+    """A text field whose value is cleaned with :func:`sanitize_html` on the way to the database.
+
+    ``pre_save`` cleans the instance's value (so the object in memory matches the row after
+    ``save()`` and ``bulk_create()``); ``get_db_prep_save`` also covers ``QuerySet.update()``."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = sanitize_html(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        if isinstance(value, str):
+            value = sanitize_html(value)
+        return super().get_db_prep_save(value, connection)

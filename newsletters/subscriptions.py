@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Theme
 
-from .models import ConsentText, Delivery, Subscriber, Suppression, email_hash
+from .models import ConsentText, Delivery, Subscriber, Suppression, SuppressionLift, email_hash
 from .tokens import confirm_url, preferences_url, rotate_nonce, unsubscribe_url
 
 UNCONFIRMED_RETENTION_DAYS = 14
@@ -39,7 +39,13 @@ def normalize_email(email: str) -> str:
 
 
 def is_suppressed(email: str) -> bool:
-    return Suppression.objects.filter(email_hash=email_hash(email)).exists()
+    return Suppression.objects.for_email(email).exists()
+
+
+def is_mail_blocked(email: str) -> bool:
+    """A bounce or a complaint: no email of any kind goes to the address (not even a
+    confirmation) until staff lift the suppression."""
+    return Suppression.objects.for_email(email).blocking_all_mail().exists()
 
 
 # --- Email ------------------------------------------------------------------------------------
@@ -48,7 +54,12 @@ def is_suppressed(email: str) -> bool:
 def _send_subscriber_email(
     *, subscriber: Subscriber, template: str, context: dict[str, Any]
 ) -> None:
-    """``emails/<template>_subject.txt``, ``.txt`` and ``.html``, in the subscriber's language."""
+    """``emails/<template>_subject.txt``, ``.txt`` and ``.html``, in the subscriber's language.
+
+    Every email to a subscriber passes here, so this is where a bounced or complained address is
+    refused, whichever path asked for the email."""
+    if is_mail_blocked(subscriber.email):
+        return
     with translation.override(subscriber.language):
         context = {
             "subscriber": subscriber,
@@ -107,17 +118,22 @@ def subscriber_subscribe(
     language: str,
     topics: Iterable[Theme],
     consent_text: ConsentText | None,
+    consent_language: str,
     ip: str | None,
     source: str = Subscriber.Source.WEB,
-) -> Subscriber:
+) -> Subscriber | None:
     """Record a subscription request and send the right email; the caller answers the same
     "check your inbox" whatever happened here.
 
-    An active address is left alone and told it is already subscribed. Anyone else (new, pending,
-    unsubscribed, bounced, erased and suppressed) becomes pending with fresh consent evidence and
-    gets a new confirmation link; a suppression is lifted only when that link is used.
+    An active address is left alone and told it is already subscribed. A bounced or complained
+    address (on the suppression list for it) is left alone and sent nothing: only staff can lift
+    that suppression. Anyone else (new, pending, unsubscribed, erased) becomes pending with fresh
+    consent evidence and gets a new confirmation link; an unsubscribe or erasure suppression is
+    lifted only when that link is used.
     """
     email = normalize_email(email)
+    if is_mail_blocked(email):
+        return None
     subscriber = Subscriber.objects.select_for_update().by_email(email).first()
     if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
         _after_commit(send_already_subscribed_email, subscriber.pk)
@@ -127,7 +143,7 @@ def subscriber_subscribe(
     subscriber.name = name
     subscriber.language = language
     subscriber.status = Subscriber.Status.PENDING
-    subscriber.consent_text = consent_text
+    subscriber.record_consent_text(consent_text, language=consent_language)
     subscriber.consent_at = timezone.now()
     subscriber.consent_ip = ip or None
     subscriber.consent_source = source
@@ -151,7 +167,10 @@ def subscriber_confirm(*, subscriber: Subscriber) -> Subscriber:
     rotate_nonce(subscriber)
     subscriber.save()
     # Confirming is a fresh, proven consent: it overrides an earlier unsubscribe or erasure.
-    Suppression.objects.filter(email_hash=email_hash(subscriber.email)).delete()
+    # A bounce or complaint stays until staff lift it, with a reason (suppression_lift).
+    Suppression.objects.for_email(subscriber.email).exclude(
+        reason__in=Suppression.BLOCKS_ALL_MAIL
+    ).delete()
     return subscriber
 
 
@@ -198,6 +217,35 @@ def suppression_add(*, email: str, reason: str) -> bool:
     return created
 
 
+class SuppressionNotLiftable(Exception):
+    """The address is not on the suppression list for a bounce or a complaint."""
+
+
+@transaction.atomic
+def suppression_lift(*, email: str, reason: str, by: Any) -> SuppressionLift:
+    """Let a bounced or complained address be mailed again (staff, with a reason); the lift is
+    recorded. The subscriber keeps their status: to receive the newsletter again they subscribe
+    and confirm, as anyone does."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required.")
+    suppression = (
+        Suppression.objects.select_for_update().for_email(email).blocking_all_mail().first()
+    )
+    if suppression is None:
+        raise SuppressionNotLiftable(email)
+    lift = SuppressionLift.objects.create(
+        email_hash=suppression.email_hash,
+        suppression_reason=suppression.reason,
+        suppressed_at=suppression.created_at,
+        reason=reason,
+        lifted_by=by,
+        lifted_by_name=by.get_username(),
+    )
+    suppression.delete()
+    return lift
+
+
 @transaction.atomic
 def subscriber_erase(*, subscriber: Subscriber) -> None:
     """Delete the subscriber, its deliveries and its history copies; keep only a hash of the
@@ -219,7 +267,6 @@ def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
     def iso(value: dt.datetime | None) -> str | None:
         return value.isoformat() if value else None
 
-    consent = subscriber.consent_text
     deliveries = subscriber.deliveries.select_related("edition").order_by("queued_at")
     return {
         "email": subscriber.email,
@@ -235,8 +282,10 @@ def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
             "ip": subscriber.consent_ip,
             "source": subscriber.consent_source,
             "evidence": subscriber.consent_evidence,
-            "text_version": consent.version if consent else None,
-            "text": consent.text_for(subscriber.language) if consent else None,
+            "text_version": subscriber.consent_version or None,
+            "text_language": subscriber.consent_language or None,
+            # As shown at signup, not today's wording or translation of that version.
+            "text": subscriber.consent_text_shown or None,
         },
         "deliveries": [
             {
@@ -408,9 +457,10 @@ def _save_import(parsed: list[_ImportRow], result: ImportResult) -> None:
             consent_source=Subscriber.Source.IMPORT,
             consent_evidence=row.evidence,
             consent_at=(row.consent_at or now) if proven else now,
-            consent_text=None if proven else consent,
             confirmed_at=None,
         )
+        # Without evidence the person confirms by email, under the current text in their language.
+        subscriber.record_consent_text(None if proven else consent, language=row.language)
         rotate_nonce(subscriber)
         to_create.append((subscriber, row))
     created = Subscriber.objects.bulk_create([subscriber for subscriber, _row in to_create])

@@ -32,6 +32,11 @@ urlpatterns += [
     path("subscribers/export/", subscribers.subscriber_export, name="subscriber_export"),
     path("subscribers/import/", subscribers.subscriber_import, name="subscriber_import"),
     path("subscribers/suppressed/", subscribers.suppression_list, name="suppression_list"),
+    path(
+        "subscribers/suppressed/lift/",
+        subscribers.suppression_lift_view,
+        name="suppression_lift",
+    ),
     path("stories/", stories.story_list, name="story_list"),
     path("stories/new/", stories.story_create, name="story_create"),
     path("stories/<int:pk>/edit/", stories.story_update, name="story_update"),

@@ -2,6 +2,9 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cityrelations.admin import LogPersonalDataExportMixin
+from cityrelations.models import PersonalDataExport
+
 from . import models
 from .resources import CityResource, ContactResource, OrganizationResource, PartnershipResource
 
@@ -85,8 +88,9 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ContactAdmin(LogPersonalDataExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ContactResource]
+    personal_data_kind = PersonalDataExport.Kind.CONTACTS
     list_display = ["last_name", "first_name", "email", "city", "organization"]
     search_fields = ["last_name", "first_name", "email"]
     autocomplete_fields = ["city", "organization"]

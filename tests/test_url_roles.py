@@ -44,6 +44,14 @@ MAYOR_MAY = {
     "delegations:ical_settings",
     "delegations:ical_reset",
 }
+# Citizens' personal data: the mayor's office may not even read these (counts are on the editions).
+PERSONAL_DATA = {
+    "newsletters:subscriber_list",
+    "newsletters:subscriber_export",
+    "newsletters:subscriber_import",
+    "newsletters:suppression_list",
+    "newsletters:suppression_lift",
+}
 # A URL name is an edit URL when one of its words is one of these ("edition_list" is not).
 EDIT_WORDS = {
     "create",
@@ -69,6 +77,7 @@ EDIT_WORDS = {
     "reset",
     "suppress",
     "erase",
+    "lift",
 }
 SAMPLE_VALUES = {"int": "999999", "str": "missing", "slug": "missing", "path": "missing"}
 
@@ -146,6 +155,14 @@ def test_mayors_office(mayor_client, name, path):
     if is_edit_url(name) and name not in MAYOR_MAY and name not in PUBLIC:
         response = mayor_client.post(path)
         assert response.status_code == 403, f"POST {path}: {response.status_code}"
+    if name in PERSONAL_DATA:
+        for method in ("get", "post"):
+            response = getattr(mayor_client, method)(path)
+            assert response.status_code == 403, f"{method.upper()} {path}: {response.status_code}"
+
+
+def test_every_personal_data_page_is_walked():
+    assert {name for name, _ in URLS} >= PERSONAL_DATA
 
 
 @pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])

@@ -88,6 +88,8 @@ def _with_subscriber(purpose: str) -> Callable:
 def subscribe(request: HttpRequest) -> HttpResponse:
     consent = ConsentText.objects.first()
     language = translation.get_language() or "en"
+    # The consent statement is shown (and so recorded) in the page's language.
+    consent_language = "hu" if language.startswith("hu") else "en"
     form = SubscribeForm(
         request.POST or None, initial={"language": "hu" if language.startswith("hu") else "en"}
     )
@@ -110,10 +112,11 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     language=form.cleaned_data["language"],
                     topics=form.cleaned_data["topics"],
                     consent_text=consent,
+                    consent_language=consent_language,
                     ip=client_ip(request),
                 )
             return redirect("newsletters:subscribe_done")
-    consent_text = consent.text_for(language[:2]) if consent else ""
+    consent_text = consent.text_for(consent_language) if consent else ""
     return render(
         request,
         "newsletters/public/subscribe.html",
@@ -252,10 +255,25 @@ def edition_public(request: HttpRequest, month: str) -> HttpResponse:
     )
 
 
+def story_image_for(request: HttpRequest, pk: int) -> tuple[Story, bool]:
+    """The story whose image this request may see, and whether that image is public.
+
+    The public sees only images of stories in a sent edition (an unpublished story's image is
+    not public by guessing its id); staff who read stories see every image. A 404 either way,
+    so the public cannot tell a draft from a missing story."""
+    stories = Story.objects.exclude(image="")
+    story = stories.in_sent_edition().filter(pk=pk).first()
+    if story is not None:
+        return story, True
+    if request.user.has_perm("newsletters.view_story"):
+        return get_object_or_404(stories, pk=pk), False
+    raise Http404("No such image.")
+
+
 @require_GET
 def story_image(request: HttpRequest, pk: int) -> FileResponse:
-    """Story images are public (they appear in the newsletter); other uploads are not."""
-    story = get_object_or_404(Story.objects.exclude(image=""), pk=pk)
+    """A story's image: public once the story is in a sent edition, staff-only before."""
+    story, public = story_image_for(request, pk)
     try:
         handle = story.image.open("rb")
     except FileNotFoundError as error:
@@ -264,5 +282,6 @@ def story_image(request: HttpRequest, pk: int) -> FileResponse:
     if not content_type.startswith("image/"):
         raise Http404("Not an image.")
     response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
+    # A draft's image must not stay in a shared cache after staff looked at it.
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response

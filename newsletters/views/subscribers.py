@@ -1,5 +1,8 @@
-"""Staff pages for subscribers: the list (filters, search, counts), CSV export, CSV import and
-the suppression list."""
+"""Staff pages for subscribers: the list (filters, search, counts), CSV/XLSX export (logged),
+CSV import and the suppression list.
+
+Citizens' personal data: only the diplomacy unit reads these pages (the mayor's office holds no
+``view_subscriber`` / ``view_suppression`` permission; see cityrelations/roles.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +20,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.exports import spreadsheet_response
+from cityrelations.exports import personal_data_response
+from cityrelations.models import PersonalDataExport
 from partners.models import Theme
 
-from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm
-from ..models import Subscriber, Suppression
-from ..subscriptions import IMPORT_COLUMNS, subscribers_import, suppression_add
+from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm, SuppressionLiftForm
+from ..models import Subscriber, Suppression, SuppressionLift
+from ..subscriptions import (
+    IMPORT_COLUMNS,
+    SuppressionNotLiftable,
+    subscribers_import,
+    suppression_add,
+    suppression_lift,
+)
 
 PER_PAGE = 50
 
@@ -96,7 +106,15 @@ def subscriber_export(request: HttpRequest) -> HttpResponse:
         _("Confirmed"),
         _("Unsubscribed"),
     ]
-    return spreadsheet_response(filename="subscribers", headers=headers, rows=rows, fmt="csv")
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return personal_data_response(
+        request=request,
+        kind=PersonalDataExport.Kind.SUBSCRIBERS,
+        filename="subscribers",
+        headers=headers,
+        rows=rows,
+        fmt=fmt,
+    )
 
 
 @login_required
@@ -185,5 +203,46 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "suppressions": page.object_list,
             "subscriber_list_url": reverse("newsletters:subscriber_list"),
+            "lifts": SuppressionLift.objects.all()[:PER_PAGE],
         },
+    )
+
+
+@login_required
+@permission_required("newsletters.delete_suppression", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def suppression_lift_view(request: HttpRequest) -> HttpResponse:
+    """Two steps: the address and a reason, then a confirmation that shows what is lifted."""
+    form = SuppressionLiftForm(request.POST or None)
+    suppression = None
+    if request.method == "POST" and form.is_valid():
+        email, reason = form.cleaned_data["email"], form.cleaned_data["reason"]
+        if request.POST.get("confirmed") == "yes":
+            try:
+                suppression_lift(email=email, reason=reason, by=request.user)
+            except SuppressionNotLiftable:  # lifted by someone else meanwhile
+                messages.info(request, _("This address is no longer suppressed."))
+            else:
+                messages.success(
+                    request,
+                    _("The suppression is lifted: %(email)s may be mailed again.")
+                    % {"email": email},
+                )
+            return redirect("newsletters:suppression_list")
+        suppression = Suppression.objects.for_email(email).first()
+    list_url = reverse("newsletters:suppression_list")
+    return render(
+        request,
+        "newsletters/suppression_lift.html",
+        {
+            "form": form,
+            "suppression": suppression,
+            "cancel_url": list_url,
+            "trail": [
+                (_("Subscribers"), reverse("newsletters:subscriber_list")),
+                (_("Suppression list"), list_url),
+                (_("Lift a suppression"), ""),
+            ],
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

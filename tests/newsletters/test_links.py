@@ -196,3 +196,46 @@ def test_saving_a_new_language_answers_in_it(client):
     body = response.content.decode()
     assert "Beállításait elmentettük." in body
     assert "Hírlevél-beállításai" in body
+
+
+# --- Each token opens only the pages of its purpose -------------------------------------------
+
+
+@pytest.mark.parametrize("purpose", ["unsubscribe", "confirm"])
+def test_a_token_for_another_purpose_opens_no_preferences_export_or_erase_page(client, purpose):
+    subscriber = SubscriberFactory(email="kept@mail.example", name="Kept")
+    token = make_token(subscriber, purpose)
+    pages = [
+        ("get", reverse("newsletters:preferences", args=[token]), {}),
+        ("post", reverse("newsletters:preferences", args=[token]), {"name": "X", "language": "hu"}),
+        ("get", reverse("newsletters:export_data", args=[token]), {}),
+        ("get", reverse("newsletters:erase", args=[token]), {}),
+        ("post", reverse("newsletters:erase", args=[token]), {}),
+    ]
+    for method, url, data in pages:
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 400, f"{method.upper()} {url}"
+        assert b"kept@mail.example" not in response.content
+    subscriber.refresh_from_db()
+    assert (subscriber.name, subscriber.language) == ("Kept", "en")
+
+
+@pytest.mark.parametrize("purpose", ["preferences", "confirm"])
+def test_a_token_for_another_purpose_does_not_unsubscribe(client, purpose):
+    subscriber = SubscriberFactory()
+    url = reverse("newsletters:unsubscribe", args=[make_token(subscriber, purpose)])
+    for method in (client.get, client.post):
+        assert method(url).status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.ACTIVE
+    assert not Suppression.objects.exists()
+
+
+def test_each_page_accepts_its_own_purpose(client):
+    """The other side of the two tests above: the same pages open with the right token."""
+    subscriber = SubscriberFactory()
+    preferences = make_token(subscriber, "preferences")
+    for name in ("preferences", "export_data", "erase"):
+        assert client.get(reverse(f"newsletters:{name}", args=[preferences])).status_code == 200
+    unsubscribe = make_token(subscriber, "unsubscribe")
+    assert client.get(reverse("newsletters:unsubscribe", args=[unsubscribe])).status_code == 200

@@ -280,6 +280,29 @@ def test_who_unsubscribes_after_queueing_is_skipped(approved, django_capture_on_
     assert Delivery.objects.get(subscriber=leaving).status == Delivery.Status.FAILED
 
 
+@pytest.mark.parametrize("reason", [Suppression.Reason.BOUNCED, Suppression.Reason.COMPLAINED])
+def test_who_is_suppressed_after_queueing_is_skipped_though_still_active(
+    approved, django_capture_on_commit_callbacks, reason
+):
+    """A suppression that arrives while the edition waits in the queue (a bounce from another
+    message, a staff entry) wins, even though the subscriber's status is still "active"."""
+    suppressed, staying = SubscriberFactory(email="Late@Mail.example"), SubscriberFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert edition_send(edition=approved) == 2
+    Suppression.objects.create(email_hash=email_hash("late@mail.example"), reason=reason)
+    for callback in callbacks:
+        callback()
+
+    suppressed.refresh_from_db()
+    assert suppressed.status == S.ACTIVE
+    assert [m.to[0] for m in mail.outbox] == [staying.email]
+    delivery = Delivery.objects.get(subscriber=suppressed)
+    assert delivery.status == Delivery.Status.FAILED
+    assert "suppressed" in delivery.last_error
+    approved.refresh_from_db()
+    assert approved.status == Edition.Status.SENT
+
+
 def test_stuck_rows_are_requeued_and_sent(approved, django_capture_on_commit_callbacks):
     subscribers = SubscriberFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False):

@@ -52,15 +52,19 @@ def test_create_story_sanitises_the_body(staff_client, staff_user):
     assert 'href="https://x.example"' in story.body and 'rel="noopener' in story.body
 
 
-def test_story_image_is_validated_and_served_publicly(staff_client, anonymous_client):
+def test_story_image_is_validated_and_served_to_staff(staff_client, anonymous_client):
     response = staff_client.post(
         reverse("newsletters:story_create"), _story_data(image=_png(), image_alt="Solar panels")
     )
     assert response.status_code == 302
     story = Story.objects.get()
-    image = anonymous_client.get(reverse("newsletters:story_image", args=[story.pk]))
+    image = staff_client.get(reverse("newsletters:story_image", args=[story.pk]))
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
+    # Not public before the story is in a sent edition (test_story_safety.py).
+    assert (
+        anonymous_client.get(reverse("newsletters:story_image", args=[story.pk])).status_code == 404
+    )
     # Not an image; and an image without a description.
     fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     response = staff_client.post(reverse("newsletters:story_create"), _story_data(image=fake))

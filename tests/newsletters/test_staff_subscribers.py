@@ -31,7 +31,8 @@ def _upload(text: str, name: str = "subscribers.csv") -> dict[str, object]:
 @pytest.mark.parametrize("url", [LIST, reverse("newsletters:subscriber_export"), SUPPRESSION])
 def test_read_pages_by_role(url, staff_client, mayor_client, anonymous_client):
     assert staff_client.get(url).status_code == 200
-    assert mayor_client.get(url).status_code == 200
+    # Citizens' personal data: the mayor's office reads counts on the editions, not people.
+    assert mayor_client.get(url).status_code == 403
     response = anonymous_client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -43,9 +44,9 @@ def test_mayor_cannot_import_or_suppress(mayor_client):
     assert not Suppression.objects.exists()
 
 
-def test_mayor_sees_no_edit_buttons(mayor_client):
-    body = mayor_client.get(LIST).content.decode()
-    assert IMPORT not in body
+def test_mayor_sees_no_subscriber_pages_in_the_menu(mayor_client):
+    body = mayor_client.get(reverse("newsletters:edition_list")).content.decode()
+    assert LIST not in body and SUPPRESSION not in body and IMPORT not in body
 
 
 # --- List --------------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""The data steps of this branch's migrations: subscriptions made before the consent text was
+kept get the text of their version, and rich text stored before the field cleaned it is cleaned."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("newsletters", "0006_suppression_lift")]
+AFTER = [("newsletters", "0008_sanitized_html_fields")]
+
+
+def _migrate(targets):  # type: ignore[no-untyped-def]
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backfill_consent_text_and_clean_stored_rich_text():
+    old = _migrate(BEFORE)
+    try:
+        ConsentText = old.get_model("newsletters", "ConsentText")
+        Subscriber = old.get_model("newsletters", "Subscriber")
+        Story = old.get_model("newsletters", "Story")
+        consent = ConsentText.objects.create(version="v-test", text_en="Yes.", text_hu="Igen.")
+        Subscriber.objects.create(email="hu@mail.example", language="hu", consent_text=consent)
+        Subscriber.objects.create(email="en@mail.example", language="en", consent_text=consent)
+        Subscriber.objects.create(email="none@mail.example", language="en")
+        Story.objects.create(title="Old", month="2026-01-01", body="<p>Hi<script>x()</script></p>")
+
+        new = _migrate(AFTER)
+        Subscriber = new.get_model("newsletters", "Subscriber")
+        rows = {
+            s.email: (s.consent_version, s.consent_language, s.consent_text_shown)
+            for s in Subscriber.objects.all()
+        }
+        assert rows == {
+            "hu@mail.example": ("v-test", "hu", "Igen."),
+            "en@mail.example": ("v-test", "en", "Yes."),
+            "none@mail.example": ("", "", ""),
+        }
+        assert new.get_model("newsletters", "Story").objects.get().body == "<p>Hi</p>"
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
