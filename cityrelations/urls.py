@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .mfa.urls import root_urlpatterns as mfa_urlpatterns
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("delegations/", include("delegations.urls")),
     path("newsletter/", include("newsletters.urls")),
     path("anymail/", include("anymail.urls")),  # ESP tracking webhooks
+    *mfa_urlpatterns,
 ]
 
 admin.site.site_header = f"City Relations — {settings.UNIT_NAME}"
