@@ -135,8 +135,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "mfa/totp_setup.html", context)
 
 
-@require_POST
 @_verified_if_enrolled
+@require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Make a new set of recovery codes (the old ones stop working)."""
     if not policy.has_primary_factor(request.user):
