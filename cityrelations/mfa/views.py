@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -168,6 +169,18 @@ def _factor_for(request: HttpRequest, kind: str, pk: int):  # type: ignore[no-un
     raise Http404
 
 
+def _stay_verified(request: HttpRequest) -> None:
+    """The session may have been verified by the device just removed; the user has just proved
+    who they are, so keep it verified with a remaining factor rather than ask again."""
+    user = request.user
+    remaining = policy.totp_devices(user).first() or policy.passkeys(user).first()
+    if remaining is not None:
+        otp_login(request, remaining)
+    else:
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    policy.remember_devices(request, user)
+
+
 @_verified_if_enrolled
 def factor_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     device = _factor_for(request, kind, pk)
@@ -181,6 +194,7 @@ def factor_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             return redirect("mfa:manage")
         if devices.password_or_code_ok(user=request.user, secret=form.cleaned_data["secret"]):
             devices.factor_remove(user=request.user, device=device)
+            _stay_verified(request)
             messages.success(request, _("The second factor was removed."))
             return redirect("mfa:manage")
         form.add_error("secret", _("That is neither your password nor a valid code."))

@@ -252,3 +252,22 @@ def test_failed_codes_are_throttled_by_the_device(settings, staff):
 def test_the_user_menu_links_to_two_factor(staff_client):
     page = staff_client.get(DASHBOARD).content.decode()
     assert f'href="{reverse("mfa:manage")}"' in page
+
+
+def test_the_pages_speak_hungarian(staff):
+    give_totp_device(staff)
+    client = Client(HTTP_ACCEPT_LANGUAGE="hu")
+    password_login(client, staff)
+    page = client.get(reverse("mfa:verify")).content.decode()
+    assert "Második lépés" in page
+    catalog = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
+    assert "Sikeres ellen\\u0151rz\\u00e9s!" in catalog or "Sikeres ellenőrzés!" in catalog
+
+
+def test_removing_the_factor_that_verified_the_session_keeps_the_user_in(staff):
+    client = Client()
+    used = login_verified(client, staff)
+    TOTPDevice.objects.create(user=staff, name="Second phone", confirmed=True)
+    client.post(reverse("mfa:factor_remove", args=["totp", used.pk]), {"secret": "demo"})
+    assert not TOTPDevice.objects.filter(pk=used.pk).exists()
+    assert client.get(DASHBOARD).status_code == 200
