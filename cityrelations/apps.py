@@ -7,7 +7,11 @@ class CityRelationsConfig(AppConfig):
     verbose_name = "City Relations"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the security checks)
+        from .mfa.middleware import on_user_logged_in
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.roles")
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="cityrelations.mfa")

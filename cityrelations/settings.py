@@ -324,3 +324,48 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF it renders
     },
 }
+
+# --- Second factor and sessions (cityrelations/mfa/) --------------------------------------------
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+]
+# OTPMiddleware right after authentication (it wraps request.user); expiry and the gate after
+# the messages middleware, so that both can leave the user a message.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1 : 0] = [
+    "cityrelations.mfa.middleware.SessionExpiryMiddleware",
+    "cityrelations.mfa.middleware.SecondFactorMiddleware",
+]
+# Superusers always need a second factor; all staff too when this is on (default: debug off).
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12.0)  # from login, absolute
+SESSION_IDLE_MINUTES = env.float("SESSION_IDLE_MINUTES", default=60.0)
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE_HOURS * 3600)
+from urllib.parse import urlsplit  # noqa: E402
+
+from cityrelations.mfa.cookies import cookie_settings  # noqa: E402
+
+vars().update(cookie_settings(debug=DEBUG))
+
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=f"City Relations ({UNIT_NAME})")
+# Passkeys are bound to this domain (changing it later invalidates every passkey). The default
+# is the host of SITE_URL; a bare IP cannot be a WebAuthn domain, so 127.0.0.1 becomes localhost
+# (open the embedded app at http://localhost:8000 to use passkeys). Browsers offer passkeys only
+# over https (or on localhost), so a plain-http SITE_URL elsewhere defaults to its https origin.
+_site = urlsplit(SITE_URL)
+_site_host = _site.hostname or "localhost"
+_site_host = "localhost" if _site_host in {"127.0.0.1", "::1"} else _site_host
+_site_scheme = "http" if _site_host == "localhost" else "https"
+_site_port = f":{_site.port}" if _site.port else ""
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=_site_host)
+OTP_WEBAUTHN_RP_NAME = f"City Relations — {UNIT_NAME}"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ALLOWED_ORIGINS", default=[f"{_site_scheme}://{_site_host}{_site_port}"]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first

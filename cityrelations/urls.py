@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from . import views
 from .esp import mounted_webhook_urlpatterns
+from .mfa.urls import root_urlpatterns as mfa_urlpatterns
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("newsletter/", include("newsletters.urls")),
     # The configured ESP's tracking webhook only, and only with a secret (see esp.py).
     path("anymail/", include((mounted_webhook_urlpatterns(), "anymail"))),
+    *mfa_urlpatterns,
 ]
 
 if settings.DEBUG:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from cityrelations.celery import app as celery_app
+from cityrelations.mfa.testing import login_verified
 from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 
 from .factories import UserFactory
@@ -59,6 +60,14 @@ def staff_client(staff_user) -> Client:
 def mayor_client(mayor_user) -> Client:
     client = Client()
     client.force_login(mayor_user)
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user) -> Client:
+    """pytest-django's admin client, past the second step (superusers always need one)."""
+    client = Client()
+    login_verified(client, admin_user)
     return client
 
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-APP_NAMESPACES = {"partners", "delegations", "newsletters"}
+APP_NAMESPACES = {"partners", "delegations", "newsletters", "mfa", "otp_webauthn"}
 ROOT_NAMES = {"dashboard", "search", "mailbox", "mailbox_message"}
 
 # Pages anyone may open (citizens' newsletter pages, the public gifts register, health check).
@@ -36,6 +36,7 @@ PUBLIC = {
     "delegations:gift_public",
     "delegations:gift_public_csv",
     "delegations:ical_feed",
+    "otp_webauthn:js-i18n-catalog",  # the passkey script's translations
 }
 # Actions the mayor's office may take although they change something.
 MAYOR_MAY = {
