@@ -25,6 +25,7 @@ from django.utils import timezone
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
+from cityrelations.mfa.testing import login_verified
 from cityrelations.storage import media_storage
 from newsletters.models import Edition, Story
 from partners.models import AgreementDocument
@@ -154,7 +155,7 @@ def test_admin_pages_never_show_a_bucket_address(bucket, staff_client, client):
     agreement = AgreementFactory()
     _upload_pdf(staff_client, agreement, pdf_bytes())
     document = AgreementDocument.objects.get()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    login_verified(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     for url in (
         reverse("admin:partners_agreementdocument_change", args=[document.pk]),
         reverse("admin:partners_agreement_change", args=[agreement.pk]),

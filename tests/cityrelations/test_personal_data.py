@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cityrelations.mfa.testing import login_verified
 from cityrelations.models import PersonalDataExport
 from newsletters.models import Subscriber
 
@@ -109,7 +110,7 @@ def test_a_subscribers_own_data_export_is_not_logged(client):
 @pytest.fixture
 def admin_client_logged() -> Client:
     client = Client()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    login_verified(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     return client
 
 

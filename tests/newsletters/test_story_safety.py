@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from cityrelations.mfa.testing import login_verified
 from newsletters.models import Edition, EditionItem, Story
 
 from ..factories import UserFactory
@@ -38,7 +39,7 @@ def _assert_clean(html: str) -> None:
 
 def test_a_story_saved_through_the_admin_is_sanitised():
     admin = Client()
-    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    login_verified(admin, UserFactory(username="root", is_staff=True, is_superuser=True))
     data = {
         "title": "Admin story",
         "kind": "news",
