@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.models import Theme
 
 from .models import Edition, EditionItem, Story, Subscriber, Suppression
@@ -145,7 +146,7 @@ class SuppressionAddForm(forms.Form):
 # --- Staff: stories and editions --------------------------------------------------------------
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(VersionedFormMixin, forms.ModelForm):
     month = MonthField(label=_("Month"))
 
     class Meta:
@@ -185,7 +186,7 @@ class StoryForm(forms.ModelForm):
         return cleaned
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["title", "introduction"]
@@ -195,7 +196,7 @@ class EditionForm(forms.ModelForm):
         return sanitize_html(self.cleaned_data["introduction"])
 
 
-class EditionItemForm(forms.ModelForm):
+class EditionItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = EditionItem
         fields = ["title", "body"]

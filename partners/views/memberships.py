@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..filters_organizations import MembershipFilter
 from ..forms.organizations import MembershipForm
 from ..memberships import membership_mark_fee_paid
@@ -109,6 +111,7 @@ def membership_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_membership", raise_exception=True)
+@refuses_stale_saves
 def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_for(pk)
     form = MembershipForm(request.POST or None, instance=membership)
