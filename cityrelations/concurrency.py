@@ -118,6 +118,8 @@ def refuses_stale_saves(view: Callable[..., Any]) -> Callable[..., Any]:
         with transaction.atomic():
             return view(request, *args, **kwargs)
 
+    # Copied onto the outer decorators by functools.wraps: a test checks every edit view has it.
+    wrapper.refuses_stale_saves = True  # type: ignore[attr-defined]
     return wrapper
 
 
