@@ -250,6 +250,10 @@ class _BaseField(forms.CharField):
 class VersionedFormMixin:
     """Mix into a ModelForm of a ``Versioned`` model (before ``forms.ModelForm``)."""
 
+    # A post without a version is refused (it could be anything, from any time). The admin's
+    # forms relax this for its pages that do not carry one (simple-history's "revert").
+    version_required = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version_conflict = False
@@ -311,6 +315,8 @@ class VersionedFormMixin:
     def _check_version(self) -> None:
         current_version = self.instance.version  # type: ignore[attr-defined]
         posted = self.cleaned_data.get(VERSION_FIELD)  # type: ignore[attr-defined]
+        if posted is None and not self.version_required:
+            return
         if posted == current_version:
             self.instance._expected_version = current_version  # type: ignore[attr-defined]
             return
@@ -400,3 +406,40 @@ class VersionedFormMixin:
             return super().save(commit=False)  # type: ignore[misc]
         with transaction.atomic():
             return super().save(commit=True)  # type: ignore[misc]
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
+    version_required = False
+
+
+ADMIN_TEMPLATE = "admin/versioned_change_form.html"
+
+
+class VersionedAdminMixin:
+    """Mix into the ModelAdmin of a ``Versioned`` model (first in the bases): its change page
+    carries the version, so a stale admin save is refused like a stale front-end one."""
+
+    form = VersionedAdminForm
+    change_form_template = ADMIN_TEMPLATE
+
+    def _parent_change_form_template(self) -> str:
+        for klass in type(self).__mro__:
+            template = klass.__dict__.get("change_form_template")
+            if template and template != ADMIN_TEMPLATE:
+                return template
+        return "admin/change_form.html"
+
+    def render_change_form(self, request: Any, context: dict, *args: Any, **kwargs: Any) -> Any:
+        context["versioned_parent_template"] = self._parent_change_form_template()
+        return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
+
+    def changeform_view(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        for _attempt in range(_RETRIES - 1):
+            try:
+                return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+            except StaleVersion:
+                continue
+        return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
