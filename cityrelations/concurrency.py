@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import signing
@@ -37,6 +37,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the mixins' hosts, for the type checker only
+    from django.contrib.admin import ModelAdmin
+
+    _FormBase = forms.ModelForm
+    _AdminBase = ModelAdmin
+else:
+    _FormBase = _AdminBase = object
 
 VERSION_FIELD = "version"
 BASE_FIELD = "version_base"
@@ -152,10 +160,12 @@ def _norm(value: Any) -> Any:
 
 def _display(field: forms.Field, value: Any) -> str:
     """A normalised value as the user would read it."""
+    if isinstance(field, forms.BooleanField):
+        return gettext("yes") if value else gettext("no")
     if value in ("", []):
         return gettext("(empty)")
     if isinstance(field, forms.ModelMultipleChoiceField | forms.ModelChoiceField):
-        model = field.queryset.model  # type: ignore[attr-defined]
+        model = field.queryset.model  # type: ignore[union-attr]
         pks = value if isinstance(value, list) else [value]
         names = sorted(str(obj) for obj in model._default_manager.filter(pk__in=pks))
         return ", ".join(names) or ", ".join(pks)
@@ -163,8 +173,6 @@ def _display(field: forms.Field, value: Any) -> str:
         labels = {str(key): label for key, label in _flat_choices(field.choices)}
         values = value if isinstance(value, list) else [value]
         return ", ".join(str(labels.get(v, v)) for v in values)
-    if isinstance(field, forms.BooleanField):
-        return gettext("yes") if value else gettext("no")
     if isinstance(field, forms.DateField):
         try:
             return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
@@ -174,7 +182,7 @@ def _display(field: forms.Field, value: Any) -> str:
 
 
 def _flat_choices(choices: Any) -> list[tuple[Any, Any]]:
-    flat = []
+    flat: list[tuple[Any, Any]] = []
     for key, label in choices:
         if isinstance(label, list | tuple):
             flat.extend(label)
@@ -247,7 +255,7 @@ class _BaseField(forms.CharField):
         return False
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """Mix into a ModelForm of a ``Versioned`` model (before ``forms.ModelForm``)."""
 
     # A post without a version is refused (it could be anything, from any time). The admin's
@@ -258,45 +266,39 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         self.version_conflict = False
         self._show_current: dict[str, Any] = {}
-        if self.instance._state.adding:  # type: ignore[attr-defined]
+        if self.instance._state.adding:
             return
-        self.fields[VERSION_FIELD] = forms.IntegerField(
-            widget=forms.HiddenInput,
-            required=False,
-            initial=self.instance.version,  # type: ignore[attr-defined]
-        )
-        # Computed when the form is rendered, not on every post.
-        self.fields[BASE_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial=self._signed_snapshot
-        )
+        self.fields[VERSION_FIELD] = _VersionField(required=False, initial=self.instance.version)
+        # A callable: computed when the form is rendered, not on every post.
+        self.fields[BASE_FIELD] = _BaseField(required=False, initial=self._signed_snapshot)
 
     # What the form showed, as the base for telling "changed by me" from "changed meanwhile".
 
     def _compared_names(self) -> list[str]:
         return [
             name
-            for name, field in self.fields.items()  # type: ignore[attr-defined]
+            for name, field in self.fields.items()
             if name not in (VERSION_FIELD, BASE_FIELD) and not isinstance(field, forms.FileField)
         ]
 
     def _current_values(self) -> dict[str, Any]:
         return {
-            name: _norm(self.get_initial_for_field(self.fields[name], name))  # type: ignore[attr-defined]
+            name: _norm(self.get_initial_for_field(self.fields[name], name))
             for name in self._compared_names()
         }
 
     def _salt(self, version: int) -> str:
-        return f"cityrelations.concurrency:{self.instance._meta.label}:{self.instance.pk}:{version}"  # type: ignore[attr-defined]
+        return f"cityrelations.concurrency:{self.instance._meta.label}:{self.instance.pk}:{version}"
 
     def _signed_snapshot(self) -> str:
-        salt = self._salt(self.instance.version)  # type: ignore[attr-defined]
+        salt = self._salt(self.instance.version)
         return signing.dumps(self._current_values(), salt=salt, compress=True)
 
     def _posted_base(self, version: int) -> dict[str, Any] | None:
         try:
             return signing.loads(
                 self.data.get(self.add_prefix(BASE_FIELD), ""), salt=self._salt(version)
-            )  # type: ignore[attr-defined]
+            )
         except signing.BadSignature:
             return None
 
@@ -308,17 +310,17 @@ class VersionedFormMixin:
         return getattr(self.instance, "_expected_version", None)
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        if self.is_bound and VERSION_FIELD in self.fields:  # type: ignore[attr-defined]
+        super().full_clean()
+        if self.is_bound and VERSION_FIELD in self.fields:
             self._check_version()
 
     def _check_version(self) -> None:
-        current_version = self.instance.version  # type: ignore[attr-defined]
-        posted = self.cleaned_data.get(VERSION_FIELD)  # type: ignore[attr-defined]
+        current_version = self.instance.version
+        posted = self.cleaned_data.get(VERSION_FIELD)
         if posted is None and not self.version_required:
             return
         if posted == current_version:
-            self.instance._expected_version = current_version  # type: ignore[attr-defined]
+            self.instance._expected_version = current_version
             return
         base = self._posted_base(posted) if posted is not None else None
         current = self._current_values()
@@ -326,23 +328,23 @@ class VersionedFormMixin:
             meanwhile = [n for n in current if base.get(n) != current[n]]
             if not meanwhile:
                 # Only fields this form does not show changed: nothing the user saw is lost.
-                self.instance._expected_version = current_version  # type: ignore[attr-defined]
+                self.instance._expected_version = current_version
                 return
             self._refuse(current, base, meanwhile, posted)
         else:
             self._refuse_unknown_base(current)
 
     def _yours(self, name: str) -> Any:
-        cleaned = self.cleaned_data  # type: ignore[attr-defined]
+        cleaned = self.cleaned_data
         return _norm(cleaned[name]) if name in cleaned else None
 
     def _refuse(self, current: dict, base: dict, meanwhile: list[str], posted: int) -> None:
-        changers = _changers(self.instance, posted, meanwhile)  # type: ignore[arg-type]
+        changers = _changers(self.instance, posted, meanwhile)
         lines = [
             _changed_line(
-                str(self.fields[name].label or name),  # type: ignore[attr-defined]
-                _display(self.fields[name], base.get(name, "")),  # type: ignore[attr-defined]
-                _display(self.fields[name], current[name]),  # type: ignore[attr-defined]
+                str(self.fields[name].label or name),
+                _display(self.fields[name], base.get(name, "")),
+                _display(self.fields[name], current[name]),
                 changers.get(name),
             )
             for name in meanwhile
@@ -365,9 +367,9 @@ class VersionedFormMixin:
         lines = [
             gettext("%(field)s: yours %(yours)s, saved %(current)s")
             % {
-                "field": self.fields[n].label or n,  # type: ignore[attr-defined]
-                "yours": _display(self.fields[n], self._yours(n)),  # type: ignore[attr-defined]
-                "current": _display(self.fields[n], current[n]),  # type: ignore[attr-defined]
+                "field": self.fields[n].label or n,
+                "yours": _display(self.fields[n], self._yours(n)),
+                "current": _display(self.fields[n], current[n]),
             }
             for n in differing
         ]
@@ -384,9 +386,9 @@ class VersionedFormMixin:
         """Render these fields, and the version, from the current record, not the post."""
         self._show_current = {
             self.add_prefix(n): self.get_initial_for_field(self.fields[n], n) for n in names
-        }  # type: ignore[attr-defined]
-        self._show_current[self.add_prefix(VERSION_FIELD)] = self.instance.version  # type: ignore[attr-defined]
-        self._show_current[self.add_prefix(BASE_FIELD)] = self._signed_snapshot()  # type: ignore[attr-defined]
+        }
+        self._show_current[self.add_prefix(VERSION_FIELD)] = self.instance.version
+        self._show_current[self.add_prefix(BASE_FIELD)] = self._signed_snapshot()
 
     def _widget_data_value(self, widget: forms.Widget, html_name: str) -> Any:
         if html_name in self._show_current:
@@ -399,13 +401,13 @@ class VersionedFormMixin:
         message = format_html(
             '<span data-version-conflict>{}</span><ul class="mb-1">{}</ul>{}', intro, items, outro
         )
-        self.add_error(None, message)  # type: ignore[attr-defined]
+        self.add_error(None, message)
 
     def save(self, commit: bool = True) -> Any:
         if not commit:
-            return super().save(commit=False)  # type: ignore[misc]
+            return super().save(commit=False)
         with transaction.atomic():
-            return super().save(commit=True)  # type: ignore[misc]
+            return super().save(commit=True)
 
 
 # --- The admin ---------------------------------------------------------------------------------
@@ -418,7 +420,7 @@ class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
 ADMIN_TEMPLATE = "admin/versioned_change_form.html"
 
 
-class VersionedAdminMixin:
+class VersionedAdminMixin(_AdminBase):
     """Mix into the ModelAdmin of a ``Versioned`` model (first in the bases): its change page
     carries the version, so a stale admin save is refused like a stale front-end one."""
 
@@ -434,12 +436,12 @@ class VersionedAdminMixin:
 
     def render_change_form(self, request: Any, context: dict, *args: Any, **kwargs: Any) -> Any:
         context["versioned_parent_template"] = self._parent_change_form_template()
-        return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def changeform_view(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         for _attempt in range(_RETRIES - 1):
             try:
-                return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+                return super().changeform_view(request, *args, **kwargs)
             except StaleVersion:
                 continue
-        return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+        return super().changeform_view(request, *args, **kwargs)

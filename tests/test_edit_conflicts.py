@@ -356,3 +356,29 @@ def test_a_save_that_loses_the_race_after_its_check_shows_the_conflict(
     assert "data-version-conflict" in response.content.decode()
     saved = _fresh(partnership)
     assert (saved.summary, saved.notes, saved.version) == ("Theirs", "", 2)
+
+
+def test_an_in_place_change_makes_an_open_edit_form_stale(staff_client):
+    """Ticking a follow-up in place (htmx) moves its version on: a form opened before is
+    refused, and says what the tick changed."""
+    follow_up = FollowUp.objects.create(visit=VisitFactory(), description="Call back")
+    url = reverse("delegations:followup_update", args=[follow_up.pk])
+    data = edit_form_data(staff_client.get(url).content)
+    toggle = reverse("delegations:followup_toggle", args=[follow_up.pk])
+    assert staff_client.post(toggle, headers={"HX-Request": "true"}).status_code == 200
+
+    response = staff_client.post(url, {**data, "description": "Call back on Monday"})
+
+    page = response.content.decode()
+    assert "data-version-conflict" in page and "Done: was no, now yes" in page
+    saved = _fresh(follow_up)
+    assert (saved.description, saved.done, saved.version) == ("Call back", True, 2)
+
+
+def test_in_place_steps_move_the_version_on(staff_client, staff_user):
+    partnership = PartnershipFactory(status="active")
+    staff_client.post(reverse("partners:partnership_mark_dormant", args=[partnership.pk]))
+    assert _fresh(partnership).status == "dormant" and _fresh(partnership).version == 2
+    visit = VisitFactory(owner=staff_user)
+    staff_client.post(reverse("delegations:visit_transition", args=[visit.pk, "submit"]))
+    assert _fresh(visit).status == Visit.Status.SUBMITTED and _fresh(visit).version == 2
