@@ -68,14 +68,16 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding:
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or (update_fields is not None and not update_fields):
+            # New rows start at 1 (a re-saved copy, e.g. a history revert, is bumped in SQL by
+            # ``_do_update``); ``update_fields=[]`` saves nothing, so nothing moves on.
             super().save(*args, **kwargs)
             return
         # Set by an edit form (or ``expect_version``): this save may only replace that version.
         expected = self.__dict__.pop("_expected_version", None)
         previous = self.version
         self.version = (expected if expected is not None else previous) + 1
-        update_fields = kwargs.get("update_fields")
         if update_fields:
             kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
         self._version_condition = expected
