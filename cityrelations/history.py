@@ -17,7 +17,8 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            # The optimistic-locking counter changes on every save: bookkeeping, not a change.
+            delta = record.diff_against(previous, excluded_fields=["version"])
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append(

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cityrelations.concurrency import VersionedAdminMixin
+
 from . import models
 
 
@@ -33,7 +35,7 @@ class VisitTransitionInline(admin.TabularInline):
 
 
 @admin.register(models.Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "direction", "level", "start_date", "end_date", "status"]
     list_filter = ["direction", "level", "status"]
     search_fields = ["title", "purpose"]
@@ -49,17 +51,17 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["visit", "contact", "user", "role", "precedence"]
 
 
 @admin.register(models.AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["visit", "date", "start_time", "title", "venue"]
 
 
 @admin.register(models.LogisticsItem)
-class LogisticsItemAdmin(SimpleHistoryAdmin):
+class LogisticsItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["visit", "kind", "owner", "due_on", "state"]
     list_filter = ["kind", "state"]
 
@@ -71,12 +73,12 @@ class VisitTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["visit", "description", "owner", "due_on", "done"]
 
 
 @admin.register(models.Gift)
-class GiftAdmin(SimpleHistoryAdmin):
+class GiftAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["date", "direction", "description", "counterpart", "value", "currency"]
     list_filter = ["direction", "disposition"]
     search_fields = ["description", "counterpart"]

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from partners.models import City, Contact, Organization, Partnership
 
@@ -48,7 +49,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = [
@@ -105,7 +106,7 @@ class VisitForm(forms.ModelForm):
         return cleaned
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(VersionedFormMixin, forms.ModelForm):
     user = UserChoiceField(queryset=None, required=False, label=_("staff member"))  # type: ignore[arg-type]
 
     class Meta:
@@ -150,7 +151,7 @@ class ParticipantForm(forms.ModelForm):
         return cleaned
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["date", "start_time", "end_time", "title", "venue", "city", "attendees", "notes"]
@@ -190,7 +191,7 @@ class AgendaItemForm(forms.ModelForm):
         return cleaned
 
 
-class LogisticsItemForm(forms.ModelForm):
+class LogisticsItemForm(VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=None, required=False, label=_("owner"))  # type: ignore[arg-type]
 
     class Meta:

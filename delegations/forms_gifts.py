@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.models import Contact, Office
 
 from .gifts import VisitChoiceField
@@ -42,7 +43,7 @@ def counterpart_contact_choices(*, keep: int | None = None) -> QuerySet[Contact]
     return Contact.objects.filter(condition).order_by("last_name", "first_name")
 
 
-class GiftForm(forms.ModelForm):
+class GiftForm(VersionedFormMixin, forms.ModelForm):
     visit = VisitChoiceField(
         label=_("Visit"),
         queryset=Visit.objects.none(),

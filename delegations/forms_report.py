@@ -8,11 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
+
 from .forms import DateInput, UserChoiceField, staff_users
 from .models import FollowUp, Visit
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["outcomes"]
@@ -25,7 +27,7 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(label=_("Owner"), queryset=staff_users(), required=False)
 
     class Meta:
@@ -39,7 +41,7 @@ class FollowUpForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class PublishForm(forms.ModelForm):
+class PublishForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["is_public", "public_summary"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.choices import ChoiceLabels
+from cityrelations.concurrency import Versioned
 from cityrelations.formats import date_range
 from cityrelations.links import detail_url
 from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
@@ -68,7 +69,7 @@ class VisitQuerySet(models.QuerySet["Visit"]):
         )
 
 
-class Visit(ChoiceLabels, models.Model):
+class Visit(Versioned, ChoiceLabels, models.Model):
     class Direction(models.TextChoices):
         INCOMING = "incoming", _("Incoming")
         OUTGOING = "outgoing", _("Outgoing")
@@ -223,7 +224,7 @@ class RowLinks:
         return detail_url(f"delegations:{self.row_route}_delete", self.pk)  # type: ignore[attr-defined]
 
 
-class Participant(RowLinks, models.Model):
+class Participant(Versioned, RowLinks, models.Model):
     row_route = "participant"
 
     """A member of the delegation: a partner-side contact or one of our staff users."""
@@ -290,7 +291,7 @@ class Participant(RowLinks, models.Model):
         return self.user.get_full_name() or self.user.get_username()  # type: ignore[union-attr]
 
 
-class AgendaItem(RowLinks, models.Model):
+class AgendaItem(Versioned, RowLinks, models.Model):
     row_route = "agenda_item"
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items")
@@ -337,7 +338,7 @@ class AgendaItem(RowLinks, models.Model):
         return f"{start}–{self.end_time:%H:%M}" if self.end_time else start
 
 
-class LogisticsItem(RowLinks, ChoiceLabels, models.Model):
+class LogisticsItem(Versioned, RowLinks, ChoiceLabels, models.Model):
     row_route = "logistics"
 
     class Kind(models.TextChoices):
@@ -426,7 +427,7 @@ class VisitTransition(ChoiceLabels, models.Model):
         )
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned, models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(_("description"), max_length=300)
     owner = models.ForeignKey(
@@ -452,7 +453,7 @@ class FollowUp(models.Model):
         return self.description
 
 
-class Gift(ChoiceLabels, models.Model):
+class Gift(Versioned, ChoiceLabels, models.Model):
     class Direction(models.TextChoices):
         GIVEN = "given", _("Given")
         RECEIVED = "received", _("Received")

@@ -9,13 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import expect_version
+
 from .models import FollowUp, Visit
 
 
-def visit_report_save(*, visit: Visit, outcomes: str, complete: bool | None = None) -> Visit:
+def visit_report_save(
+    *, visit: Visit, outcomes: str, complete: bool | None = None, version: int | None = None
+) -> Visit:
     """Save the outcomes; ``complete=True`` marks the report complete, ``False`` reopens it.
 
-    A report can only be marked complete once it says what came out of the visit.
+    A report can only be marked complete once it says what came out of the visit. ``version``:
+    the version the edit form was based on (a visit saved meanwhile raises ``StaleVersion``).
     """
     if complete and not outcomes.strip():
         raise ValidationError(
@@ -23,6 +28,7 @@ def visit_report_save(*, visit: Visit, outcomes: str, complete: bool | None = No
         )
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        expect_version(visit, version)
         visit.outcomes = outcomes
         fields = ["outcomes", "updated_at"]
         if complete is True and visit.report_completed_at is None:
@@ -35,14 +41,18 @@ def visit_report_save(*, visit: Visit, outcomes: str, complete: bool | None = No
     return visit
 
 
-def visit_publish(*, visit: Visit, is_public: bool, public_summary: str) -> Visit:
+def visit_publish(
+    *, visit: Visit, is_public: bool, public_summary: str, version: int | None = None
+) -> Visit:
     """Mark a visit public (for the newsletter) or private again.
 
     Only a completed visit can be made public, and only with a public summary. The state is
-    re-read under a row lock so a visit cancelled meanwhile is not published.
+    re-read under a row lock so a visit cancelled meanwhile is not published; ``version`` as
+    for ``visit_report_save``.
     """
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        expect_version(visit, version)
         if is_public and visit.status != Visit.Status.COMPLETED:
             raise ValidationError(
                 _("Only a completed visit can be made public. This visit is %(status)s.")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cityrelations.concurrency import VersionedAdminMixin
+
 from . import models
 
 
@@ -23,7 +25,7 @@ class SuppressionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Story)
-class StoryAdmin(SimpleHistoryAdmin):
+class StoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "month"]
     list_filter = ["kind"]
 
@@ -34,7 +36,7 @@ class EditionItemInline(admin.TabularInline):
 
 
 @admin.register(models.Edition)
-class EditionAdmin(SimpleHistoryAdmin):
+class EditionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "month", "status", "sent_at"]
     list_filter = ["status"]
     inlines = [EditionItemInline]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.models import Theme
 
 from .models import Edition, EditionItem, Story, Subscriber, Suppression
@@ -169,7 +170,7 @@ class SuppressionLiftForm(forms.Form):
 # --- Staff: stories and editions --------------------------------------------------------------
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(VersionedFormMixin, forms.ModelForm):
     month = MonthField(label=_("Month"))
 
     class Meta:
@@ -209,7 +210,7 @@ class StoryForm(forms.ModelForm):
         return cleaned
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["title", "introduction"]
@@ -219,7 +220,7 @@ class EditionForm(forms.ModelForm):
         return sanitize_html(self.cleaned_data["introduction"])
 
 
-class EditionItemForm(forms.ModelForm):
+class EditionItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = EditionItem
         fields = ["title", "body"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.choices import ChoiceLabels
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 from partners.models import Theme
 
@@ -214,7 +215,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
         return self.filter(Exists(items))
 
 
-class Story(ChoiceLabels, models.Model):
+class Story(Versioned, ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         BEST_PRACTICE = "best_practice", _("Best practice")
         URBAN_INNOVATION = "urban_innovation", _("Urban innovation")
@@ -245,7 +246,7 @@ class Story(ChoiceLabels, models.Model):
         return self.title
 
 
-class Edition(ChoiceLabels, models.Model):
+class Edition(Versioned, ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
@@ -296,7 +297,7 @@ class IncludedItemManager(models.Manager["EditionItem"]):
         return EditionItemQuerySet(self.model, using=self._db).included()
 
 
-class EditionItem(ChoiceLabels, models.Model):
+class EditionItem(Versioned, ChoiceLabels, models.Model):
     """One entry of an edition, assembled from a CRM record or a story, then edited by staff."""
 
     class Kind(models.TextChoices):

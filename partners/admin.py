@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cityrelations.admin import LogPersonalDataExportMixin
+from cityrelations.concurrency import VersionedAdminMixin
 from cityrelations.models import PersonalDataExport
 
 from . import models
@@ -22,7 +23,7 @@ class SDGAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.City)
-class CityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class CityAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [CityResource]
     list_display = ["name", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
@@ -30,7 +31,7 @@ class CityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(models.Partnership)
-class PartnershipAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnershipAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
@@ -40,7 +41,7 @@ class PartnershipAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
@@ -48,7 +49,7 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "organization",
         "role",
@@ -68,7 +69,7 @@ class AgreementDocumentInline(admin.TabularInline):
 
 
 @admin.register(models.Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "valid_until"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
@@ -88,7 +89,9 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(LogPersonalDataExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ContactAdmin(
+    LogPersonalDataExportMixin, VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     resource_classes = [ContactResource]
     personal_data_kind = PersonalDataExport.Kind.CONTACTS
     list_display = ["last_name", "first_name", "email", "city", "organization"]
@@ -98,13 +101,13 @@ class ContactAdmin(LogPersonalDataExportMixin, ImportExportModelAdmin, SimpleHis
 
 
 @admin.register(models.Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "contact", "started_on", "ended_on"]
     search_fields = ["title", "contact__last_name"]
 
 
 @admin.register(models.Interaction)
-class InteractionAdmin(SimpleHistoryAdmin):
+class InteractionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["occurred_on", "kind", "subject", "partnership", "organization"]
     list_filter = ["kind"]
     search_fields = ["subject"]
@@ -112,7 +115,7 @@ class InteractionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "starts_on", "ends_on", "budget", "currency"]
     list_filter = ["status"]
     search_fields = ["title"]

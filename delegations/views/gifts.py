@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.exports import spreadsheet_response
 
 from ..forms_gifts import GiftForm
@@ -87,6 +88,7 @@ def gift_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("delegations.change_gift", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def gift_update(request: HttpRequest, pk: int) -> HttpResponse:
     gift = _gift_for(pk)
     # Opened from a visit page (?from=visit): go back there afterwards.

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
 from .common import child_delete_page, child_form_page, int_or_404, visit_for
@@ -36,6 +38,7 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("delegations.change_agendaitem", raise_exception=True)
+@refuses_stale_saves
 def agenda_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     item = _agenda_item_for(pk)
     form = AgendaItemForm(request.POST or None, instance=item, visit=item.visit)

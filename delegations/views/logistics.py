@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..forms import LogisticsItemForm
 from ..models import LogisticsItem
 from ..services import logistics_add_standard
@@ -40,6 +42,7 @@ def logistics_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("delegations.change_logisticsitem", raise_exception=True)
+@refuses_stale_saves
 def logistics_update(request: HttpRequest, pk: int) -> HttpResponse:
     item = _logistics_item_for(pk)
     form = LogisticsItemForm(request.POST or None, instance=item, visit=item.visit)

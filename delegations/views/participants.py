@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..forms import ParticipantForm
 from ..models import Participant
 from .common import child_delete_page, child_form_page, int_or_404, visit_for
@@ -37,6 +39,7 @@ def participant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("delegations.change_participant", raise_exception=True)
+@refuses_stale_saves
 def participant_update(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for(pk)
     form = ParticipantForm(request.POST or None, instance=participant, visit=participant.visit)

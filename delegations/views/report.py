@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..forms_report import FollowUpForm, PublishForm, ReportForm
 from ..models import FollowUp, Visit
 from ..report import followup_toggle as toggle_follow_up
@@ -43,6 +45,7 @@ def _apply_errors(form: ReportForm | PublishForm, error: ValidationError) -> Non
 @login_required
 @permission_required("delegations.change_visit", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def report_update(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
     form = ReportForm(request.POST or None, instance=visit)
@@ -52,7 +55,10 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
         )
         try:
             visit = visit_report_save(
-                visit=visit, outcomes=form.cleaned_data["outcomes"], complete=complete
+                visit=visit,
+                outcomes=form.cleaned_data["outcomes"],
+                complete=complete,
+                version=form.expected_version,
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -107,6 +113,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("delegations.change_followup", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def followup_update(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_for(pk)
     form = FollowUpForm(request.POST or None, instance=follow_up)
@@ -157,6 +164,7 @@ def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("delegations.change_visit", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def visit_publish(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
     if visit.status != Visit.Status.COMPLETED and not visit.is_public:
@@ -176,6 +184,7 @@ def visit_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 visit=visit,
                 is_public=form.cleaned_data["is_public"],
                 public_summary=form.cleaned_data["public_summary"],
+                version=form.expected_version,
             )
         except ValidationError as error:
             _apply_errors(form, error)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.history import history_rows
 
 from ..conflicts import (
@@ -151,6 +152,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("delegations.change_visit", raise_exception=True)
+@refuses_stale_saves
 def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
     if not is_editable(visit):

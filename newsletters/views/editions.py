@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..assembly import (
     edition_approve,
     edition_assemble,
@@ -147,6 +149,7 @@ def _edition_form_page(
 @login_required
 @permission_required("newsletters.change_edition", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition_for(pk)
     if edition.status != Edition.Status.DRAFT:
@@ -164,6 +167,7 @@ def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("newsletters.change_edition", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def edition_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item_for(pk, item_pk)
     edition = item.edition

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..forms import StoryForm
 from ..models import Story
 
@@ -81,6 +83,7 @@ def story_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("newsletters.change_story", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def story_update(request: HttpRequest, pk: int) -> HttpResponse:
     story = _story_for(pk)
     form = StoryForm(request.POST or None, request.FILES or None, instance=story)

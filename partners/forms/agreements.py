@@ -8,13 +8,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
+
 from ..documents import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
 from .contacts import SearchableSelect, SearchableSelectMultiple
 from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionedFormMixin, forms.ModelForm):
     coordinator = StaffUserChoiceField(
         label=_("Coordinator"), queryset=get_user_model().objects.none(), required=False
     )

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
+
 from ..geo import GazetteerCity, city_by_geonames_id
 from ..models import City
 
@@ -58,7 +60,7 @@ def duplicate_message(city: City) -> str:
     )
 
 
-class CityForm(forms.ModelForm):
+class CityForm(VersionedFormMixin, forms.ModelForm):
     geonames_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:

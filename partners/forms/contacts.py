@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.models import City, Contact, Office, Organization
 
 
@@ -94,7 +95,7 @@ def likely_duplicates(
     return found.order_by("last_name", "first_name", "pk")[:10]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     create_anyway = forms.BooleanField(
         label=_("Create anyway: this is a different person"),
         required=False,
@@ -157,7 +158,7 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-class OfficeForm(forms.ModelForm):
+class OfficeForm(VersionedFormMixin, forms.ModelForm):
     """An office held by a contact. On a new office, offers to end the previous holder's term."""
 
     end_previous = forms.BooleanField(

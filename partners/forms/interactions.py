@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.forms.contacts import SearchableSelect, _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 
@@ -21,7 +22,7 @@ def _contact_label(contact: Contact) -> str:
     return f"{contact.full_name} ({extra})" if extra else contact.full_name
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = [

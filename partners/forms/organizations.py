@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from cityrelations.roles import DIPLOMACY_UNIT
 
 from ..models import Contact, Membership, Organization, Theme
@@ -33,7 +34,7 @@ class StaffUserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -52,7 +53,7 @@ class OrganizationForm(forms.ModelForm):
         self.fields["city"].help_text = _("The city where the organisation has its seat.")
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
     """The home city's membership in one organisation.
 
     ``organization`` is chosen when creating (pre-filled from ``?organization=``) and fixed

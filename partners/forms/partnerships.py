@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
+
 from ..filters import diplomacy_unit_users, network_organizations
 from ..models import City, Partnership, Theme
 
@@ -26,7 +28,7 @@ class CityChoiceField(forms.ModelChoiceField):
         return f"{obj.name}, {obj.country.name}" + (f" ({obj.region})" if obj.region else "")
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(VersionedFormMixin, forms.ModelForm):
     city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
     coordinator = CoordinatorField(
         queryset=diplomacy_unit_users(),

@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.concurrency import VersionedFormMixin
 from partners.forms.contacts import SearchableSelectMultiple, _model_choice
 from partners.models import SDG, Organization, Partnership, Project, Theme
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [

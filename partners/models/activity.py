@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from .base import SDG, Currency, Theme, TimeStamped
@@ -27,7 +28,7 @@ class InteractionQuerySet(models.QuerySet["Interaction"]):
         )
 
 
-class Interaction(TimeStamped):
+class Interaction(Versioned, TimeStamped):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         CALL = "call", _("Call")
@@ -89,7 +90,7 @@ class Interaction(TimeStamped):
         return f"{self.occurred_on:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"
 
 
-class Project(TimeStamped):
+class Project(Versioned, TimeStamped):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ACTIVE = "active", _("Active")

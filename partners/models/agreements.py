@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.choices import ChoiceLabels
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from .base import City, Theme, TimeStamped
@@ -30,7 +31,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         )
 
 
-class Agreement(TimeStamped):
+class Agreement(Versioned, TimeStamped):
     class Kind(models.TextChoices):
         TWINNING_CHARTER = "twinning", _("Twinning charter")
         MOU = "mou", _("Memorandum of understanding")

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cityrelations.choices import ChoiceLabels
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from ..geo import continent_for_country, country_name
@@ -91,7 +92,7 @@ class SDG(models.Model):
 # --- Cities ---------------------------------------------------------------------------------------
 
 
-class City(TimeStamped):
+class City(Versioned, TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=200, blank=True)

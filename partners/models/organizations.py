@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from ..geo import country_name
 from .base import City, Currency, Theme, TimeStamped
 
 
-class Organization(TimeStamped):
+class Organization(Versioned, TimeStamped):
     class Kind(models.TextChoices):
         NETWORK = "network", _("City network")
         INTERNATIONAL = "international", _("International organisation")
@@ -81,7 +82,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         )
 
 
-class Membership(TimeStamped):
+class Membership(Versioned, TimeStamped):
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organisation"),

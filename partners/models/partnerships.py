@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from .base import SDG, City, Theme, TimeStamped
@@ -56,7 +57,7 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         return self.active().filter(old_enough).no_contact_since(since)
 
 
-class Partnership(TimeStamped):
+class Partnership(Versioned, TimeStamped):
     class Level(models.TextChoices):
         SISTER = "sister", _("Sister city")
         PARTNER = "partner", _("Partner city")

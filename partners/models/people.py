@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cityrelations.concurrency import Versioned
 from cityrelations.links import detail_url
 
 from .base import City, TimeStamped
 from .organizations import Organization
 
 
-class Contact(TimeStamped):
+class Contact(Versioned, TimeStamped):
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -73,7 +74,7 @@ class OfficeQuerySet(models.QuerySet["Office"]):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
-class Office(TimeStamped):
+class Office(Versioned, TimeStamped):
     """A position held by a contact for a time ("Mayor of Vienna"), so history survives elections."""
 
     title = models.CharField(_("title"), max_length=200)

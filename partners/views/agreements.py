@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.exports import spreadsheet_response
 from cityrelations.history import history_rows
 
@@ -214,6 +215,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_agreement", raise_exception=True)
+@refuses_stale_saves
 def agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_for(pk)
     form = AgreementForm(request.POST or None, instance=agreement)

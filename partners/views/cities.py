@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.history import history_rows
 
 from ..filters import CityFilter
@@ -186,6 +187,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.change_city", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def city_update(request: HttpRequest, pk: int) -> HttpResponse:
     city = _city_for(pk)
     form = CityForm(request.POST or None, instance=city)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.history import history_rows
 from partners.forms.contacts import (
     ContactFilterForm,
@@ -205,6 +206,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("partners.change_contact", raise_exception=True)
 @follows_merges
+@refuses_stale_saves
 def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact_for(pk)
     form = ContactForm(request.POST or None, instance=contact)
@@ -269,6 +271,7 @@ def office_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_office", raise_exception=True)
+@refuses_stale_saves
 def office_update(request: HttpRequest, pk: int) -> HttpResponse:
     office = _office_for(pk)
     contact = office.contact

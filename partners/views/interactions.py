@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from cityrelations.concurrency import refuses_stale_saves
 from partners.forms.interactions import InteractionFilterForm, InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
@@ -156,6 +157,7 @@ def interaction_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_interaction", raise_exception=True)
+@refuses_stale_saves
 def interaction_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     interaction = _interaction_for(pk)
     form = InteractionForm(request.POST or None, instance=interaction)

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.history import history_rows
 
+from cityrelations.concurrency import refuses_stale_saves
+
 from ..filters_organizations import MembershipFilter
 from ..forms.fees import FeePaymentForm, FeePaymentVoidForm
 from ..forms.organizations import MembershipForm
@@ -114,6 +116,7 @@ def membership_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_membership", raise_exception=True)
+@refuses_stale_saves
 def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_for(pk)
     form = MembershipForm(request.POST or None, instance=membership)

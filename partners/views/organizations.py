@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.history import history_rows
 
 from ..filters_organizations import OrganizationFilter
@@ -159,6 +160,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_organization", raise_exception=True)
+@refuses_stale_saves
 def organization_update(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for(pk)
     form = OrganizationForm(request.POST or None, instance=organization)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.exports import spreadsheet_response
 from cityrelations.history import history_rows
 
@@ -237,6 +238,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("partners.change_partnership", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@refuses_stale_saves
 def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_for(pk)
     form = PartnershipForm(

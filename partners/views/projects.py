@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cityrelations.concurrency import refuses_stale_saves
 from cityrelations.history import history_rows
 from partners.forms.projects import ProjectFilterForm, ProjectForm
 from partners.models import Partnership, Project
@@ -89,6 +90,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("partners.change_project", raise_exception=True)
+@refuses_stale_saves
 def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_for(pk)
     form = ProjectForm(request.POST or None, instance=project)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from delegations.models import Gift
 from partners.models import Office
+from tests.editing import with_version
 from tests.factories import ContactFactory
 
 from .factories import VisitFactory
@@ -211,7 +212,10 @@ def test_staff_edits_and_deletes_a_gift(staff_client, private_gift):
     url = reverse("delegations:gift_update", args=[private_gift.pk])
     assert staff_client.get(url).status_code == 200
     response = staff_client.post(
-        url, gift_post(description="Crystal bowl (chipped)", disposition="archived")
+        url,
+        with_version(
+            gift_post(description="Crystal bowl (chipped)", disposition="archived"), private_gift
+        ),
     )
     assert response.status_code == 302
     private_gift.refresh_from_db()

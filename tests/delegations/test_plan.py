@@ -16,6 +16,7 @@ from tests.delegations.factories import (
     ParticipantFactory,
     VisitFactory,
 )
+from tests.editing import with_version
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,9 @@ def test_a_participant_twice_is_a_clear_error(staff_client, staff_user, visit):
     # Editing an existing participant is not a duplicate of itself.
     edit = reverse("delegations:participant_update", args=[existing.pk])
     assert (
-        staff_client.post(edit, {"contact": existing.contact.pk, "precedence": 9}).status_code
+        staff_client.post(
+            edit, with_version({"contact": existing.contact.pk, "precedence": 9}, existing)
+        ).status_code
         == 302
     )
 
@@ -104,7 +107,7 @@ def test_agenda_items_must_fall_within_the_visit(staff_client, visit):
 def test_edit_and_delete_agenda_item(staff_client, visit):
     item = AgendaItemFactory(visit=visit)
     url = reverse("delegations:agenda_item_update", args=[item.pk])
-    staff_client.post(url, {"date": "2030-05-03", "title": "Moved"})
+    staff_client.post(url, with_version({"date": "2030-05-03", "title": "Moved"}, item))
     item.refresh_from_db()
     assert (item.date, item.title) == (dt.date(2030, 5, 3), "Moved")
     staff_client.post(reverse("delegations:agenda_item_delete", args=[item.pk]))
@@ -153,7 +156,11 @@ def test_edit_logistics_item(staff_client, staff_user, visit):
     item = LogisticsItemFactory(visit=visit)
     url = reverse("delegations:logistics_update", args=[item.pk])
     staff_client.post(
-        url, {"kind": "transport", "owner": staff_user.pk, "due_on": "2030-04-20", "state": "done"}
+        url,
+        with_version(
+            {"kind": "transport", "owner": staff_user.pk, "due_on": "2030-04-20", "state": "done"},
+            item,
+        ),
     )
     item.refresh_from_db()
     assert (item.owner, item.state) == (staff_user, "done")

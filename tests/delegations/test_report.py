@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from delegations.models import FollowUp, Gift, Visit
+from tests.editing import with_version
 
 from .factories import VisitFactory
 
@@ -96,25 +97,27 @@ def test_report_section_queries_do_not_grow(staff_client, visit, django_assert_n
 def test_staff_saves_outcomes_and_marks_the_report_complete(staff_client, visit):
     url = reverse("delegations:report_update", args=[visit.pk])
     assert staff_client.get(url).status_code == 200
-    response = staff_client.post(url, {"outcomes": "A joint tram study."})
+    response = staff_client.post(url, with_version({"outcomes": "A joint tram study."}, visit))
     assert response.status_code == 302
     assert response["Location"].endswith("#report")
     visit.refresh_from_db()
     assert visit.outcomes == "A joint tram study."
     assert visit.report_completed_at is None
 
-    staff_client.post(url, {"outcomes": "A joint tram study.", "complete": "1"})
+    staff_client.post(
+        url, with_version({"outcomes": "A joint tram study.", "complete": "1"}, visit)
+    )
     visit.refresh_from_db()
     assert visit.report_completed_at is not None
 
-    staff_client.post(url, {"outcomes": "A joint tram study.", "reopen": "1"})
+    staff_client.post(url, with_version({"outcomes": "A joint tram study.", "reopen": "1"}, visit))
     visit.refresh_from_db()
     assert visit.report_completed_at is None
 
 
 def test_an_empty_report_cannot_be_marked_complete(staff_client, visit):
     url = reverse("delegations:report_update", args=[visit.pk])
-    response = staff_client.post(url, {"outcomes": "  ", "complete": "1"})
+    response = staff_client.post(url, with_version({"outcomes": "  ", "complete": "1"}, visit))
     assert response.status_code == 200
     assert "outcomes" in response.context["form"].errors
     visit.refresh_from_db()
@@ -167,7 +170,8 @@ def test_staff_adds_edits_and_deletes_a_follow_up(staff_client, staff_user, visi
     assert follow_up.owner == staff_user and follow_up.due_on == dt.date(2025, 4, 1)
 
     update_url = reverse("delegations:followup_update", args=[follow_up.pk])
-    staff_client.post(update_url, {"description": "Invite their chief engineer", "done": "on"})
+    data = {"description": "Invite their chief engineer", "done": "on"}
+    staff_client.post(update_url, with_version(data, follow_up))
     follow_up.refresh_from_db()
     assert follow_up.done and follow_up.done_at is not None
     assert follow_up.owner is None
@@ -237,7 +241,11 @@ def test_a_completed_visit_is_published_with_a_summary(staff_client, visit):
     url = reverse("delegations:visit_publish", args=[visit.pk])
     assert staff_client.get(url).status_code == 200
     response = staff_client.post(
-        url, {"is_public": "on", "public_summary": "Budapest and Warsaw will share tram know-how."}
+        url,
+        with_version(
+            {"is_public": "on", "public_summary": "Budapest and Warsaw will share tram know-how."},
+            visit,
+        ),
     )
     assert response.status_code == 302
     visit.refresh_from_db()
@@ -245,7 +253,7 @@ def test_a_completed_visit_is_published_with_a_summary(staff_client, visit):
     today = visit.end_date
     assert visit in Visit.objects.public_completed_between(today, today)
 
-    staff_client.post(url, {"public_summary": visit.public_summary})
+    staff_client.post(url, with_version({"public_summary": visit.public_summary}, visit))
     visit.refresh_from_db()
     assert not visit.is_public
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from delegations.models import Visit, VisitTransition
 from tests.delegations.factories import AgendaItemFactory, ParticipantFactory, VisitFactory
+from tests.editing import with_version
 from tests.factories import CityFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ def test_edit_warns_about_conflicts_but_saves(staff_client):
     )
     visit = VisitFactory(start_date=dt.date(2030, 6, 1), end_date=dt.date(2030, 6, 2))
     url = reverse("delegations:visit_update", args=[visit.pk])
-    response = staff_client.post(url, _form_data(cities=[vienna.pk]), follow=True)
+    data = with_version(_form_data(cities=[vienna.pk]), visit)
+    response = staff_client.post(url, data, follow=True)
     visit.refresh_from_db()
     assert visit.start_date == dt.date(2030, 5, 1)
     assert "“Already there” is in Vienna at the same time." in response.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from newsletters.models import Delivery, Edition, EditionItem, Story, Subscriber
+from tests.editing import with_version
 
 from .factories import EditionFactory, EditionItemFactory, StoryFactory, SubscriberFactory
 
@@ -93,7 +94,7 @@ def test_story_update_and_delete(staff_client):
     story = StoryFactory()
     url = reverse("newsletters:story_update", args=[story.pk])
     assert staff_client.get(url).status_code == 200
-    staff_client.post(url, _story_data(title="Renamed"))
+    staff_client.post(url, with_version(_story_data(title="Renamed"), story))
     story.refresh_from_db()
     assert story.title == "Renamed"
     delete = reverse("newsletters:story_delete", args=[story.pk])
@@ -189,7 +190,9 @@ def test_reorder_drop_restore_and_edit_items(staff_client):
     staff_client.post(toggle)
     assert [i.title for i in edition.items.all()] == ["A", "C", "B"]
     edit = reverse("newsletters:edition_item_update", args=[edition.pk, a.pk])
-    staff_client.post(edit, {"title": "A2", "body": "<p>ok</p><iframe src=x></iframe>"})
+    staff_client.post(
+        edit, with_version({"title": "A2", "body": "<p>ok</p><iframe src=x></iframe>"}, a)
+    )
     a.refresh_from_db()
     assert (a.title, a.body) == ("A2", "<p>ok</p>")
     # An item of another edition is 404 here.
@@ -201,7 +204,8 @@ def test_reorder_drop_restore_and_edit_items(staff_client):
 def test_edit_introduction_is_sanitised(staff_client):
     edition = EditionFactory()
     url = reverse("newsletters:edition_update", args=[edition.pk])
-    staff_client.post(url, {"title": "May", "introduction": "<h3>Hi</h3><script>x</script>"})
+    data = {"title": "May", "introduction": "<h3>Hi</h3><script>x</script>"}
+    staff_client.post(url, with_version(data, edition))
     edition.refresh_from_db()
     assert (edition.title, edition.introduction) == ("May", "<h3>Hi</h3>")
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Agreement, AgreementDocument, Theme
+from tests.editing import with_version
 
 from ..factories import (
     AgreementFactory,
@@ -163,7 +164,8 @@ def test_coordinator_outside_the_unit_is_refused(staff_client):
 def test_update_records_history(staff_client):
     agreement = AgreementFactory(title="Old")
     response = staff_client.post(
-        reverse("partners:agreement_update", args=[agreement.pk]), _form_data(title="New")
+        reverse("partners:agreement_update", args=[agreement.pk]),
+        with_version(_form_data(title="New"), agreement),
     )
     assert response.status_code == 302
     detail = staff_client.get(agreement.get_absolute_url())

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import City
+from tests.editing import with_version
 from tests.factories import (
     CityFactory,
     ContactFactory,
@@ -319,7 +320,9 @@ def test_update_changes_and_records_history(staff_client):
         "latitude": "48.2",
         "longitude": "16.3",
     }
-    response = staff_client.post(reverse("partners:city_update", args=[city.pk]), data)
+    response = staff_client.post(
+        reverse("partners:city_update", args=[city.pk]), with_version(data, city)
+    )
     assert response.status_code == 302
     city.refresh_from_db()
     assert city.name == "Vienna" and city.population == 2_000_000

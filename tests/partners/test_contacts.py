@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Contact, Interaction, Office
+from tests.editing import with_version
 from tests.factories import (
     CityFactory,
     ContactFactory,
@@ -299,7 +300,7 @@ def test_create_anyway_creates_the_second_contact(staff_client, contact):
 def test_update_contact_is_not_blocked_by_its_own_email(staff_client, contact):
     url = reverse("partners:contact_update", args=[contact.pk])
     data = _contact_data(first_name="Eva", last_name="Kovacs-Nagy", email=contact.email)
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, with_version(data, contact))
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.last_name == "Kovacs-Nagy"
@@ -394,7 +395,7 @@ def test_handover_before_previous_start_is_refused(staff_client, contact):
 def test_edit_and_delete_office(staff_client, contact, office):
     url = reverse("partners:office_update", args=[office.pk])
     data = {"title": "Mayor of Vienna", "city": contact.city.pk, "ended_on": "2025-01-01"}
-    assert staff_client.post(url, data).url == contact.get_absolute_url()
+    assert staff_client.post(url, with_version(data, office)).url == contact.get_absolute_url()
     office.refresh_from_db()
     assert office.ended_on == dt.date(2025, 1, 1)
     response = staff_client.post(reverse("partners:office_delete", args=[office.pk]))

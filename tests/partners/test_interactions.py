@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from partners.models import Interaction, Theme
+from tests.editing import with_version
 from tests.factories import (
     ContactFactory,
     InteractionFactory,
@@ -191,7 +192,7 @@ def test_update_and_delete_return_to_next(staff_client, interaction):
     back = contact.get_absolute_url()
     url = reverse("partners:interaction_update", args=[interaction.pk]) + f"?next={back}"
     data = _data(subject="Kick-off call (rescheduled)", contacts=[contact.pk])
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, with_version(data, interaction))
     assert response.url == back
     interaction.refresh_from_db()
     assert interaction.subject == "Kick-off call (rescheduled)"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cityrelations.roles import DIPLOMACY_UNIT
 from partners.memberships import one_year_later
 from partners.models import Membership, Organization, Theme
+from tests.editing import with_version
 
 from ..factories import (
     AgreementFactory,
@@ -241,7 +242,7 @@ def test_detail_history_tab_records_changes(staff_client):
     org = OrganizationFactory(name="Old name")
     staff_client.post(
         reverse("partners:organization_update", args=[org.pk]),
-        {"name": "New name", "kind": "ngo"},
+        with_version({"name": "New name", "kind": "ngo"}, org),
     )
     response = staff_client.get(reverse("partners:organization_detail", args=[org.pk]))
     assert response.context["history"][0]["type"] == "changed"
@@ -366,7 +367,7 @@ def test_update_membership_keeps_its_own_open_slot(staff_client):
     membership = MembershipFactory(until=None, role="member")
     url = reverse("partners:membership_update", args=[membership.pk])
     assert "organization" not in staff_client.get(url).context["form"].fields
-    response = staff_client.post(url, _membership_data(role="board"))
+    response = staff_client.post(url, with_version(_membership_data(role="board"), membership))
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.role == "board"

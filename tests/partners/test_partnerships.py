@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from cityrelations.roles import DIPLOMACY_UNIT
 from partners.models import SDG, Interaction, Partnership, Theme
+from tests.editing import with_version
 from tests.factories import (
     AgreementFactory,
     CityFactory,
@@ -195,6 +196,7 @@ def test_lifecycle_dates_are_checked(staff_client):
 def test_editing_keeps_the_city_and_ends_a_partnership(staff_client):
     p = PartnershipFactory(level="partner")
     data = _form_data(p.city, level="friendship", status="ended", ended_on="2024-01-01")
+    data = with_version(data, p)
     response = staff_client.post(reverse("partners:partnership_update", args=[p.pk]), data)
     assert response.status_code == 302
     p.refresh_from_db()

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import SDG, Project, Theme
+from tests.editing import with_version
 from tests.factories import OrganizationFactory, PartnershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,8 @@ def test_end_before_start_and_negative_budget_are_form_errors(staff_client):
 
 def test_update_records_history_and_delete(staff_client, project):
     url = reverse("partners:project_update", args=[project.pk])
-    response = staff_client.post(url, _data(title="Green tram corridors", status="completed"))
+    data = with_version(_data(title="Green tram corridors", status="completed"), project)
+    response = staff_client.post(url, data)
     assert response.url == project.get_absolute_url()
     detail = staff_client.get(project.get_absolute_url())
     changes = detail.context["history"][0]["changes"]
