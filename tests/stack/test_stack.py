@@ -10,16 +10,24 @@ them receives it exactly once at the SMTP sink. No page logs a console error (th
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
+import re
 import secrets
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
+import brotli
 import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import TIMEOUT_MS
 from .data import MAYOR, STAFF
+from .stack import ROOT
 
 SUBSCRIBERS = 300
 PASSWORD = secrets.token_urlsafe(16)
@@ -168,3 +176,57 @@ def test_the_journey_through_gunicorn_celery_and_smtp(page, stack, journey):  # 
     for response in page.visited:  # type: ignore[attr-defined]
         assert "default-src 'self'" in response.headers["content-security-policy"], response.url
     assert len(page.visited) >= 10  # type: ignore[attr-defined]
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_healthz_reports_database_and_broker(stack):  # type: ignore[no-untyped-def]
+    status, headers, body = _get(f"{stack.url}/healthz")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert "no-cache" in headers["Cache-Control"]
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_ever(stack):  # type: ignore[no-untyped-def]
+    _, _, html = _get(f"{stack.url}/accounts/login/")
+    stylesheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+\.css)"', html.decode())
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())["paths"]
+    assert stylesheets and set(stylesheets) <= set(manifest.values())
+    assert f"css/{Path(manifest['css/app.css']).name}" in stylesheets  # app.<hash>.css
+    original = (ROOT / "static" / "css" / "app.css").read_bytes()
+    url = f"{stack.url}/static/{manifest['css/app.css']}"
+    for encoding, decompress in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        status, headers, body = _get(url, **{"Accept-Encoding": encoding})
+        assert status == 200 and headers["Content-Encoding"] == encoding
+        assert decompress(body) == original
+        assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
+        assert "Accept-Encoding" in headers["Vary"]
+    # The unhashed name is served too, but only briefly cached: it changes with each release.
+    status, headers, _ = _get(f"{stack.url}/static/css/app.css")
+    assert status == 200 and "immutable" not in headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_production_cookies_stay_secure_on_loopback_http(browser, stack, journey, host):  # type: ignore[no-untyped-def]
+    """Chromium keeps Secure cookies from http://localhost and http://127.0.0.1 (both are
+    secure contexts), so the stack runs with production's Secure cookies, not weakened ones."""
+    context = browser.new_context(base_url=stack.url.replace("localhost", host))
+    try:
+        page = context.new_page()
+        log_in(page, STAFF)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+        cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+        assert any(name.endswith("sessionid") for name in cookies), cookies
+        assert all(cookie["secure"] for cookie in cookies.values()), cookies
+        assert all(
+            cookie["httpOnly"] for name, cookie in cookies.items() if name.endswith("sessionid")
+        )
+    finally:
+        context.close()
