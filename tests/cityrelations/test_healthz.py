@@ -36,3 +36,15 @@ def test_embedded_mode_has_no_broker_to_check(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert json.loads(response.content)["broker"] == "not configured (tasks run in-process)"
+
+
+def test_probes_by_address_are_answered_whatever_the_allowed_hosts(client, settings):
+    """Compose's health check calls http://127.0.0.1:8000/healthz; a deployment allows only its
+    public name. The probe is answered; any other page for that Host is still refused."""
+    settings.ALLOWED_HOSTS = ["relations.city.example"]
+    settings.REDIS_URL = REDIS_URL
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert json.loads(response.content)["status"] == "ok"
+    assert client.get("/accounts/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    assert client.get("/healthz/", HTTP_HOST="127.0.0.1:8000").status_code == 400
