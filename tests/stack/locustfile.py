@@ -9,18 +9,45 @@ would: the subscribe form is rate limited per address.
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import re
+import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, task
 from requests.adapters import HTTPAdapter
 
 PASSWORD = "demo"  # seed_demo's users (the load test's database is dropped afterwards)
 STAFF_SEARCHES = ["Vienna", "Bench City 12", "Example", "tram", "Kraków", "youth", "Region 7"]
 _citizen_numbers = itertools.count(2)
+# Set by tests/stack/loadtest.py: the figures are reset once every user has logged in or
+# subscribed (a deliberately slow password hash each), then measured for this many seconds.
+MEASURE_SECONDS = float(os.environ.get("LOADTEST_MEASURE_SECONDS", "0"))
+_arrived = itertools.count(1)
+_started = time.monotonic()
+
+
+def _in(user: HttpUser) -> None:
+    """Called at the end of each user's on_start."""
+    if next(_arrived) != sum(cls.fixed_count for cls in (StaffUser, MayorUser, Citizen)):
+        return
+    runner = user.environment.runner
+    print(f"All users in after {time.monotonic() - _started:.0f} s; measuring.", flush=True)
+    failed_so_far = dict(runner.stats.errors)  # logins that failed stay in the report
+    runner.stats.reset_all()
+    runner.stats.errors.update(failed_so_far)
+    if MEASURE_SECONDS:
+        gevent.spawn_later(MEASURE_SECONDS, runner.quit)
+
+
+def _csrf_token(html: str | None) -> str:
+    """The form's token (whatever the CSRF cookie is called, e.g. with a __Host- prefix)."""
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html or "")
+    return match.group(1) if match else ""
 
 
 def _ids(html: str, pattern: str) -> list[str]:
@@ -55,13 +82,13 @@ class _LoggedIn(_Browser):
 
     def on_start(self) -> None:
         super().on_start()
-        self.client.get("/accounts/login/", name="login form")
+        form = self.client.get("/accounts/login/", name="login form")
         response = self.client.post(
             "/accounts/login/",
             data={
                 "username": self.username,
                 "password": PASSWORD,
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "csrfmiddlewaretoken": _csrf_token(form.text),
             },
             name="login",
             catch_response=True,
@@ -69,6 +96,7 @@ class _LoggedIn(_Browser):
         with response:
             if "/accounts/login/" in response.url:
                 response.failure(f"login as {self.username} failed")
+        _in(self)
 
     def page(self, url: str, name: str) -> str:
         with self.client.get(url, name=name, catch_response=True) as response:
@@ -169,7 +197,7 @@ class Citizen(_Browser):
         super().on_start()
         address = f"127.0.0.{next(_citizen_numbers)}"
         self.client.mount("http://", _SourceAddress(address))
-        self.client.get("/newsletter/subscribe/", name="subscribe form")
+        form = self.client.get("/newsletter/subscribe/", name="subscribe form")
         with self.client.post(
             "/newsletter/subscribe/",
             data={
@@ -177,13 +205,14 @@ class Citizen(_Browser):
                 "name": "Load Test",
                 "language": random.choice(["en", "hu"]),
                 "consent": "on",
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "csrfmiddlewaretoken": _csrf_token(form.text),
             },
             name="subscribe",
             catch_response=True,
         ) as response:
             if "check-your-inbox" not in response.url:
                 response.failure(f"not subscribed: {response.status_code} {response.url}")
+        _in(self)
 
     @task(4)
     def archive(self) -> None:
