@@ -150,8 +150,6 @@ def stack_environment(
         # Plain http on loopback: no TLS to redirect to. Cookies stay Secure (production's
         # default); Chromium stores Secure cookies from http://localhost (a secure context).
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        # The second factor gets its own step in the journey once it exists (see test_stack).
-        "STAFF_REQUIRE_2FA": "false",
         "SITE_URL": f"http://localhost:{port}",
         "CITYRELATIONS_VAR_DIR": str(var_dir),
         "CELERY_QUEUE": f"cr-stack-{tag}",
