@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -92,6 +93,7 @@ def main(argv: list[str]) -> int:
         extra_env={"STAFF_REQUIRE_2FA": "false"},
     ) as stack:
         print(f"Stack up in {time.monotonic() - started:.0f} s at {stack.url}", flush=True)
+        print(f"Data: {json.dumps(stack.seeded)}", flush=True)
         locust = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
         locust += ["--users", str(USERS), "--spawn-rate", str(args.spawn_rate)]
         # An upper bound only: the locustfile stops MEASURE_SECONDS after the last user is in.

@@ -67,6 +67,7 @@ class Stack:
     log_dir: Path
     database: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    seeded: dict = field(default_factory=dict)  # the answer of the ``before_web`` data step
 
     def run_python(self, *args: str, timeout: float = 300) -> str:
         """``python <args>`` in the stack's environment (its database, broker and settings)."""
@@ -270,7 +271,7 @@ def _boot(stack: Stack, before_web: tuple[str, dict] | None) -> None:
     if build.returncode != 0:
         raise StackError(f"collectstatic failed:\n{output.decode(errors='replace')}")
     if before_web:
-        stack.data(before_web[0], **before_web[1])
+        stack.seeded = stack.data(before_web[0], **before_web[1])
     _start(stack, "web", compose_command("web"))
     _wait_for_health(stack, START_TIMEOUT)
     _start(stack, "worker", compose_command("worker"))
