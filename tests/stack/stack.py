@@ -54,9 +54,9 @@ def compose_command(service: str) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
-def build_command() -> list[str]:
-    """The Dockerfile's static-files step, the same script with ``collectstatic``."""
-    return ["cityrelations/deploy/start", "collectstatic"]
+def start_command(role: str) -> list[str]:
+    """The script's one-off roles: ``collectstatic`` (the Dockerfile's build step), ``migrate``."""
+    return ["cityrelations/deploy/start", role]
 
 
 @dataclass
@@ -230,11 +230,11 @@ def running_stack(
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     tag = secrets.token_hex(5)
     port = free_port()
-    sink = SmtpSink().start()
     with (
         fresh_database(base_url) as (name, database_url),
         tempfile.TemporaryDirectory(prefix="cr-stack-") as tmp,
     ):
+        sink = SmtpSink().start()
         (Path(tmp) / "var").mkdir()
         env = stack_environment(
             database_url=database_url,
@@ -263,13 +263,24 @@ def running_stack(
 def _boot(stack: Stack, before_web: tuple[str, dict] | None) -> None:
     # The image build's collectstatic and the first migrate are independent: run them together
     # (the web command migrates again, which is then a quick no-op, as on every compose restart).
-    build = subprocess.Popen(
-        build_command(), cwd=ROOT, env=stack.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    stack.run_python("manage.py", "migrate", "--noinput", "-v0")
-    output, _ = build.communicate(timeout=300)
-    if build.returncode != 0:
-        raise StackError(f"collectstatic failed:\n{output.decode(errors='replace')}")
+    one_offs = {
+        role: subprocess.Popen(
+            start_command(role),
+            cwd=ROOT,
+            env=stack.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for role in ("collectstatic", "migrate")
+    }
+    try:
+        for role, process in one_offs.items():
+            output, _ = process.communicate(timeout=300)
+            if process.returncode != 0:
+                raise StackError(f"{role} failed:\n{output.decode(errors='replace')}")
+    finally:
+        _stop(one_offs)
     if before_web:
         stack.seeded = stack.data(before_web[0], **before_web[1])
     _start(stack, "web", compose_command("web"))
