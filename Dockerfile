@@ -20,10 +20,11 @@ RUN pip install -r requirements.txt
 COPY . .
 # Hashed, compressed static files for whitenoise; the key is only for this build step.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-not-a-runtime-secret \
-    python manage.py collectstatic --noinput -v0
+    cityrelations/deploy/start collectstatic
 
 RUN useradd --create-home --uid 1000 app && mkdir -p /app/var/media /app/var/mail && chown -R app /app/var
 USER app
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn cityrelations.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 120 --access-logfile -"]
+# Every service's command: cityrelations/deploy/start (docker-compose.yml runs worker and beat).
+CMD ["cityrelations/deploy/start", "web"]

@@ -11,12 +11,13 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: help install install-dev system-deps run test test-fast lint format bench requirements compose-check clean
+.PHONY: help install install-dev system-deps run test test-fast lint format bench loadtest requirements compose-check clean
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test     install everything, lint, and run the whole suite (PostgreSQL + Redis)"
 	@echo "make bench    large data set on PostgreSQL; query counts and p50/p95 timings"
+	@echo "make loadtest locust, 70 users for 2 minutes, against the production stack (gunicorn, Celery)"
 	@echo "make lint     ruff check and ruff format --check"
 
 $(VENV)/bin/activate:
@@ -82,6 +83,12 @@ format: $(VENV)/.installed-dev
 bench: install-dev check-services
 	DJANGO_DEBUG=true DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/cityrelations_bench)" \
 	  $(PY) manage.py benchmark $(BENCH_ARGS)
+
+# The production stack as docker-compose.yml runs it (tests/stack/stack.py), demo data, then
+# locust: 40 staff, 10 mayor's office, 20 citizens for 2 minutes. Not part of `make test`.
+# e.g. make loadtest LOADTEST_ARGS="--run-time 5m --web-workers 6 --scale 0.2"
+loadtest: install-dev check-services
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m tests.stack.loadtest $(LOADTEST_ARGS)
 
 requirements: $(VENV)/bin/activate
 	$(UV) pip compile --quiet --no-header --no-annotate pyproject.toml -o requirements.txt

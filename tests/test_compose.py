@@ -8,7 +8,9 @@ docker-compose package itself runs on.
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+START = ROOT / "cityrelations" / "deploy" / "start"
 SERVICES = {"postgres", "redis", "web", "worker", "beat", "mail"}
 
 
@@ -103,11 +106,6 @@ def test_app_services_wait_for_healthy_dependencies(config):
     }
     for name in ("worker", "beat"):
         assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
-    assert (
-        "migrate" in web["command"] and "gunicorn" in web["command"] and ":8000" in web["command"]
-    )
-    assert "celery -A cityrelations worker" in services["worker"]["command"]
-    assert "DatabaseScheduler" in services["beat"]["command"]
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         for key in (
@@ -133,3 +131,36 @@ def test_dockerfile():
     assert "pip install -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "curl" not in dockerfile and "wget" not in dockerfile  # nothing but Debian and PyPI
+
+
+def _start_script_branch(role: str) -> str:
+    """The shell code that ``cityrelations/deploy/start <role>`` runs."""
+    script = START.read_text()
+    branch = re.search(rf"^    {role}\)\n(.*?)^        ;;", script, re.S | re.M)
+    assert branch, role
+    return branch.group(1)
+
+
+def test_every_service_command_comes_from_the_start_script(config):
+    """One place for each command: compose, the Dockerfile and tests/stack all call the script."""
+    services = config["services"]
+    for name in ("web", "worker", "beat"):
+        command = services[name]["command"]
+        command = shlex.split(command) if isinstance(command, str) else command
+        assert command == ["cityrelations/deploy/start", name]
+    assert START.stat().st_mode & 0o111, "the start script must be executable"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["cityrelations/deploy/start", "web"]' in dockerfile
+    assert "cityrelations/deploy/start collectstatic" in dockerfile
+
+    web = _start_script_branch("web")
+    assert web.index("migrate") < web.index("gunicorn cityrelations.wsgi:application")
+    assert "0.0.0.0:8000" in web and "--access-logfile -" in web
+    assert "celery -A cityrelations worker" in _start_script_branch("worker")
+    assert "DatabaseScheduler" in _start_script_branch("beat")
+
+
+def test_start_script_refuses_an_unknown_service():
+    result = subprocess.run([str(START), "webserver"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64
+    assert "usage:" in result.stderr and "web|worker|beat|migrate" in result.stderr
