@@ -95,7 +95,7 @@ requirements: $(VENV)/bin/activate
 	$(UV) pip compile --quiet --no-header --no-annotate pyproject.toml --extra dev -o requirements-dev.txt
 
 compose-check: system-deps
-	DJANGO_SECRET_KEY=compose-config-validation-only docker-compose -f docker-compose.yml config -q
+	DJANGO_SECRET_KEY=compose-config-validation-only POSTGRES_PASSWORD=compose-config-validation-only docker-compose -f docker-compose.yml config -q
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

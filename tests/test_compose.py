@@ -23,7 +23,10 @@ SERVICES = {"postgres", "redis", "web", "worker", "beat", "mail"}
 
 
 # What an operator puts in .env: the compose file has no default for it.
-OPERATOR_ENV = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+OPERATOR_ENV = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+}
 
 
 def _run_compose(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -70,10 +73,28 @@ def test_config_is_valid():
 
 
 def test_config_stops_with_one_line_without_a_secret_key():
-    result = _run_compose("config", "-q", env={})
+    result = _run_compose(
+        "config", "-q", env={"POSTGRES_PASSWORD": OPERATOR_ENV["POSTGRES_PASSWORD"]}
+    )
     assert result.returncode != 0
     assert "set DJANGO_SECRET_KEY (a long random string) in .env" in result.stderr
     assert "change-me" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_config_stops_with_one_line_without_a_database_password():
+    result = _run_compose(
+        "config", "-q", env={"DJANGO_SECRET_KEY": OPERATOR_ENV["DJANGO_SECRET_KEY"]}
+    )
+    assert result.returncode != 0
+    assert "set POSTGRES_PASSWORD" in result.stderr
+
+
+def test_the_database_password_is_the_operators(config):
+    password = OPERATOR_ENV["POSTGRES_PASSWORD"]
+    assert config["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+    for name in ("web", "worker", "beat"):
+        database_url = config["services"][name]["environment"]["DATABASE_URL"]
+        assert database_url == f"postgres://cityrelations:{password}@postgres:5432/cityrelations"
 
 
 def test_the_operators_secret_key_reaches_every_app_service(config):
