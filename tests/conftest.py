@@ -5,6 +5,9 @@ Tests marked ``celery`` start a real worker on Redis and turn eager mode off the
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -74,3 +77,29 @@ def admin_client(db, admin_user) -> Client:
 @pytest.fixture
 def anonymous_client() -> Client:
     return Client()
+
+
+# One headless Chromium for the whole run (Debian's, driven by playwright's sync API). Browser
+# tests (tests/e2e) and the production stack tests (tests/stack) share it: a second
+# sync_playwright() in the same run fails ("Sync API inside the asyncio loop").
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXPECT_TIMEOUT_MS = 20_000  # the default 5 s is tight on a busy CI machine
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -3,15 +3,13 @@ stack's logs printed under any test that fails."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
+from ..conftest import EXPECT_TIMEOUT_MS
 from .stack import Stack, running_stack
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 TIMEOUT_MS = 30_000  # the stack shares two cores with its own worker, beat and the browser
 
 
@@ -47,11 +45,10 @@ def _print_logs_on_failure(request) -> Iterator[None]:  # type: ignore[no-untype
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import expect, sync_playwright
+def browser(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The run's one Chromium (tests/conftest.py), with the stack's longer expect timeout."""
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield browser
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
