@@ -77,13 +77,15 @@ def verify(request: HttpRequest) -> HttpResponse:
             if check.throttled
             else _("That code is not valid. Try again."),
         )
-        # Counted by django-axes like a wrong password; at the limit the session ends and
-        # AxesMiddleware answers with the lock-out page.
-        user_login_failed.send(
-            sender=__name__, credentials={"username": user.get_username()}, request=request
-        )
-        if getattr(request, "axes_locked_out", False):
-            logout(request)
+        if not check.throttled:
+            # Counted by django-axes like a wrong password; at the limit the session ends and
+            # AxesMiddleware answers with the lock-out page. A code refused by the device's
+            # throttle was never checked: counting it would lock out a user who retyped quickly.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=request
+            )
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
     context = {
         "form": form,
         "next": _next_url(request),

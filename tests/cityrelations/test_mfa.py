@@ -249,6 +249,23 @@ def test_failed_codes_are_throttled_by_the_device(settings, staff):
     assert client.get(DASHBOARD).status_code == 302
 
 
+def test_codes_refused_by_the_throttle_do_not_lock_the_account(settings, staff):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.OTP_TOTP_THROTTLE_FACTOR = 10
+    device = give_totp_device(staff)
+    client = Client()
+    password_login(client, staff)
+    statuses = [
+        client.post(reverse("mfa:verify"), {"code": "000000"}).status_code for _ in range(5)
+    ]
+    assert statuses == [200] * 5  # one checked and refused, four throttled: no lock-out
+    device.refresh_from_db()
+    device.throttle_reset()
+    response = client.post(reverse("mfa:verify"), {"code": totp_code(device)})
+    assert response.status_code == 302
+    assert client.get(DASHBOARD).status_code == 200
+
+
 def test_the_user_menu_links_to_two_factor(staff_client):
     page = staff_client.get(DASHBOARD).content.decode()
     assert f'href="{reverse("mfa:manage")}"' in page
