@@ -239,3 +239,15 @@ class CompletePasskeyCheckView(webauthn.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):  # type: ignore[no-untyped-def]
         super().complete_auth(device)
         self.request.session.cycle_key()
+
+
+class CompletePasskeyRegistrationView(webauthn.CompleteCredentialRegistrationView):
+    """django-otp-webauthn's last step of adding a passkey. A session that was not verified
+    (a first factor being enrolled) becomes verified by it, so it gets a new key as well."""
+
+    def post(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        was_verified = self.request.user.is_verified()
+        response = super().post(*args, **kwargs)
+        if not was_verified and self.request.user.is_verified():
+            self.request.session.cycle_key()
+        return response
