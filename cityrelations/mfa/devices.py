@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import verify_token
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from . import policy
 
@@ -26,12 +32,28 @@ RECOVERY_CODE_COUNT = 10
 TOTP_CODE = re.compile(r"^\d{6}$")
 
 
-def totp_setup_device(*, user: Any) -> TOTPDevice:
-    """The unconfirmed TOTP device being set up (one per user, reused until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=policy.TOTP_NAME, confirmed=False)
-    return device
+def totp_new_key() -> str:
+    """A fresh TOTP key (hex), the same kind django-otp makes for a device."""
+    return random_hex(20)
+
+
+def totp_setup_device(*, user: Any, key: str) -> TOTPDevice:
+    """An unsaved device for the key being set up, to draw its QR code and show its key.
+
+    The key lives in the session of the one who opened the setup page, never in a database row
+    shared between sessions: someone who has only the password could otherwise read the key a
+    later session shows to the real user and compute their codes once it is confirmed."""
+    return TOTPDevice(user=user, name=policy.TOTP_NAME, key=key, confirmed=False)
+
+
+def totp_key_fingerprint(key: str) -> str:
+    """Names the key a setup page showed, so that a page whose key is gone is told apart
+    from a wrong code (the key itself never needs to come back from the browser)."""
+    return salted_hmac("cityrelations.mfa.totp_setup", key).hexdigest()[:16]
+
+
+def totp_key_matches(key: str, fingerprint: str) -> bool:
+    return constant_time_compare(totp_key_fingerprint(key), fingerprint or "")
 
 
 def totp_secret_text(device: TOTPDevice) -> str:
@@ -48,14 +70,32 @@ def qr_code_data_uri(text: str) -> str:
 
 
 @transaction.atomic
-def totp_confirm(*, device: TOTPDevice, code: str) -> bool:
-    """Confirm a TOTP device with a first code from the app; True when it was right."""
-    if not device.verify_token(_normalised(code)):
-        return False
+def totp_confirm(*, user: Any, key: str, code: str) -> TOTPDevice | None:
+    """Create the user's TOTP device from the key being set up, if the first code from the app
+    is right; None when it is not (or the user has just got an app in another session)."""
+    # The user row is the lock: two sessions confirming at once make one device, not two.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if policy.totp_devices(user).exists():
+        return None
+    code = _normalised(code)
+    device = totp_setup_device(user=user, key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not TOTP_CODE.match(code) or not totp.verify(int(code), device.tolerance):
+        return None
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    return True
+    device.last_t = totp.t()  # the confirming code cannot be replayed at the second step
+    if getattr(settings, "OTP_TOTP_SYNC", True):
+        device.drift = totp.drift
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    totp_discard_unconfirmed(user=user)
+    return device
+
+
+def totp_discard_unconfirmed(*, user: Any) -> None:
+    """Unconfirmed TOTP devices are never used now; earlier versions left some behind."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
 
 
 @transaction.atomic

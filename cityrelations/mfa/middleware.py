@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import policy
+from . import devices, policy
 
 STARTED_KEY = "auth_started_at"
 LAST_SEEN_KEY = "auth_last_seen_at"
@@ -58,7 +58,16 @@ def on_user_logged_in(sender, request: HttpRequest | None, user, **kwargs) -> No
     now = int(time.time())
     request.session[STARTED_KEY] = now
     request.session[LAST_SEEN_KEY] = now
+    # A TOTP setup starts afresh in every login (the key is never carried over).
+    request.session.pop(policy.TOTP_SETUP_KEY_SESSION_KEY, None)
+    devices.totp_discard_unconfirmed(user=user)
     policy.remember_devices(request, user)
+
+
+def on_user_logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """The session (and any TOTP key being set up in it) ends; drop unconfirmed devices too."""
+    if user is not None:
+        devices.totp_discard_unconfirmed(user=user)
 
 
 class SessionExpiryMiddleware:

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 
 # Kept in the session at login so that the gate needs no query on every request.
 HAS_DEVICE_SESSION_KEY = "mfa_has_device"
+# The TOTP key being set up in this session (hex), until confirmed; see views.totp_setup.
+TOTP_SETUP_KEY_SESSION_KEY = "mfa_totp_setup_key"
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 

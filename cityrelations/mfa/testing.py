@@ -16,12 +16,19 @@ From outside the app's process, keep the key and compute codes without the datab
 A code is accepted once (replay protection), so ``totp_code`` returns the code of the next
 time step when the current one has already been used; ``totp_code_for_key`` takes ``step``
 for the same purpose (``step=1`` is the next 30-second window, still accepted).
+
+Through the setup page (the key is only in the session until confirmed, no device row yet)::
+
+    page = client.get(reverse("mfa:totp_setup")).context
+    code = totp_code_for_secret(page["secret"])
+    client.post(reverse("mfa:totp_setup"), {"code": code, "key_id": page["key_id"]})
 """
 
 from __future__ import annotations
 
+import base64
 import time
-from binascii import unhexlify
+from binascii import hexlify, unhexlify
 from typing import Any
 
 from django_otp.oath import totp
@@ -45,6 +52,14 @@ def totp_code_for_key(key: str, *, step: int = 0, digits: int = 6) -> str:
     """The code for a hex key (TOTPDevice.key) at the current 30-second window plus ``step``."""
     value = totp(unhexlify(key.encode()), step=30, t0=0, digits=digits, drift=step)
     return str(value).zfill(digits)
+
+
+def totp_code_for_secret(secret: str, *, step: int = 0) -> str:
+    """The code for the key as the setup page shows it (base32 in groups of four), as an app
+    that scanned or was typed that key would show it."""
+    plain = secret.replace(" ", "").upper()
+    key = base64.b32decode(plain + "=" * (-len(plain) % 8))
+    return totp_code_for_key(hexlify(key).decode(), step=step)
 
 
 def totp_code(device: TOTPDevice) -> str:

@@ -1,6 +1,8 @@
 """URLs of the second factor. The passkey endpoints are django-otp-webauthn's views under its
 own namespace (its script reverses those names), each behind login: passkeys are a second
-factor here, never a password-less login."""
+factor here, never a password-less login. The last steps of adding a passkey and of a passkey
+check are our subclasses, which cycle the session key when the session becomes verified (as
+the code step does)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ webauthn_urlpatterns = [
     ),
     path(
         "registration/complete/",
-        login_required(webauthn.CompleteCredentialRegistrationView.as_view()),
+        login_required(views.CompletePasskeyRegistrationView.as_view()),
         name="credential-registration-complete",
     ),
     path(
@@ -40,7 +42,7 @@ webauthn_urlpatterns = [
     ),
     path(
         "authentication/complete/",
-        login_required(webauthn.CompleteCredentialAuthenticationView.as_view()),
+        login_required(views.CompletePasskeyCheckView.as_view()),
         name="credential-authentication-complete",
     ),
     path(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn import views as webauthn
 
 from . import devices, policy
 from .forms import CodeForm, ConfirmWithSecretForm, TotpConfirmForm
@@ -111,31 +112,60 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @_verified_if_enrolled
 def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app.
+
+    The key is made for this session and kept in it until it is confirmed or the session ends
+    (log-in and log-out start afresh); the device is created only by the confirming code. Two
+    tabs of one session show the same key and the first confirmation wins: the other tab then
+    lands on "already set up". A page left open from an earlier session says its key expired."""
     user = request.user
     if policy.totp_devices(user).exists():
-        messages.info(request, _("An authenticator app is already set up. Remove it first."))
-        return redirect("mfa:manage")
-    device = devices.totp_setup_device(user=user)
+        return _totp_already_set_up(request)
+    key = request.session.get(policy.TOTP_SETUP_KEY_SESSION_KEY)
+    if key is None:
+        key = request.session[policy.TOTP_SETUP_KEY_SESSION_KEY] = devices.totp_new_key()
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if devices.totp_confirm(device=device, code=form.cleaned_data["code"]):
-            if not request.user.is_verified():  # type: ignore[union-attr]
-                otp_login(request, device)
-            request.session[policy.HAS_DEVICE_SESSION_KEY] = True
-            messages.success(request, _("Your authenticator app is set up."))
-            if policy.recovery_device(user) is None:
-                return _show_new_codes(request, devices.recovery_codes_regenerate(user=user))
-            return redirect("mfa:manage")
-        form.add_error(
-            "code",
-            _("That code is not valid. Check the time on your phone and try the next code."),
-        )
+        if not devices.totp_key_matches(key, request.POST.get("key_id", "")):
+            form.add_error(
+                "code",
+                _("This key has expired. Remove it from your app and add the key shown now."),
+            )
+        elif device := devices.totp_confirm(user=user, key=key, code=form.cleaned_data["code"]):
+            return _totp_confirmed(request, device)
+        elif policy.totp_devices(user).exists():
+            return _totp_already_set_up(request)
+        else:
+            form.add_error(
+                "code",
+                _("That code is not valid. Check the time on your phone and try the next code."),
+            )
+    device = devices.totp_setup_device(user=user, key=key)
     context = {
         "form": form,
         "qr_code": devices.qr_code_data_uri(device.config_url),
         "secret": devices.totp_secret_text(device),
+        "key_id": devices.totp_key_fingerprint(key),
     }
     return render(request, "mfa/totp_setup.html", context)
+
+
+def _totp_already_set_up(request: HttpRequest) -> HttpResponse:
+    request.session.pop(policy.TOTP_SETUP_KEY_SESSION_KEY, None)
+    messages.info(request, _("An authenticator app is already set up. Remove it first."))
+    return redirect("mfa:manage")
+
+
+def _totp_confirmed(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    request.session.pop(policy.TOTP_SETUP_KEY_SESSION_KEY, None)
+    if not request.user.is_verified():  # type: ignore[union-attr]
+        otp_login(request, device)
+        request.session.cycle_key()
+    request.session[policy.HAS_DEVICE_SESSION_KEY] = True
+    messages.success(request, _("Your authenticator app is set up."))
+    if policy.recovery_device(request.user) is None:
+        return _show_new_codes(request, devices.recovery_codes_regenerate(user=request.user))
+    return redirect("mfa:manage")
 
 
 @_verified_if_enrolled
@@ -201,3 +231,25 @@ def factor_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             return redirect("mfa:manage")
         form.add_error("secret", _("That is neither your password nor a valid code."))
     return render(request, "mfa/factor_remove.html", {"form": form, "device": device, "kind": kind})
+
+
+class CompletePasskeyCheckView(webauthn.CompleteCredentialAuthenticationView):
+    """django-otp-webauthn's last step of a passkey check (same JSON answer for its script),
+    which also gives the session a new key once it is verified, as the code step does: a
+    session id learnt before the second step must not become a verified session."""
+
+    def complete_auth(self, device):  # type: ignore[no-untyped-def]
+        super().complete_auth(device)
+        self.request.session.cycle_key()
+
+
+class CompletePasskeyRegistrationView(webauthn.CompleteCredentialRegistrationView):
+    """django-otp-webauthn's last step of adding a passkey. A session that was not verified
+    (a first factor being enrolled) becomes verified by it, so it gets a new key as well."""
+
+    def post(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        was_verified = self.request.user.is_verified()
+        response = super().post(*args, **kwargs)
+        if not was_verified and self.request.user.is_verified():
+            self.request.session.cycle_key()
+        return response

@@ -11,7 +11,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cityrelations.mfa import devices
-from cityrelations.mfa.testing import give_totp_device, login_verified, totp_code
+from cityrelations.mfa.testing import (
+    give_totp_device,
+    login_verified,
+    totp_code,
+    totp_code_for_secret,
+)
 from cityrelations.roles import DIPLOMACY_UNIT
 
 from ..factories import UserFactory
@@ -41,6 +46,17 @@ def password_login(client: Client, user, next_url: str = "") -> object:
     return response
 
 
+def confirm_totp(client: Client, page, *, code: str | None = None):
+    """Submit the setup page's form with a code from an app holding the key it showed."""
+    secret, key_id = page.context["secret"], page.context["key_id"]
+    code = totp_code_for_secret(secret) if code is None else code
+    return client.post(reverse("mfa:totp_setup"), {"code": code, "key_id": key_id})
+
+
+def wrong_code(good: str) -> str:
+    return str((int(good) + 1) % 1_000_000).zfill(6)
+
+
 def test_enrol_totp_then_log_in_with_a_code(staff):
     client = Client()
     password_login(client, staff)
@@ -49,13 +65,13 @@ def test_enrol_totp_then_log_in_with_a_code(staff):
     page = client.get(reverse("mfa:totp_setup"))
     assert page.status_code == 200
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()
-    device = TOTPDevice.objects.get(user=staff, confirmed=False)
-    assert page.context["secret"].replace(" ", "") in device.config_url
+    assert not TOTPDevice.objects.filter(user=staff).exists()  # only once confirmed
 
-    response = client.post(reverse("mfa:totp_setup"), {"code": totp_code(device)})
+    response = confirm_totp(client, page)
     assert response.url == reverse("mfa:recovery_codes_new")
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=staff)
     assert device.confirmed
+    assert page.context["secret"].replace(" ", "") in device.config_url
     codes = client.get(response.url).context["codes"]
     assert len(codes) == devices.RECOVERY_CODE_COUNT
     # Shown once: the page takes them out of the session.
@@ -75,9 +91,7 @@ def test_a_wrong_code_is_refused(staff):
     device = give_totp_device(staff)
     client = Client()
     password_login(client, staff)
-    good = totp_code(device)
-    wrong = str((int(good) + 1) % 1_000_000).zfill(6)
-    response = client.post(reverse("mfa:verify"), {"code": wrong})
+    response = client.post(reverse("mfa:verify"), {"code": wrong_code(totp_code(device))})
     assert response.status_code == 200
     assert "That code is not valid" in response.content.decode()
     assert client.get(DASHBOARD).url.startswith(reverse("mfa:verify"))
@@ -86,10 +100,13 @@ def test_a_wrong_code_is_refused(staff):
 def test_a_wrong_totp_confirmation_leaves_the_device_unconfirmed(staff):
     client = Client()
     client.force_login(staff)
-    client.get(reverse("mfa:totp_setup"))
-    response = client.post(reverse("mfa:totp_setup"), {"code": "000000x"})
-    assert response.status_code == 200
-    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    page = client.get(reverse("mfa:totp_setup"))
+    for code in ("000000x", wrong_code(totp_code_for_secret(page.context["secret"]))):
+        response = confirm_totp(client, page, code=code)
+        assert response.status_code == 200
+        assert "That code is not valid" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert confirm_totp(client, page).status_code == 302  # the same key, still good
 
 
 def test_a_replayed_code_is_refused(staff):
@@ -138,9 +155,10 @@ def test_a_superuser_without_a_device_must_enrol_and_reaches_nothing_else(db):
         assert response.status_code == 302, path
         assert response.url.startswith(reverse("mfa:manage")), path
     assert client.get(reverse("mfa:manage")).status_code == 200
-    assert client.get(reverse("mfa:totp_setup")).status_code == 200
-    device = TOTPDevice.objects.get(user=admin)
-    client.post(reverse("mfa:totp_setup"), {"code": totp_code(device)})
+    page = client.get(reverse("mfa:totp_setup"))
+    assert page.status_code == 200
+    confirm_totp(client, page)
+    assert TOTPDevice.objects.get(user=admin).confirmed
     assert client.get("/admin/").status_code == 200
     assert client.post(reverse("logout")).status_code == 302
 
@@ -288,3 +306,19 @@ def test_removing_the_factor_that_verified_the_session_keeps_the_user_in(staff):
     client.post(reverse("mfa:factor_remove", args=["totp", used.pk]), {"secret": "demo"})
     assert not TOTPDevice.objects.filter(pk=used.pk).exists()
     assert client.get(DASHBOARD).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["totp", "recovery"])
+def test_the_second_step_gives_the_session_a_new_key(settings, staff, kind):
+    device = give_totp_device(staff)
+    code = totp_code(device) if kind == "totp" else devices.recovery_codes_regenerate(user=staff)[0]
+    client = Client()
+    password_login(client, staff)
+    before = client.session.session_key
+    assert client.post(reverse("mfa:verify"), {"code": code}).status_code == 302
+    assert client.session.session_key != before
+    assert client.get(DASHBOARD).status_code == 200
+    # Whoever learnt the session id before the second step holds nothing now.
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stale.get(DASHBOARD).url.startswith(reverse("login"))
