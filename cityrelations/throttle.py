@@ -22,6 +22,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 
 IPV6_PREFIX = 64
@@ -78,3 +79,22 @@ def attempt_allowed(
     address_count = _count(f"{scope}:address:{address}", per_address.window)
     ip_count = _count(f"{scope}:ip:{client_network(ip)}", per_ip.window)
     return address_count <= per_address.attempts and ip_count <= per_ip.attempts
+
+
+def password_reset_allowed(*, email: str, ip: str | None) -> bool:
+    """The password-reset form's limits (settings ``PASSWORD_RESET_LIMIT_PER_ADDRESS`` /
+    ``PASSWORD_RESET_ADDRESS_WINDOW_SECONDS``, ``PASSWORD_RESET_LIMIT_PER_IP`` /
+    ``PASSWORD_RESET_IP_WINDOW_SECONDS``): 3 emails an hour per address, 20 requests per 10
+    minutes per client by default. Counted whether an account exists or not, like the answer."""
+    return attempt_allowed(
+        scope="accounts:password_reset",
+        email=email,
+        ip=ip,
+        per_address=Limit(
+            settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            settings.PASSWORD_RESET_ADDRESS_WINDOW_SECONDS,
+        ),
+        per_ip=Limit(
+            settings.PASSWORD_RESET_LIMIT_PER_IP, settings.PASSWORD_RESET_IP_WINDOW_SECONDS
+        ),
+    )
