@@ -7,12 +7,14 @@ appends the address it saw, so the right-most address that is not a trusted prox
 Everything to its left was written by the client and is not believed.
 
 One function serves the rate limits, the consent record and django-axes
-(``AXES_CLIENT_IP_CALLABLE``); the middleware keeps untrusted peers from claiming HTTPS.
+(``AXES_CLIENT_IP_CALLABLE``); the middleware keeps untrusted peers from claiming HTTPS, and
+gunicorn gets the same list (``gunicorn_forwarded_allow_ips``, used by ``deploy/start``).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -103,3 +105,28 @@ class TrustedProxyMiddleware:
         if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
             del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)
+
+
+# gunicorn's "nobody": the unspecified address is never a connection's peer. (An empty list
+# would do as well on current gunicorn, but its meaning is not documented.)
+GUNICORN_TRUST_NOBODY = "0.0.0.0"
+
+
+def gunicorn_forwarded_allow_ips(entries: Iterable[str]) -> str:
+    """``TRUSTED_PROXIES`` as gunicorn's ``--forwarded-allow-ips``.
+
+    gunicorn decides HTTPS itself (``wsgi.url_scheme``) from X-Forwarded-Proto/-Ssl/-Protocol
+    sent by the peers it trusts, 127.0.0.1 and ::1 unless told otherwise, and Django believes
+    it: so it must trust exactly the proxies the app trusts, and nobody when they are none.
+    gunicorn parses networks strictly, so "10.0.0.5/24" is passed as "10.0.0.0/24"."""
+    allowed = [
+        str(net.network_address) if net.num_addresses == 1 else str(net)
+        for net in parse_networks(entries)
+    ]
+    return ",".join(allowed) or GUNICORN_TRUST_NOBODY
+
+
+def print_gunicorn_forwarded_allow_ips() -> None:
+    """For ``deploy/start``: the value from the settings (environment, ``.env``)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityrelations.settings")
+    print(gunicorn_forwarded_allow_ips(settings.TRUSTED_PROXIES))

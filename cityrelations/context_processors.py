@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from .roles import can_edit, group_names
 
 
 def site(request: HttpRequest) -> dict[str, object]:
+    # No user yet when a middleware before AuthenticationMiddleware refused the request (a bad
+    # Host header: CommonMiddleware); the 400 page still renders in full, as for a visitor.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "UNIT_NAME": settings.UNIT_NAME,
         "HOME_CITY_NAME": settings.HOME_CITY["name"],
-        "can_edit": can_edit(request.user),
-        "role_names": group_names(request.user),
+        "can_edit": can_edit(user),
+        "role_names": group_names(user),
     }

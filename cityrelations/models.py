@@ -17,6 +17,8 @@ class PersonalDataExport(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         SUBSCRIBERS = "subscribers", _("Newsletter subscribers")
         CONTACTS = "contacts", _("Contacts")
+        # A visit's participants, with their dietary and accessibility needs (health data).
+        BRIEFING_BOOK = "briefing_book", _("Briefing book")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     user = models.ForeignKey(

@@ -197,6 +197,13 @@ SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
 SUBSCRIBE_ADDRESS_WINDOW_SECONDS = env.int("SUBSCRIBE_ADDRESS_WINDOW_SECONDS", default=3600)
 SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=30)
 SUBSCRIBE_IP_WINDOW_SECONDS = env.int("SUBSCRIBE_IP_WINDOW_SECONDS", default=600)
+# The password-reset form (cityrelations/throttle.py): emails per address, requests per client.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
+    "PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
+)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+PASSWORD_RESET_IP_WINDOW_SECONDS = env.int("PASSWORD_RESET_IP_WINDOW_SECONDS", default=600)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

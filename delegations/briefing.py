@@ -200,9 +200,22 @@ def briefing_context(visit_pk: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class BriefingBook:
+    pdf: bytes
+    participant_count: int  # the people whose needs it lists: the personal-data log's rows
+
+
+def build_briefing_book(visit: Visit, fetcher: StaticOnlyURLFetcher | None = None) -> BriefingBook:
+    context = briefing_context(visit.pk)
+    html = render_to_string("delegations/briefing_book.html", context)
+    return BriefingBook(
+        pdf=html_to_pdf(html, fetcher), participant_count=len(context["participants"])
+    )
+
+
 def render_briefing_book(visit: Visit, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
-    html = render_to_string("delegations/briefing_book.html", briefing_context(visit.pk))
-    return html_to_pdf(html, fetcher)
+    return build_briefing_book(visit, fetcher).pdf
 
 
 def briefing_filename(visit: Visit) -> str:

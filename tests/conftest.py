@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from cityrelations.celery import app as celery_app
@@ -22,6 +23,8 @@ from .factories import UserFactory
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path, request):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # locmem caches are shared by name across tests: rate-limit counters must start at zero.
+    cache.clear()
     # Real hashing costs about a second per user on a busy machine; tests need no such security.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -175,8 +175,12 @@ def test_every_service_command_comes_from_the_start_script(config):
     assert "cityrelations/deploy/start collectstatic" in dockerfile
 
     web = _start_script_branch("web")
-    assert web.index("migrate") < web.index("gunicorn cityrelations.wsgi:application")
-    assert "0.0.0.0:8000" in web and "--access-logfile -" in web
+    assert web.split() == ["migrate", "serve"]
+    assert _start_script_branch("serve").split() == ["serve"]
+    serve = re.search(r"^serve\(\) \{\n(.*?)^\}", START.read_text(), re.S | re.M)
+    assert serve, "the serve function"
+    assert "gunicorn cityrelations.wsgi:application" in serve.group(1)
+    assert "0.0.0.0:8000" in serve.group(1) and "--access-logfile -" in serve.group(1)
     assert "celery -A cityrelations worker" in _start_script_branch("worker")
     assert "DatabaseScheduler" in _start_script_branch("beat")
 

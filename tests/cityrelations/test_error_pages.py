@@ -6,6 +6,8 @@ This module is also the URLconf of its tests: the site's URLs plus views that fa
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -226,3 +228,13 @@ def test_500_falls_back_to_a_bare_page_when_its_template_fails(rf, monkeypatch):
     body = response.content.decode()
     assert "<h1>Server error</h1>" in body and 'href="/"' in body
     assert "Traceback" not in body
+
+
+@pytest.mark.django_db
+def test_a_bad_host_gets_the_full_400_page_without_a_fallback(caplog):
+    # CommonMiddleware refuses the host before AuthenticationMiddleware has set request.user:
+    # the page's context processors must cope, not fall back to the page from memory.
+    with caplog.at_level(logging.WARNING):
+        response = _client().get("/", headers={"host": "evil.example", "accept-language": "en"})
+    assert_error_page(response, status=400, kind=400, layout="public", language="en")
+    assert "could not be rendered" not in caplog.text

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cityrelations.models import PersonalDataExport
 from delegations.briefing import (
     StaticOnlyURLFetcher,
     briefing_context,
@@ -170,6 +171,23 @@ def test_both_roles_download_the_briefing_book(briefing_visit, staff_client, may
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
         assert "briefing-" in response["Content-Disposition"]
+
+
+def test_each_download_is_logged_as_a_personal_data_export(briefing_visit, mayor_client):
+    # The book lists participants with their dietary and accessibility needs (health data).
+    ParticipantFactory(visit=briefing_visit, dietary="Vegan", accessibility="Wheelchair")
+    url = reverse("delegations:briefing_book", args=[briefing_visit.pk])
+    response = mayor_client.get(url + "?download=1")
+    assert response.status_code == 200
+    record = PersonalDataExport.objects.get()
+    assert record.kind == PersonalDataExport.Kind.BRIEFING_BOOK
+    assert record.user.username == "mayor" and record.username == "mayor"
+    assert record.row_count == 2  # the participants
+    assert record.file_format == "pdf"
+    assert record.filters == f"visit={briefing_visit.pk}"
+    # No record for a visit that does not exist.
+    mayor_client.get(reverse("delegations:briefing_book", args=[999999]))
+    assert PersonalDataExport.objects.count() == 1
 
 
 def test_anonymous_is_sent_to_login_and_missing_visit_is_404(anonymous_client, staff_client):

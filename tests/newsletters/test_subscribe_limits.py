@@ -95,3 +95,37 @@ def test_a_trusted_proxys_forwarded_for_names_the_client(client, settings):
     assert other.status_code == 302
     assert Subscriber.objects.get(email="a0@mail.example").consent_ip == OFFICE
     assert Subscriber.objects.get(email="b@mail.example").consent_ip == "203.0.113.20"
+
+
+def test_tagged_variants_of_one_address_share_its_limit(client, django_capture_on_commit_callbacks):
+    # Each tagged variant reaches the same inbox: they count as one address, from any IP.
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            response = _subscribe(client, f"Victim+{n}@mail.example", ip=f"203.0.113.{n + 1}")
+            assert response.status_code == 302
+        response = _subscribe(client, "victim+3@MAIL.example", ip="203.0.113.99")
+    assert response.status_code == 429
+    assert len(mail.outbox) == 3
+    assert not Subscriber.objects.filter(email__istartswith="victim+3").exists()
+    # Another person on the same domain is not affected.
+    assert _subscribe(client, "victimson@mail.example", ip="203.0.113.99").status_code == 302
+
+
+def test_ipv6_clients_are_counted_per_64_network(client, settings):
+    settings.SUBSCRIBE_LIMIT_PER_IP = 2
+    # One household's /64 hands out as many addresses as it likes: one counter.
+    for n, ip in enumerate(["2001:db8:1:2::a", "2001:db8:1:2:ffff:ffff:ffff:1"]):
+        assert _subscribe(client, f"v6-{n}@mail.example", ip=ip).status_code == 302
+    assert _subscribe(client, "v6-3@mail.example", ip="2001:db8:1:2::3").status_code == 429
+    # The neighbouring /64 is someone else.
+    assert _subscribe(client, "v6-4@mail.example", ip="2001:db8:1:3::a").status_code == 302
+    # The consent record keeps the client's own address.
+    assert Subscriber.objects.get(email="v6-0@mail.example").consent_ip == "2001:db8:1:2::a"
+
+
+def test_ipv4_clients_are_counted_per_address(client, settings):
+    settings.SUBSCRIBE_LIMIT_PER_IP = 1
+    assert _subscribe(client, "n1@mail.example", ip="198.51.100.1").status_code == 302
+    assert _subscribe(client, "n2@mail.example", ip="198.51.100.1").status_code == 429
+    # The next address in the same /24 (a neighbour, another office) has its own count.
+    assert _subscribe(client, "n3@mail.example", ip="198.51.100.2").status_code == 302

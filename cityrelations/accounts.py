@@ -1,0 +1,33 @@
+"""Django's account pages, with the limits they lack (``django.contrib.auth.urls`` is mounted
+after these, so the names and templates stay Django's)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import PasswordResetView
+from django.http import HttpResponse, HttpResponseRedirect
+
+from .client_ip import client_ip
+from .throttle import password_reset_allowed
+
+logger = logging.getLogger(__name__)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, limited per address and per client (axes does not cover it).
+
+    Over the limit the answer is the usual "check your inbox" page and no email goes out:
+    anything else would tell a stranger that the limit, and so perhaps an account, exists.
+    Invalid forms do not count (the form shows its error as usual)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        ip = client_ip(self.request)
+        if not password_reset_allowed(email=form.cleaned_data["email"], ip=ip):
+            logger.warning("Password reset over its rate limit; no email sent (client %s)", ip)
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = ThrottledPasswordResetView.as_view()
