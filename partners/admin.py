@@ -86,6 +86,13 @@ class AgreementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["partnership", "cities", "organizations"]
     inlines = [AgreementDocumentInline]
 
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        for document_form in formset.forms:
+            document = document_form.instance
+            if isinstance(document, models.AgreementDocument) and document._state.adding:
+                document.uploaded_by = request.user
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(models.AgreementDocument)
 class AgreementDocumentAdmin(SimpleHistoryAdmin):

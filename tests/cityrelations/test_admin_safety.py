@@ -61,6 +61,21 @@ def test_the_roles_cannot_open_the_admin(staff_client, mayor_client):
         assert response.status_code == 302 and "/admin/login/" in response.url
 
 
+def test_a_staff_account_with_the_units_permissions_is_held_to_the_same_rules(db):
+    client = _staff_admin_client(DIPLOMACY_UNIT)
+    visit = _submitted_visit()
+    url = reverse("admin:delegations_visit_change", args=[visit.pk])
+    form = edit_form_data(client.get(url).content)
+    assert client.post(url, {**form, "status": "approved"}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.SUBMITTED
+
+    suppression = Suppression.objects.create(email_hash="c" * 64, reason="bounced")
+    delete = reverse("admin:newsletters_suppression_delete", args=[suppression.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Suppression.objects.filter(pk=suppression.pk).exists()
+
+
 # --- a. visits -------------------------------------------------------------------------------
 
 
@@ -207,18 +222,27 @@ def test_an_admin_upload_records_the_detected_type_and_size(root_client):
     assert document.file.name.endswith("/treaty.pdf")
 
 
-def test_an_upload_in_the_agreement_inline_is_checked_too(root_client):
-    agreement = AgreementFactory()
+def _inline_upload(client: Client, agreement, upload: SimpleUploadedFile):  # type: ignore[no-untyped-def]
     url = reverse("admin:partners_agreement_change", args=[agreement.pk])
-    form = edit_form_data(root_client.get(url).content)
-    prefix = "documents"
+    form = edit_form_data(client.get(url).content)
+    data = {**form, "documents-TOTAL_FORMS": "1", "documents-0-language": "en"}
+    data["documents-0-file"] = upload
+    data["documents-0-agreement"] = str(agreement.pk)
+    return client.post(url, data)
+
+
+def test_an_upload_in_the_agreement_inline_is_checked_too(root_client):
     fake = SimpleUploadedFile("a.pdf", b"<html></html>")
-    data = {**form, f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-language": "en"}
-    data[f"{prefix}-0-file"] = fake
-    data[f"{prefix}-0-agreement"] = str(agreement.pk)
-    response = root_client.post(url, data)
+    response = _inline_upload(root_client, AgreementFactory(), fake)
     assert response.status_code == 200
     assert AgreementDocument.objects.count() == 0
+
+    data = pdf_bytes()
+    response = _inline_upload(root_client, AgreementFactory(), SimpleUploadedFile("x.odt", data))
+    assert response.status_code == 302
+    document = AgreementDocument.objects.get()
+    assert (document.content_type, document.size) == ("application/pdf", len(data))
+    assert document.uploaded_by.username == "root"
 
 
 # --- f. fee payments, editions, deliveries -----------------------------------------------------
