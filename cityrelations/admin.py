@@ -1,5 +1,6 @@
-"""The personal-data export log in the admin (read-only, for administrators), and the mixin that
-writes to it from django-import-export's admin exports."""
+"""The personal-data export log in the admin (read-only, for administrators), the mixin that
+writes to it from django-import-export's admin exports, and the mixin for records the admin may
+only show."""
 
 from __future__ import annotations
 
@@ -10,6 +11,20 @@ from django.http import HttpRequest
 
 from .exports import export_filters, log_personal_data_export
 from .models import PersonalDataExport
+
+
+class ReadOnlyAdminMixin:
+    """Records written only by the app's own workflows (audit trails, evidence): the admin shows
+    them and never adds, changes or deletes one, whatever permissions a user holds."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class LogPersonalDataExportMixin:
@@ -44,21 +59,11 @@ class LogPersonalDataExportMixin:
 
 
 @admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "username", "kind", "file_format", "row_count", "filters"]
     list_filter = ["kind", "created_at"]
     search_fields = ["username", "filters"]
     date_hierarchy = "created_at"
-
-    # A log: nobody adds, changes or deletes entries through the admin.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)

@@ -14,6 +14,11 @@ DIPLOMACY_UNIT = "Diplomacy unit"
 MAYORS_OFFICE = "Mayor's office"
 CRM_APPS = ("partners", "delegations", "newsletters")
 
+# A calendar feed's token opens its owner's feed without a login: no role reads or manages other
+# people's feeds (each user manages their own on their profile; administrators in the admin).
+CALENDAR_FEED_PERMISSIONS = tuple(
+    f"delegations.{action}_calendarfeed" for action in ("add", "change", "delete", "view")
+)
 # Permissions the mayor's office holds beyond reading everything: "app_label.codename".
 MAYORS_OFFICE_EXTRA = ("delegations.review_visit",)
 # Citizens' personal data: the mayor's office needs counts, not people (DESIGN.md "Security
@@ -24,9 +29,10 @@ MAYORS_OFFICE_EXCLUDED = (
     "newsletters.view_suppression",
     "newsletters.view_delivery",
     "newsletters.view_suppressionlift",
+    *CALENDAR_FEED_PERMISSIONS,
 )
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).
-DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit",)
+DIPLOMACY_UNIT_EXCLUDED = ("delegations.review_visit", *CALENDAR_FEED_PERMISSIONS)
 
 
 def group_names(user: Any) -> list[str]:

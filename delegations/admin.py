@@ -1,6 +1,17 @@
+"""The admin for visits and gifts. A visit's status moves only through delegations/workflow.py
+(which records the transition and notifies people), so the admin shows it and the transitions
+but never changes them; calendar feed tokens are secrets that the admin never shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cityrelations.admin import ReadOnlyAdminMixin
 from cityrelations.concurrency import VersionedAdminMixin
 
 from . import models
@@ -27,7 +38,7 @@ class FollowUpInline(admin.TabularInline):
     extra = 0
 
 
-class VisitTransitionInline(admin.TabularInline):
+class VisitTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = models.VisitTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
@@ -40,6 +51,7 @@ class VisitAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["direction", "level", "status"]
     search_fields = ["title", "purpose"]
     date_hierarchy = "start_date"
+    readonly_fields = ["status"]
     filter_horizontal = ["cities", "organizations", "themes", "sdgs"]
     inlines = [
         ParticipantInline,
@@ -67,7 +79,7 @@ class LogisticsItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(models.VisitTransition)
-class VisitTransitionAdmin(admin.ModelAdmin):
+class VisitTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["visit", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
 
@@ -86,5 +98,28 @@ class GiftAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(models.CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_at"]
-    readonly_fields = ["token"]
+    """Administrators only; the token opens the feed without a login, so it is never shown
+    (a user resets their own). An administrator may delete a feed to cut it off."""
+
+    list_display = ["user", "created_at", "has_token"]
+    fields = ["user", "created_at", "has_token"]
+    readonly_fields = ["user", "created_at", "has_token"]
+
+    @admin.display(boolean=True, description=_("secret address set"))
+    def has_token(self, obj: models.CalendarFeed) -> bool:
+        return bool(obj.token)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)

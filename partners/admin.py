@@ -1,5 +1,13 @@
+"""The partners admin. Imports are not offered here: the app's import pages (partners/importing.py)
+cover the same four kinds with the file checks (size, zip bombs, rows, columns), a preview and
+an all-or-nothing apply; the admin keeps the exports. Agreement documents are checked by the
+model's ``clean`` (partners/documents.py), so an admin upload passes the same checks as the app's.
+Fee payments are not registered: they are recorded and voided only through the app."""
+
+from __future__ import annotations
+
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cityrelations.admin import LogPersonalDataExportMixin
@@ -23,7 +31,7 @@ class SDGAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.City)
-class CityAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class CityAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CityResource]
     list_display = ["name", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
@@ -31,7 +39,7 @@ class CityAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
 
 
 @admin.register(models.Partnership)
-class PartnershipAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnershipAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
@@ -41,7 +49,7 @@ class PartnershipAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistor
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
@@ -66,6 +74,8 @@ class MembershipAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 class AgreementDocumentInline(admin.TabularInline):
     model = models.AgreementDocument
     extra = 0
+    fields = ["language", "title", "file", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(models.Agreement)
@@ -76,10 +86,23 @@ class AgreementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["partnership", "cities", "organizations"]
     inlines = [AgreementDocumentInline]
 
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        for document_form in formset.forms:
+            document = document_form.instance
+            if isinstance(document, models.AgreementDocument) and document._state.adding:
+                document.uploaded_by = request.user
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(models.AgreementDocument)
 class AgreementDocumentAdmin(SimpleHistoryAdmin):
     list_display = ["agreement", "language", "title", "content_type", "size"]
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class OfficeInline(admin.TabularInline):
@@ -90,7 +113,7 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(models.Contact)
 class ContactAdmin(
-    LogPersonalDataExportMixin, VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+    LogPersonalDataExportMixin, VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin
 ):
     resource_classes = [ContactResource]
     personal_data_kind = PersonalDataExport.Kind.CONTACTS

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -167,3 +169,29 @@ class AgreementDocument(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A path that skipped ``clean`` (and did not record the checked type) is checked here.
+        if not self.content_type:
+            self.check_new_file()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_new_file()
+
+    def check_new_file(self) -> None:
+        """A file not stored yet (an admin upload) passes the app's document checks, and its
+        detected type, size and a file name matching the content are recorded."""
+        if not self.file or getattr(self.file, "_committed", True):
+            return
+        from ..documents import stored_filename, validate_document_upload
+
+        upload = self.file.file
+        try:
+            kind = validate_document_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc}) from exc
+        self.content_type = kind.content_type
+        self.size = upload.size or 0
+        self.file.name = stored_filename(upload.name or "", kind)
