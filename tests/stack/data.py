@@ -14,11 +14,12 @@ from typing import Any
 
 STAFF = "stack-staff"
 MAYOR = "stack-mayor"
+NEWCOMER = "stack-newcomer"  # staff with a password only: production sends them to enrol
 
 
-def _user(username: str, group: str, password: str) -> str:
-    """The user, with the password and an authenticator app; the app's key (hex), from which
-    the journey computes the codes the second step asks for."""
+def _user(username: str, group: str, password: str, *, totp: bool = True) -> str | None:
+    """The user, with the password and (``totp``) an authenticator app; the app's key (hex),
+    from which the journey computes the codes the second step asks for."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -35,12 +36,12 @@ def _user(username: str, group: str, password: str) -> str:
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=group))
-    return give_totp_device(user).key
+    return give_totp_device(user).key if totp else None
 
 
 def journey(*, password: str, subscribers: int) -> dict[str, Any]:
     """The browser journey's starting point: a staff and a mayor's office login (each with an
-    authenticator app: ``totp_keys`` by username), a city to partner with, a draft edition and
+    authenticator app: ``totp_keys`` by username), a staff login without one, a city to partner with, a draft edition and
     ``subscribers`` active subscribers."""
     from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
     from tests.factories import CityFactory
@@ -50,6 +51,7 @@ def journey(*, password: str, subscribers: int) -> dict[str, Any]:
         STAFF: _user(STAFF, DIPLOMACY_UNIT, password),
         MAYOR: _user(MAYOR, MAYORS_OFFICE, password),
     }
+    _user(NEWCOMER, DIPLOMACY_UNIT, password, totp=False)
     city = CityFactory(name="Graz", region="Styria", timezone="Europe/Vienna")
     item = EditionItemFactory(title="Graz becomes a partner")
     readers = SubscriberFactory.create_batch(subscribers)

@@ -29,7 +29,7 @@ from playwright.sync_api import Page, expect
 from cityrelations.mfa.testing import totp_code_for_key
 
 from .conftest import TIMEOUT_MS
-from .data import MAYOR, STAFF
+from .data import MAYOR, NEWCOMER, STAFF
 from .stack import ROOT
 
 SUBSCRIBERS = 300
@@ -88,17 +88,21 @@ def _second_factor_code(key: str) -> str:
 def log_in(page: Page, username: str, totp_key: str, password: str = PASSWORD) -> None:
     """Sign in through the login form as a fresh visitor: the password, then the second step
     with a code from the user's authenticator app (``totp_key``, from the journey's data)."""
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    _log_in_with_password(page, username, password)
     expect(page.get_by_role("heading", name="Second step")).to_be_visible()
     page.get_by_label("Code").fill(_second_factor_code(totp_key))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_load_state()
     if "/accounts/" in page.url or "/two-factor/" in page.url:
         raise AssertionError(f"login as {username!r} failed: still on {page.url}")
+
+
+def _log_in_with_password(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 def _menu(page: Page, menu: str, item: str) -> None:
@@ -203,6 +207,18 @@ def test_the_journey_through_gunicorn_celery_and_smtp(page, stack, journey):  # 
     for response in page.visited:  # type: ignore[attr-defined]
         assert "default-src 'self'" in response.headers["content-security-policy"], response.url
     assert len(page.visited) >= 10  # type: ignore[attr-defined]
+
+
+def test_staff_without_a_second_factor_can_only_set_one_up(page, journey):  # type: ignore[no-untyped-def]
+    """The stack runs with production's STAFF_REQUIRE_2FA (on): a staff account with a password
+    only reaches nothing but the page where a second factor is set up."""
+    _log_in_with_password(page, NEWCOMER)
+    expect(page).to_have_url(re.compile(r"/account/two-factor/"))
+    expect(page.get_by_role("alert").first).to_contain_text("Your account needs a second factor")
+    page.goto("/partners/")
+    expect(page).to_have_url(re.compile(r"/account/two-factor/\?next=%2Fpartners%2F$"))
+    expect(page.get_by_role("link", name="Set up an authenticator app")).to_be_visible()
+    assert page.console_errors == []  # type: ignore[attr-defined]
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
