@@ -41,8 +41,8 @@ def _user(username: str, group: str, password: str, *, totp: bool = True) -> str
 
 def journey(*, password: str, subscribers: int) -> dict[str, Any]:
     """The browser journey's starting point: a staff and a mayor's office login (each with an
-    authenticator app: ``totp_keys`` by username), a staff login without one, a city to partner with, a draft edition and
-    ``subscribers`` active subscribers."""
+    authenticator app: ``totp_keys`` by username), a staff login without one, a city to partner
+    with, a draft edition and ``subscribers`` active subscribers."""
     from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
     from tests.factories import CityFactory
     from tests.newsletters.factories import EditionItemFactory, SubscriberFactory
