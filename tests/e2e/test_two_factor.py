@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 
 import pytest
+from django.views.i18n import JavaScriptCatalog
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -19,6 +21,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _code_from_secret(secret: str) -> str:
     key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
     return str(totp(key)).zfill(6)
+
+
+@pytest.fixture
+def late_translation_catalog(monkeypatch):
+    """django-otp-webauthn's buttons call gettext from its JavaScript catalogue, a dynamic response
+    that can arrive well after the static scripts (a busy server, a slow line). Serve it late
+    (in the live server's thread) so a page that shows a button before its catalogue is caught."""
+    serve = JavaScriptCatalog.get
+
+    def late(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(2)
+        return serve(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(JavaScriptCatalog, "get", late)
 
 
 def _open_two_factor_page(page, user) -> None:
@@ -55,7 +71,7 @@ def test_staff_enrols_an_authenticator_app_and_logs_in_with_a_code(
 
 
 def test_staff_registers_a_passkey_and_logs_in_with_it(
-    page, live_server, login, staff_user, settings
+    page, live_server, login, staff_user, settings, late_translation_catalog
 ):
     settings.OTP_WEBAUTHN_RP_ID = "localhost"
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url.replace("127.0.0.1", "localhost")]
@@ -78,8 +94,9 @@ def test_staff_registers_a_passkey_and_logs_in_with_it(
     page.locator("#passkey-register-button").click()
     expect(page.get_by_role("link", name="Remove", exact=True)).to_be_visible()
 
-    login(page, live_server, "staff")
+    login(page, live_server, "staff")  # waits for the page to load, catalogue included
     expect(page).to_have_url(re.compile(r"/account/two-factor/verify/"))
+    page.goto(page.url, wait_until="commit")  # again, and click as soon as the button shows
     page.locator("#passkey-verification-button").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()

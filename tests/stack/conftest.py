@@ -29,10 +29,7 @@ def stack() -> Iterator[Stack]:
     extra_env = {
         # Sending 300 messages at production's 20 per second would take the module 15 s longer.
         "NEWSLETTER_RATE_PER_SECOND": "200",
-        # Until the journey's log_in() answers the second factor (TOTP), staff sign in with a
-        # password only; drop this line when it does.
-        "STAFF_REQUIRE_2FA": "false",
-    }
+    }  # STAFF_REQUIRE_2FA keeps production's default (on): every login passes the second step
     with running_stack(extra_env=extra_env) as running:
         yield running
 

@@ -14,11 +14,16 @@ from typing import Any
 
 STAFF = "stack-staff"
 MAYOR = "stack-mayor"
+NEWCOMER = "stack-newcomer"  # staff with a password only: production sends them to enrol
 
 
-def _user(username: str, group: str, password: str) -> None:
+def _user(username: str, group: str, password: str, *, totp: bool = True) -> str | None:
+    """The user, with the password and (``totp``) an authenticator app; the app's key (hex),
+    from which the journey computes the codes the second step asks for."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+
+    from cityrelations.mfa.testing import give_totp_device
 
     user, _ = get_user_model().objects.get_or_create(
         username=username,
@@ -31,21 +36,27 @@ def _user(username: str, group: str, password: str) -> None:
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=group))
+    return give_totp_device(user).key if totp else None
 
 
 def journey(*, password: str, subscribers: int) -> dict[str, Any]:
-    """The browser journey's starting point: a staff and a mayor's office login, a city to
-    partner with, a draft edition and ``subscribers`` active subscribers."""
+    """The browser journey's starting point: a staff and a mayor's office login (each with an
+    authenticator app: ``totp_keys`` by username), a staff login without one, a city to partner
+    with, a draft edition and ``subscribers`` active subscribers."""
     from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
     from tests.factories import CityFactory
     from tests.newsletters.factories import EditionItemFactory, SubscriberFactory
 
-    _user(STAFF, DIPLOMACY_UNIT, password)
-    _user(MAYOR, MAYORS_OFFICE, password)
+    totp_keys = {
+        STAFF: _user(STAFF, DIPLOMACY_UNIT, password),
+        MAYOR: _user(MAYOR, MAYORS_OFFICE, password),
+    }
+    _user(NEWCOMER, DIPLOMACY_UNIT, password, totp=False)
     city = CityFactory(name="Graz", region="Styria", timezone="Europe/Vienna")
     item = EditionItemFactory(title="Graz becomes a partner")
     readers = SubscriberFactory.create_batch(subscribers)
     return {
+        "totp_keys": totp_keys,
         "city": city.pk,
         "edition": item.edition.pk,
         "edition_title": item.edition.title,

@@ -89,7 +89,10 @@ def main(argv: list[str]) -> int:
     with running_stack(
         web_workers=args.web_workers,
         before_web=("demo", {"scale": args.scale}),
-        # The locust users sign in with a password only (the demo accounts have no TOTP device).
+        # The one place the stack runs without the second factor (locust signs in with a
+        # password only): the demo accounts have no TOTP device, and 40 locust users share
+        # the one "staff" account, where each code is accepted once. tests/stack/ runs with
+        # the production default (on).
         extra_env={"STAFF_REQUIRE_2FA": "false"},
     ) as stack:
         print(f"Stack up in {time.monotonic() - started:.0f} s at {stack.url}", flush=True)
