@@ -194,6 +194,15 @@ def test_a_membership_with_its_history(staff_client, membership):
     )
 
 
+def test_an_organisation_with_its_membership(staff_client, membership):
+    url = reverse("partners:organization_detail", args=[membership.organization.pk])
+    assert_hungarian(
+        staff_client.get(url, **HU),
+        english=["since", "Past memberships", "No contacts recorded."],
+        hungarian=["2020-01-01 óta", "Kapcsolattartó munkatárs", "Nincs rögzített kapcsolattartó."],
+    )
+
+
 def test_recording_a_fee_payment(staff_client, membership):
     assert_hungarian(
         staff_client.get(reverse("partners:membership_fee_paid", args=[membership.pk]), **HU),
