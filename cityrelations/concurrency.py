@@ -180,7 +180,8 @@ def _display(field: forms.Field, value: Any) -> str:
             return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
         except (TypeError, ValueError):
             return str(value)
-    return f"“{Truncator(str(value)).chars(120)}”"
+    # Translators: a value the user typed, quoted in the edit-conflict message (Hungarian: „…”).
+    return gettext("“%(value)s”") % {"value": Truncator(str(value)).chars(120)}
 
 
 def _flat_choices(choices: Any) -> list[tuple[Any, Any]]:

@@ -5,6 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A stored value as the reader knows it: a choice's label, yes or no (in their language)."""
+    if value is None or value == "":
+        return value
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if getattr(field, "flatchoices", None):
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
@@ -22,7 +34,11 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append(
-                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                    {
+                        "field": str(field.verbose_name),
+                        "old": _shown(field, change.old),
+                        "new": _shown(field, change.new),
+                    }
                 )
         rows.append(
             {
