@@ -88,9 +88,28 @@ def fee_payment_void(*, payment: FeePayment, reason: str, by: Any) -> bool:
         locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
         restore = locked.due_after is not None and membership.fee_due_on == locked.due_after
         if restore:
-            _move_due_date(membership, locked.due_before, by=by, reason="Fee payment voided")
+            _move_due_date(
+                membership, _due_before_voided_chain(locked), by=by, reason="Fee payment voided"
+            )
     payment.refresh_from_db()
     return restore
+
+
+def _due_before_voided_chain(payment: FeePayment) -> dt.date | None:
+    """The due date before this payment and any voided payments it was stacked on.
+
+    Voiding an earlier payment leaves the date alone while a later one still stands on it; when
+    that later one is voided too, the date goes back past both, not to the voided one's result.
+    """
+    day = payment.due_before
+    earlier = payment.membership.fee_payments.exclude(pk=payment.pk).filter(voided_at__isnull=False)
+    seen = {payment.pk}
+    while day is not None and (previous := earlier.filter(due_after=day).first()):
+        if previous.pk in seen:  # a loop of equal dates cannot come from the service, but stop
+            break
+        seen.add(previous.pk)
+        day = previous.due_before
+    return day
 
 
 def _move_due_date(membership: Membership, day: dt.date | None, *, by: Any, reason: str) -> None:

@@ -182,6 +182,18 @@ def test_voiding_an_older_payment_leaves_a_later_due_date_alone(staff_client, me
     assert membership.fee_due_on == dt.date(2028, 3, 1)
 
 
+def test_voiding_both_stacked_payments_brings_the_due_date_back_past_both(staff_client, membership):
+    _record(staff_client, membership)
+    _record(staff_client, membership, expected_due_on="2027-03-01")
+    older, newer = FeePayment.objects.order_by("pk")
+    for payment in (older, newer):  # the older first: the date stays 2028-03-01 until the newer
+        staff_client.post(
+            reverse("partners:fee_payment_void", args=[payment.pk]), {"reason": "Not paid"}
+        )
+    membership.refresh_from_db()
+    assert membership.fee_due_on == DUE  # not 2027-03-01: nobody paid for that year
+
+
 def test_a_membership_with_payments_is_not_deleted(staff_client, membership):
     _record(staff_client, membership)
     response = staff_client.post(
