@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='MergedContact',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_id', models.PositiveIntegerField(unique=True, verbose_name='merged contact id')),
+                ('old_id', models.PositiveBigIntegerField(unique=True, verbose_name='merged contact id')),
                 ('merged_at', models.DateTimeField(auto_now_add=True, verbose_name='merged at')),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merged_ids', to='partners.contact', verbose_name='merged into')),
             ],

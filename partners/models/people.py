@@ -133,7 +133,7 @@ class MergedContact(models.Model):
     the merge moves these rows along with every other reference, so a chain is one hop.
     """
 
-    old_id = models.PositiveIntegerField(_("merged contact id"), unique=True)
+    old_id = models.PositiveBigIntegerField(_("merged contact id"), unique=True)
     contact = models.ForeignKey(
         Contact, verbose_name=_("merged into"), on_delete=models.CASCADE, related_name="merged_ids"
     )

@@ -225,7 +225,6 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("partners.delete_contact", raise_exception=True)
-@follows_merges
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact_for(pk)
     if request.method == "POST":
