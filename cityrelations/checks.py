@@ -11,9 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from . import mailbox
 from .esp import configured_esp, tracking_urlpatterns, webhook_secret
-
-MAILBOX_BACKEND = "cityrelations.mailbox.MailboxBackend"
 
 # Every secret key that appears in this repository (settings, Dockerfile, compose file, README,
 # benchmark commands, the old compose default): public, so never a production key.
@@ -38,7 +37,7 @@ def is_example_secret_key(key: str) -> bool:
 
 @register(Tags.security)
 def check_mailbox_backend(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    if settings.DEBUG or settings.EMAIL_BACKEND != MAILBOX_BACKEND:
+    if settings.DEBUG or settings.EMAIL_BACKEND != mailbox.BACKEND:
         return []
     return [
         Error(

@@ -13,6 +13,9 @@ nothing the user saw was overwritten.
 
 Every other save (admin, services, in-place buttons, imports) still bumps the version with
 ``version = version + 1`` in the same statement, so any form opened before it is stale.
+``QuerySet.update()`` and ``bulk_update()`` do not: one that touches a field an edit form shows
+must set ``version=F("version") + 1`` itself (today's only ones change edition status and order,
+which no edit form shows).
 ``refuses_stale_saves`` wraps an edit view: the rare save that loses the race after its form
 was checked is rolled back and the view runs again, which then shows the conflict.
 
@@ -119,6 +122,8 @@ def refuses_stale_saves(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST":  # only a save can lose a race
+            return view(request, *args, **kwargs)
         for _attempt in range(_RETRIES - 1):
             try:
                 with transaction.atomic():

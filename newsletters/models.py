@@ -169,10 +169,6 @@ class Suppression(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.get_reason_display()})"
 
-    @property
-    def blocks_all_mail(self) -> bool:
-        return self.reason in self.BLOCKS_ALL_MAIL
-
 
 class SuppressionLift(ChoiceLabels, models.Model):
     """A bounce or complaint suppression that staff lifted: who, when, why (kept for good)."""

@@ -38,10 +38,6 @@ def normalize_email(email: str) -> str:
     return f"{local}@{domain.lower()}" if local else email.strip()
 
 
-def is_suppressed(email: str) -> bool:
-    return Suppression.objects.for_email(email).exists()
-
-
 def is_mail_blocked(email: str) -> bool:
     """A bounce or a complaint: no email of any kind goes to the address (not even a
     confirmation) until staff lift the suppression."""
