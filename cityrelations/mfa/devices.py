@@ -110,11 +110,6 @@ def recovery_codes_regenerate(*, user: Any) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user: Any) -> int:
-    device = policy.recovery_device(user)
-    return device.token_set.count() if device else 0
-
-
 @dataclass(frozen=True)
 class CodeCheck:
     device: Device | None

@@ -99,12 +99,15 @@ def verify(request: HttpRequest) -> HttpResponse:
 @_verified_if_enrolled
 def manage(request: HttpRequest) -> HttpResponse:
     user = request.user
+    totp = policy.totp_devices(user).first()
+    passkeys = list(policy.passkeys(user))
+    recovery = policy.recovery_device(user)
     context = {
-        "totp": policy.totp_devices(user).first(),
-        "passkeys": list(policy.passkeys(user)),
-        "has_factor": policy.has_primary_factor(user),
-        "has_recovery": policy.recovery_device(user) is not None,
-        "recovery_left": devices.recovery_codes_left(user),
+        "totp": totp,
+        "passkeys": passkeys,
+        "has_factor": totp is not None or bool(passkeys),
+        "has_recovery": recovery is not None,
+        "recovery_left": recovery.token_set.count() if recovery else 0,
         "required": policy.must_use_second_factor(user),
     }
     return render(request, "mfa/manage.html", context)
