@@ -18,7 +18,7 @@ help:
 	@echo "make test     install everything, lint, and run the whole suite (PostgreSQL + Redis)"
 	@echo "make bench    large data set on PostgreSQL; query counts and p50/p95 timings"
 	@echo "make loadtest locust, 70 users for 2 minutes, against the production stack (gunicorn, Celery)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff, import-linter (the layers) and mypy"
 
 $(VENV)/bin/activate:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -72,9 +72,12 @@ check-services: $(VENV)/.installed-dev
 test: install-dev check-services lint
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff; the layers and no-cycles contracts in pyproject.toml (import-linter); mypy with django-stubs.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	DJANGO_DEBUG=true $(VENV)/bin/mypy cityrelations partners delegations newsletters
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

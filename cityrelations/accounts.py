@@ -9,8 +9,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
 from django.http import HttpResponse, HttpResponseRedirect
 
-from .client_ip import client_ip
-from .throttle import password_reset_allowed
+from cityrelations.core.client_ip import client_ip
+from cityrelations.core.throttle import password_reset_allowed
 
 logger = logging.getLogger(__name__)
 

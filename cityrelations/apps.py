@@ -9,10 +9,11 @@ class CityRelationsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from cityrelations.core.roles import sync_role_permissions
+
         from . import checks  # noqa: F401  (registers the security checks)
         from .mfa.middleware import on_user_logged_in, on_user_logged_out
-        from .roles import sync_role_permissions
 
-        post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.roles")
+        post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.core.roles")
         user_logged_in.connect(on_user_logged_in, dispatch_uid="cityrelations.mfa")
         user_logged_out.connect(on_user_logged_out, dispatch_uid="cityrelations.mfa")

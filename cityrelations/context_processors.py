@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from .roles import can_edit, group_names
+from cityrelations.core.roles import can_edit, group_names
 
 
 def site(request: HttpRequest) -> dict[str, object]:

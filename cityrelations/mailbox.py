@@ -27,7 +27,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .roles import is_diplomacy_unit
+from cityrelations.core.roles import is_diplomacy_unit
 
 BACKEND = "cityrelations.mailbox.MailboxBackend"
 

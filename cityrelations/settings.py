@@ -21,7 +21,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.storage import media_storage
+from cityrelations.core.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CITYRELATIONS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -85,7 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cityrelations.health.HealthCheckMiddleware",  # first: probes come by IP, not by host name
-    "cityrelations.client_ip.TrustedProxyMiddleware",
+    "cityrelations.core.client_ip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,7 +197,7 @@ SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
 SUBSCRIBE_ADDRESS_WINDOW_SECONDS = env.int("SUBSCRIBE_ADDRESS_WINDOW_SECONDS", default=3600)
 SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=30)
 SUBSCRIBE_IP_WINDOW_SECONDS = env.int("SUBSCRIBE_IP_WINDOW_SECONDS", default=600)
-# The password-reset form (cityrelations/throttle.py): emails per address, requests per client.
+# The password-reset form (cityrelations/core/throttle.py): emails per address, requests per client.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
 PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
     "PASSWORD_RESET_ADDRESS_WINDOW_SECONDS", default=3600
@@ -225,7 +225,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "cityrelations.client_ip.client_ip"  # honours TRUSTED_PROXIES
+AXES_CLIENT_IP_CALLABLE = "cityrelations.core.client_ip.client_ip"  # honours TRUSTED_PROXIES
 
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs or
 # networks (e.g. "10.0.0.5,172.16.0.0/12"). Empty (the default) trusts nobody: the client is
@@ -257,7 +257,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: documents go through permission-checked views
 # Empty: uploads on local disk under MEDIA_ROOT. "s3://bucket[/prefix]?endpoint_url=…&region=…":
-# a private S3-compatible bucket shared by every web machine (cityrelations/storage.py).
+# a private S3-compatible bucket shared by every web machine (cityrelations/core/storage.py).
 MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {

@@ -6,14 +6,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import accounts, views
+from . import accounts, health
 from .esp import mounted_webhook_urlpatterns
 from .mfa.urls import root_urlpatterns as mfa_urlpatterns
+from .pages import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     # Before Django's own: the password reset with rate limits (accounts.py).
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

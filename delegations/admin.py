@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cityrelations.admin import ReadOnlyAdminMixin
-from cityrelations.concurrency import VersionedAdminMixin
+from cityrelations.core.admin import ReadOnlyAdminMixin
+from cityrelations.core.concurrency import VersionedAdminMixin
 
 from . import models
 

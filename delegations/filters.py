@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cityrelations.widgets import QuickSelect, quicken
+from cityrelations.core.widgets import QuickSelect, quicken
 from partners.models import City
 
 from .forms import DateInput

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from partners.models import City, Contact, Organization, Partnership
 
 from .models import AgendaItem, LogisticsItem, Participant, Visit

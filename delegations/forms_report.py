@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 
 from .forms import DateInput, UserChoiceField, staff_users
 from .models import FollowUp, Visit

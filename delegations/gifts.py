@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.widgets import QuickSelect
+from cityrelations.core.widgets import QuickSelect
 from partners.filters_organizations import SortedFilterSet, words_condition
 
 from .models import Gift, Visit

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cityrelations.choices import ChoiceLabels
-from cityrelations.concurrency import Versioned
-from cityrelations.formats import date_range
-from cityrelations.links import detail_url
+from cityrelations.core.choices import ChoiceLabels
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.formats import date_range
+from cityrelations.core.links import detail_url
 from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
 
 
@@ -211,7 +211,7 @@ STATUS_BADGES = {
 
 class RowLinks:
     """Edit and delete links of a row on the visit page, built without a reverse() per row
-    (see cityrelations.links); ``row_route`` names the row's URLs."""
+    (see cityrelations.core.links); ``row_route`` names the row's URLs."""
 
     row_route: str
 

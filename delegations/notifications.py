@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cityrelations.roles import MAYORS_OFFICE
+from cityrelations.core.roles import MAYORS_OFFICE
 
 from .models import Visit, VisitTransition
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import expect_version
+from cityrelations.core.concurrency import expect_version
 
 from .models import FollowUp, Visit
 

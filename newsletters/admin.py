@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from cityrelations.admin import ReadOnlyAdminMixin
-from cityrelations.concurrency import VersionedAdminMixin
+from cityrelations.core.admin import ReadOnlyAdminMixin
+from cityrelations.core.concurrency import VersionedAdminMixin
 
 from . import models
 

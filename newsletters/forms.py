@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import Theme
 
 from .models import Edition, EditionItem, Story, Subscriber, Suppression

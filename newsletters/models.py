@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cityrelations.choices import ChoiceLabels
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.choices import ChoiceLabels
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 from partners.models import Theme
 
 from .sanitize import SanitizedHTMLField

@@ -5,7 +5,7 @@ person retrying, or someone mail-bombing one inbox: 3 an hour by default) and on
 client's IP (30 per 10 minutes by default: a whole office or a city-hall stand behind one
 address stays well under it). Invalid forms and the honeypot cost nothing and do not count, so
 typing mistakes at a shared stand never lock it out. How addresses and IPs are grouped (``+tag``
-variants are one address, IPv6 counts per /64) is in ``cityrelations/throttle.py``, shared with
+variants are one address, IPv6 counts per /64) is in ``cityrelations/core/throttle.py``, shared with
 the password-reset form. Limits: settings ``SUBSCRIBE_LIMIT_PER_ADDRESS`` /
 ``SUBSCRIBE_ADDRESS_WINDOW_SECONDS`` and ``SUBSCRIBE_LIMIT_PER_IP`` /
 ``SUBSCRIBE_IP_WINDOW_SECONDS``.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from cityrelations.throttle import Limit, attempt_allowed
+from cityrelations.core.throttle import Limit, attempt_allowed
 
 KEY_PREFIX = "newsletters:subscribe"
 

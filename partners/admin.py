@@ -1,7 +1,7 @@
 """The partners admin. Imports are not offered here: the app's import pages (partners/importing.py)
 cover the same four kinds with the file checks (size, zip bombs, rows, columns), a preview and
 an all-or-nothing apply; the admin keeps the exports. Agreement documents are checked by the
-model's ``clean`` (partners/documents.py), so an admin upload passes the same checks as the app's.
+model's ``clean`` (partners/document_checks.py), so an admin upload passes the same checks as the app's.
 Fee payments are not registered: they are recorded and voided only through the app."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from django.contrib import admin
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cityrelations.admin import LogPersonalDataExportMixin
-from cityrelations.concurrency import VersionedAdminMixin
-from cityrelations.models import PersonalDataExport
+from cityrelations.core.admin import LogPersonalDataExportMixin
+from cityrelations.core.concurrency import VersionedAdminMixin
+from cityrelations.core.models import PersonalDataExport
 
 from . import models
 from .resources import CityResource, ContactResource, OrganizationResource, PartnershipResource

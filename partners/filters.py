@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cityrelations.roles import DIPLOMACY_UNIT
-from cityrelations.widgets import quicken
+from cityrelations.core.roles import DIPLOMACY_UNIT
+from cityrelations.core.widgets import quicken
 
 from .models import SDG, Agreement, City, Continent, Organization, Partnership, Project, Theme
 

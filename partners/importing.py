@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import Result, RowResult
 
-from cityrelations.archives import ArchiveDamaged, ArchiveRefused, check_zip
+from cityrelations.core.archives import ArchiveDamaged, ArchiveRefused, check_zip
 
 from .resources import FIRST_DATA_LINE, RESOURCES, FieldChange, ImportResource
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
 
-from cityrelations.exports import safe_cell
+from cityrelations.core.exports import safe_cell
 
 from .models import City, Contact, Organization, Partnership
 

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from cityrelations.celery import app as celery_app
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from cityrelations.mfa.testing import login_verified
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 
 from .factories import UserFactory
 

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 
-from cityrelations.choices import ChoiceLabels
+from cityrelations.core.choices import ChoiceLabels
 
 MODELS = [m for m in apps.get_models() if issubclass(m, ChoiceLabels)]
 

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection, models
 from django.urls import resolve, reverse
 
-from cityrelations import concurrency
+from cityrelations.core import concurrency
 from delegations.models import FollowUp, Gift, Visit
 from partners.models import Office
 from tests.delegations.factories import (

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import cityrelations.choices
+import cityrelations.core.choices
 
 
 class Migration(migrations.Migration):
@@ -63,6 +63,6 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at"],
                 "indexes": [models.Index(fields=["created_at"], name="personal_export_created")],
             },
-            bases=(cityrelations.choices.ChoiceLabels, models.Model),
+            bases=(cityrelations.core.choices.ChoiceLabels, models.Model),
         ),
     ]

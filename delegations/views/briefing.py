@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from cityrelations.exports import log_personal_data_export
-from cityrelations.models import PersonalDataExport
+from cityrelations.core.exports import log_personal_data_export
+from cityrelations.core.models import PersonalDataExport
 
 from ..briefing import briefing_filename, build_briefing_book
 from ..models import Visit

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.exports import spreadsheet_response
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.exports import spreadsheet_response
 
 from ..forms_gifts import GiftForm
 from ..gifts import GiftFilter, PublicGiftFilter, public_gifts, public_headers, public_rows

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms import LogisticsItemForm
 from ..models import LogisticsItem

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms import ParticipantForm
 from ..models import Participant

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms_report import FollowUpForm, PublishForm, ReportForm
 from ..models import FollowUp, Visit

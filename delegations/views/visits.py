@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.history import history_rows
 
 from ..conflicts import (
     Conflict,

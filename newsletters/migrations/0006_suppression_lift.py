@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import cityrelations.choices
+import cityrelations.core.choices
 
 
 class Migration(migrations.Migration):
@@ -57,6 +57,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "lifted suppressions",
                 "ordering": ["-lifted_at"],
             },
-            bases=(cityrelations.choices.ChoiceLabels, models.Model),
+            bases=(cityrelations.core.choices.ChoiceLabels, models.Model),
         ),
     ]

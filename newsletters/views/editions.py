@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..assembly import (
     edition_approve,

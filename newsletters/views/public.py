@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.client_ip import client_ip
+from cityrelations.core.client_ip import client_ip
 
 from ..forms import PreferencesForm, SubscribeForm
 from ..models import ConsentText, Edition, EditionItem, Story, Subscriber

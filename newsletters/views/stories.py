@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms import StoryForm
 from ..models import Story

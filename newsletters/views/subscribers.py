@@ -2,7 +2,7 @@
 CSV import and the suppression list.
 
 Citizens' personal data: only the diplomacy unit reads these pages (the mayor's office holds no
-``view_subscriber`` / ``view_suppression`` permission; see cityrelations/roles.py)."""
+``view_subscriber`` / ``view_suppression`` permission; see cityrelations/core/roles.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.exports import personal_data_response
-from cityrelations.models import PersonalDataExport
+from cityrelations.core.exports import personal_data_response
+from cityrelations.core.models import PersonalDataExport
 from partners.models import Theme
 
 from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm, SuppressionLiftForm

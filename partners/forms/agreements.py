@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 
-from ..documents import DocumentType, validate_document_upload
+from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
 from .contacts import SearchableSelect, SearchableSelectMultiple
 from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
@@ -83,7 +83,7 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
 
 
 class DocumentUploadForm(forms.Form):
-    """One file per language; the type is decided by the file's content (see partners.documents)."""
+    """One file per language; the type is decided by the file's content (see partners.document_checks)."""
 
     language = forms.ChoiceField(label=_("Language"), choices=DOCUMENT_LANGUAGES)
     title = forms.CharField(

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import City, Contact, Office, Organization
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 from partners.forms.contacts import SearchableSelect, _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
-from cityrelations.roles import DIPLOMACY_UNIT
+from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.roles import DIPLOMACY_UNIT
 
 from ..models import Contact, Membership, Organization, Theme
 from .contacts import SearchableSelect

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 
 from ..filters import diplomacy_unit_users, network_organizations
 from ..models import City, Partnership, Theme

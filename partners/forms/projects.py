@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.concurrency import VersionedFormMixin
+from cityrelations.core.concurrency import VersionedFormMixin
 from partners.forms.contacts import SearchableSelectMultiple, _model_choice
 from partners.models import SDG, Organization, Partnership, Project, Theme
 

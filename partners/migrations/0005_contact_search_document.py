@@ -4,7 +4,7 @@ Replaces the expression index of 0003: with 100,000 contacts, a broad prefix ("e
 most rows, and ranking them recomputed ``to_tsvector`` per row (seconds). A stored document is
 read, not recomputed. The column is invisible to the Django model (the database fills it), so
 the models stay portable; on SQLite this migration does nothing and search uses ``icontains``.
-``cityrelations.search`` reads the column only on PostgreSQL.
+``cityrelations.pages.search`` reads the column only on PostgreSQL.
 """
 
 from django.db import migrations

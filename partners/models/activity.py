@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 
 from .base import SDG, Currency, Theme, TimeStamped
 from .organizations import Organization

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cityrelations.choices import ChoiceLabels
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.choices import ChoiceLabels
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 
+from ..document_checks import stored_filename, validate_document_upload
 from .base import City, Theme, TimeStamped
 from .organizations import Organization
 from .partnerships import Partnership
@@ -185,7 +186,6 @@ class AgreementDocument(ChoiceLabels, models.Model):
         detected type, size and a file name matching the content are recorded."""
         if not self.file or getattr(self.file, "_committed", True):
             return
-        from ..documents import stored_filename, validate_document_upload
 
         upload = self.file.file
         try:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cityrelations.choices import ChoiceLabels
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.choices import ChoiceLabels
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 
 from ..geo import continent_for_country, country_name
 

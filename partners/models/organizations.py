@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 
 from ..geo import country_name
 from .base import City, Currency, Theme, TimeStamped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,10 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cityrelations.concurrency import Versioned
-from cityrelations.links import detail_url
+from cityrelations.core.concurrency import Versioned
+from cityrelations.core.links import detail_url
 
 from .base import SDG, City, Theme, TimeStamped
+
+
+def _interactions() -> type[models.Model]:
+    """``Interaction`` refers to ``Partnership`` (activity.py imports this module), so the
+    queryset looks it up in the app registry rather than importing it back."""
+    return apps.get_model("partners", "Interaction")
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -29,17 +36,13 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         the index ``interaction_partnership`` (partnership, -occurred_on), not a GROUP BY over
         every interaction: with 200,000 interactions that is the difference between
         milliseconds and a second."""
-        from .activity import Interaction  # defined after Partnership, which it refers to
-
-        latest = Interaction.objects.filter(partnership=models.OuterRef("pk"))
+        latest = _interactions().objects.filter(partnership=models.OuterRef("pk"))
         latest = latest.order_by("-occurred_on").values("occurred_on")[:1]
         return self.annotate(last_contact_on=models.Subquery(latest))
 
     def no_contact_since(self, since: dt.date) -> PartnershipQuerySet:
         """Partnerships with no interaction on or after ``since`` (including none at all)."""
-        from .activity import Interaction
-
-        recent = Interaction.objects.filter(
+        recent = _interactions().objects.filter(
             partnership=models.OuterRef("pk"), occurred_on__gte=since
         )
         return self.filter(~models.Exists(recent))

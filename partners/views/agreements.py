@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.exports import spreadsheet_response
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.exports import spreadsheet_response
+from cityrelations.core.history import history_rows
 
-from ..documents import TYPE_LABELS, agreement_delete
+from ..document_checks import TYPE_LABELS
+from ..documents import agreement_delete
 from ..filters_agreements import AgreementFilter
 from ..forms.agreements import AgreementForm
 from ..models import Agreement, AgreementDocument, City, Organization, Partnership

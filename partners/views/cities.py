@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.history import history_rows
 
 from ..filters import CityFilter
 from ..forms.cities import (

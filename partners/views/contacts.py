@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.history import history_rows
 from partners.forms.contacts import (
     ContactFilterForm,
     ContactForm,

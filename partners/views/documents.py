@@ -1,7 +1,7 @@
 """Agreement documents: upload (content-checked), permission-checked download, delete.
 
 Files live in the media storage (local disk under MEDIA_ROOT, or a private S3-compatible bucket:
-cityrelations/storage.py) and MEDIA_URL is never served: the only way to a document is
+cityrelations/core/storage.py) and MEDIA_URL is never served: the only way to a document is
 :func:`document_download`, which streams it from the storage to a logged-in user holding
 ``view_agreementdocument``.
 """

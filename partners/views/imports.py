@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityrelations.exports import spreadsheet_response
+from cityrelations.core.exports import spreadsheet_response
 
 from ..forms.imports import ImportUploadForm, allowed_kinds
 from ..importing import (

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from cityrelations.concurrency import refuses_stale_saves
+from cityrelations.core.concurrency import refuses_stale_saves
 from partners.forms.interactions import InteractionFilterForm, InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.history import history_rows
 
 from ..filters_organizations import OrganizationFilter
 from ..forms.organizations import OrganizationForm

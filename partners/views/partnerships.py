@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cityrelations.concurrency import refuses_stale_saves
-from cityrelations.exports import spreadsheet_response
-from cityrelations.history import history_rows
+from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.exports import spreadsheet_response
+from cityrelations.core.history import history_rows
 
 from ..filters import PartnershipFilter, sort_partnerships
 from ..forms.partnerships import PartnershipForm, partnership_integrity_message

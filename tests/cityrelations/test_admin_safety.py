@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, sync_role_permissions
 from cityrelations.mfa.testing import login_verified
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, sync_role_permissions
 from delegations.models import CalendarFeed, Visit, VisitTransition
 from delegations.workflow import visit_submit
 from newsletters.models import Delivery, Edition, EditionItem, Subscriber, Suppression

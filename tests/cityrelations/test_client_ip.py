@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, RequestFactory
 
-from cityrelations.client_ip import client_ip
+from cityrelations.core.client_ip import client_ip
 
 PROXY = "10.0.0.5"
 ATTACKER = "203.0.113.66"

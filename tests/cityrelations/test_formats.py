@@ -8,7 +8,7 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 
-from cityrelations.formats import date_range, format_date
+from cityrelations.core.formats import date_range, format_date
 
 
 @pytest.mark.parametrize("language", ["en", "hu"])

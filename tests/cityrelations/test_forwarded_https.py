@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from cityrelations.client_ip import GUNICORN_TRUST_NOBODY, gunicorn_forwarded_allow_ips
+from cityrelations.core.client_ip import GUNICORN_TRUST_NOBODY, gunicorn_forwarded_allow_ips
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from cityrelations.links import _around_id, detail_url
+from cityrelations.core.links import _around_id, detail_url
 
 VIEWS = [
     "delegations:visit_detail",

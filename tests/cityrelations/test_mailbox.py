@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 
-from cityrelations.roles import DIPLOMACY_UNIT
+from cityrelations.core.roles import DIPLOMACY_UNIT
 from tests.factories import UserFactory
 from tests.urlconf_support import load_urlconf
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cityrelations.core.roles import DIPLOMACY_UNIT
 from cityrelations.mfa import devices
 from cityrelations.mfa.testing import (
     give_totp_device,
@@ -17,7 +18,6 @@ from cityrelations.mfa.testing import (
     totp_code,
     totp_code_for_secret,
 )
-from cityrelations.roles import DIPLOMACY_UNIT
 
 from ..factories import UserFactory
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
+from cityrelations.core.storage import media_storage
 from cityrelations.mfa.testing import login_verified
-from cityrelations.storage import media_storage
 from newsletters.models import Edition, Story
 from partners.models import AgreementDocument
 
@@ -305,7 +305,7 @@ def test_url_becomes_private_s3_options():
         "s3://city-media/uploads/?endpoint_url=https://s3.example.net&region=eu-west-1",
         spool_bytes=1024,
     )
-    assert config["BACKEND"] == "cityrelations.storage_s3.PrivateS3Storage"
+    assert config["BACKEND"] == "cityrelations.core.storage_s3.PrivateS3Storage"
     assert config["OPTIONS"] == {
         "bucket_name": "city-media",
         "location": "uploads",

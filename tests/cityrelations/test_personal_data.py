@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cityrelations.core.models import PersonalDataExport
 from cityrelations.mfa.testing import login_verified
-from cityrelations.models import PersonalDataExport
 from newsletters.models import Subscriber
 
 from ..factories import ContactFactory, UserFactory

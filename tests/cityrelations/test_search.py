@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cityrelations.search import _matching, global_search, search_words
+from cityrelations.pages.search import _matching, global_search, search_words
 from partners.models import Contact
 from tests.factories import (
     AgreementFactory,
@@ -136,7 +136,7 @@ def test_query_count_does_not_grow_with_results(staff_client, django_assert_max_
 
 
 def test_contact_index_exists_only_on_postgresql(data):
-    from cityrelations.search import KINDS
+    from cityrelations.pages.search import KINDS
 
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
@@ -152,7 +152,7 @@ def test_contact_index_exists_only_on_postgresql(data):
 
 
 def test_broad_queries_count_and_rank_a_bounded_number_of_candidates(monkeypatch):
-    import cityrelations.search as search
+    import cityrelations.pages.search as search
 
     monkeypatch.setattr(search, "CANDIDATES", 5)
     monkeypatch.setattr(search, "PER_KIND", 3)

@@ -1,10 +1,10 @@
-"""How the rate limits group addresses and clients (cityrelations/throttle.py)."""
+"""How the rate limits group addresses and clients (cityrelations/core/throttle.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cityrelations.throttle import client_network, normalised_address
+from cityrelations.core.throttle import client_network, normalised_address
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django import forms
 from django.test.html import parse_html
 from django_countries import countries
 
-from cityrelations.widgets import QuickSelect, QuickSelectMultiple, quicken
+from cityrelations.core.widgets import QuickSelect, QuickSelectMultiple, quicken
 
 CHOICES = [
     ("", "Any"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from delegations.bench import (
+from delegations.bench.visits import (
     BENCH_PREFIX,
     BRIEFING_AGENDA_ITEMS,
     BRIEFING_PARTICIPANTS,

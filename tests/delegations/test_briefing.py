@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cityrelations.models import PersonalDataExport
+from cityrelations.core.models import PersonalDataExport
 from delegations.briefing import (
     StaticOnlyURLFetcher,
     briefing_context,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from delegations.dashboard import overdue_logistics
-from delegations.demo import seed_delegations
+from delegations.demo.seed import seed_delegations
 from delegations.models import (
     AgendaItem,
     FollowUp,
@@ -18,7 +18,7 @@ from delegations.models import (
     Visit,
     VisitTransition,
 )
-from partners.demo import seed_partners
+from partners.demo.seed import seed_partners
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from cityrelations.roles import MAYORS_OFFICE
+from cityrelations.core.roles import MAYORS_OFFICE
 from delegations import tasks
 from delegations.models import Visit
 from delegations.notifications import send_visit_reminders

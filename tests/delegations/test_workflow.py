@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
 
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from delegations.models import Visit, VisitTransition
 from delegations.workflow import (
     TRANSITIONS,

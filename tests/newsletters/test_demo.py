@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from newsletters.assembly import previous_month
-from newsletters.demo import seed_newsletters
+from newsletters.demo.seed import seed_newsletters
 from newsletters.models import Edition, Subscriber, Suppression
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from partners.documents import DOCX, ODT, PDF, detect_document_type, stored_filename
+from partners.document_checks import DOCX, ODT, PDF, detect_document_type, stored_filename
 from partners.models import AgreementDocument
 
 from ..factories import AgreementFactory, UserFactory
@@ -173,7 +173,7 @@ def test_a_zip_bomb_docx_is_refused_from_its_table_of_contents(monkeypatch):
     assert detect_document_type(io.BytesIO(data)) is None
     # the total unpacked size is bounded too, whatever the ratio
     assert detect_document_type(io.BytesIO(odt_bytes())) == ODT
-    monkeypatch.setattr("partners.documents.ZIP_MAX_UNCOMPRESSED", 200)
+    monkeypatch.setattr("partners.document_checks.ZIP_MAX_UNCOMPRESSED", 200)
     assert detect_document_type(io.BytesIO(odt_bytes())) is None
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from cityrelations.roles import DIPLOMACY_UNIT
+from cityrelations.core.roles import DIPLOMACY_UNIT
 from partners.memberships import one_year_later
 from partners.models import Membership, Organization, Theme
 from tests.editing import with_version

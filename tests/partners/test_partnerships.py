@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import load_workbook
 
-from cityrelations.roles import DIPLOMACY_UNIT
+from cityrelations.core.roles import DIPLOMACY_UNIT
 from partners.models import SDG, Interaction, Partnership, Theme
 from tests.editing import with_version
 from tests.factories import (

@@ -43,7 +43,7 @@ def journey(*, password: str, subscribers: int) -> dict[str, Any]:
     """The browser journey's starting point: a staff and a mayor's office login (each with an
     authenticator app: ``totp_keys`` by username), a staff login without one, a city to partner
     with, a draft edition and ``subscribers`` active subscribers."""
-    from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+    from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
     from tests.factories import CityFactory
     from tests.newsletters.factories import EditionItemFactory, SubscriberFactory
 
@@ -95,8 +95,8 @@ def demo(*, scale: float = 0.1) -> dict[str, Any]:
     ``seed_demo`` itself refuses to run without debug, because its users have a known password;
     that guard protects real deployments. This database exists only for one load test and is
     dropped when it ends, so the steps are called directly."""
-    from cityrelations.benchmark import grow_delegations, grow_partners
-    from partners.management.commands.seed_demo import SEED_STEPS
+    from cityrelations.bench.benchmark import grow_delegations, grow_partners
+    from cityrelations.management.commands.seed_demo import SEED_STEPS
 
     summary: dict[str, Any] = {name: str(step()) for name, step in SEED_STEPS}
     if scale:

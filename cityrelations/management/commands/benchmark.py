@@ -8,7 +8,7 @@ import platform
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from cityrelations import benchmark
+from cityrelations.bench import benchmark
 
 
 def _ensure_database() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from delegations.demo import seed_delegations
+from delegations.demo.seed import seed_delegations
 
 
 class Command(BaseCommand):

@@ -127,7 +127,7 @@ class Command(BaseCommand):
         self._cleanup()
         port = _free_port()
         sink = subprocess.Popen(
-            [sys.executable, "-m", "newsletters.management.commands._bench_sink", str(port)],
+            [sys.executable, "-m", "newsletters.bench.sink", str(port)],
             cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True,
         )  # fmt: skip
         worker = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from newsletters.demo import seed_newsletters
+from newsletters.demo.seed import seed_newsletters
 
 
 class Command(BaseCommand):

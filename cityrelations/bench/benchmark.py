@@ -23,7 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from partners.models import (
     Agreement,
     City,
@@ -290,13 +290,13 @@ VISITS_TARGET = 50_000
 
 
 def grow_delegations(fraction: float) -> dict[str, int]:
-    from delegations.bench import build_visits
+    from delegations.bench.visits import build_visits
 
     return build_visits(int(VISITS_TARGET * fraction))
 
 
 def delegations_pages() -> list[tuple[str, str, Callable[[], Client]]]:
-    from delegations.bench import bench_pages
+    from delegations.bench.visits import bench_pages
 
     today = dt.date.today()
     mayor = lambda: bench_client(MAYORS_OFFICE)  # noqa: E731
@@ -318,6 +318,6 @@ def delegations_pages() -> list[tuple[str, str, Callable[[], Client]]]:
 
 
 def briefing_book_seconds() -> float:
-    from delegations.bench import measure_briefing_book
+    from delegations.bench.visits import measure_briefing_book
 
     return measure_briefing_book()

@@ -1,4 +1,4 @@
-"""The S3 backend for uploaded files (see :mod:`cityrelations.storage`); a module of its own so
+"""The S3 backend for uploaded files (see :mod:`cityrelations.core.storage`); a module of its own so
 that the settings and disk-only deployments never import boto3."""
 
 from __future__ import annotations

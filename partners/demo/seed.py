@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .geo import GazetteerCity, cities_by_name_and_country
-from .models import (
+from ..geo import GazetteerCity, cities_by_name_and_country
+from ..models import (
     City,
     Contact,
     Interaction,

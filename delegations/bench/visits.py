@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from partners.models import Contact, Partnership
 
-from .briefing import render_briefing_book
-from .models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit
+from ..briefing import render_briefing_book
+from ..models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit
 
 BENCH_PREFIX = "Bench visit "
 BRIEFING_VISIT_TITLE = "Bench briefing book visit"

@@ -2,7 +2,7 @@
 everything and keeping nothing but a count (printed on SIGTERM). It advertises PIPELINING like a
 production MTA.
 
-    python -m newsletters.management.commands._bench_sink PORT
+    python -m newsletters.bench.sink PORT
 """
 
 from __future__ import annotations

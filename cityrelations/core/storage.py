@@ -11,7 +11,7 @@ Credentials are never part of the URL: boto3 reads ``AWS_ACCESS_KEY_ID`` and
 Either way the files are only reached through the app's permission-checked views, which stream
 them from ``storage.open()``. The bucket stays private: new objects get no grant (S3's default is
 private; ``acl=private`` sends that canned ACL explicitly for services that want it, and a public
-ACL is refused), and :class:`~cityrelations.storage_s3.PrivateS3Storage` never hands out a bucket
+ACL is refused), and :class:`~cityrelations.core.storage_s3.PrivateS3Storage` never hands out a bucket
 address, plain or presigned, so no page (Django's file widgets print ``.url``) can leak one.
 """
 
@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 FILESYSTEM_BACKEND = "django.core.files.storage.FileSystemStorage"
-S3_BACKEND = "cityrelations.storage_s3.PrivateS3Storage"  # imports boto3: only when used
+S3_BACKEND = "cityrelations.core.storage_s3.PrivateS3Storage"  # imports boto3: only when used
 
 # Query parameters of MEDIA_STORAGE_URL -> S3Storage options.
 S3_URL_PARAMETERS = {

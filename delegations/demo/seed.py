@@ -1,7 +1,7 @@
 """Demo data for the delegations app: visits in every state, incoming and outgoing, with people,
 itineraries, reviews by the mayor's office, logistics (some overdue), follow-ups and gifts.
 
-It builds on the partners demo (partners/demo.py): cities are picked by name and a visit whose
+It builds on the partners demo (partners/demo/seed.py): cities are picked by name and a visit whose
 city is missing is skipped. Idempotent: a visit is looked up by its title and its details are
 created only with it, so running it twice changes nothing. Dates are relative to the first run.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from partners.models import City, Contact, Office, Partnership
 
-from .models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit, VisitTransition
+from ..models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit, VisitTransition
 
 Status = Visit.Status
 IN = Visit.Direction.INCOMING

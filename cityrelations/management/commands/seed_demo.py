@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from cityrelations.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
-from delegations.demo import seed_delegations
-from newsletters.demo import seed_newsletters
-from partners.demo import seed_partners
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from delegations.demo.seed import seed_delegations
+from newsletters.demo.seed import seed_newsletters
+from partners.demo.seed import seed_partners
 
 DEMO_USERS = [
     ("staff", "Dana", "Demo", DIPLOMACY_UNIT),

@@ -1,17 +1,15 @@
-"""Cross-app pages: dashboard, health check, the embedded-mode mailbox."""
+"""Cross-app pages: dashboard, global search, the embedded-mode mailbox."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+
+from cityrelations.mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 
 from .dashboard import dashboard_context
-from .mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 from .search import global_search
 
 
@@ -33,32 +31,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "total": sum(r.total for r in results),
             "capped": any(r.capped for r in results),
         },
-    )
-
-
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database (and broker, when configured) reachability, for load balancers and compose."""
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # any failure means "not healthy"; say which
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    if settings.REDIS_URL:
-        import redis
-
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-            checks["broker"] = "ok"
-        except Exception as exc:
-            checks["broker"] = f"error: {exc.__class__.__name__}"
-    else:
-        checks["broker"] = "not configured (tasks run in-process)"
-    healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
 
 

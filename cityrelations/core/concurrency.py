@@ -296,7 +296,7 @@ class VersionedFormMixin(_FormBase):
         }
 
     def _salt(self, version: int) -> str:
-        return f"cityrelations.concurrency:{self.instance._meta.label}:{self.instance.pk}:{version}"
+        return f"cityrelations.core.concurrency:{self.instance._meta.label}:{self.instance.pk}:{version}"
 
     def _signed_snapshot(self) -> str:
         salt = self._salt(self.instance.version)

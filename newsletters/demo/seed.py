@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from partners.models import Theme
 
-from .assembly import edition_assemble, previous_month
-from .models import ConsentText, Delivery, Edition, Story, Subscriber, Suppression, email_hash
+from ..assembly import edition_assemble, previous_month
+from ..models import ConsentText, Delivery, Edition, Story, Subscriber, Suppression, email_hash
 
 S = Subscriber.Status
 # (email, name, language, status, source, evidence, topic slugs' positions)

@@ -1,0 +1,45 @@
+"""Cross-cutting records that belong to no single app: the log of personal-data exports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ChoiceLabels
+
+
+class PersonalDataExport(ChoiceLabels, models.Model):
+    """One download of personal data by a staff user (DESIGN.md "Security baseline": every
+    personal-data export is logged). Written by :func:`cityrelations.core.exports.log_personal_data_export`,
+    read-only in the admin."""
+
+    class Kind(models.TextChoices):
+        SUBSCRIBERS = "subscribers", _("Newsletter subscribers")
+        CONTACTS = "contacts", _("Contacts")
+        # A visit's participants, with their dietary and accessibility needs (health data).
+        BRIEFING_BOOK = "briefing_book", _("Briefing book")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Kept as text too, so the record still names the person after the account is deleted.
+    username = models.CharField(_("username"), max_length=150)
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    filters = models.TextField(_("filter"), blank=True, help_text=_("The query string used."))
+    row_count = models.PositiveIntegerField(_("rows"))
+    file_format = models.CharField(_("format"), max_length=10)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("personal-data export")
+        verbose_name_plural = _("personal-data exports")
+        indexes = [models.Index(fields=["created_at"], name="personal_export_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username} ({self.row_count})"

@@ -1,0 +1,1 @@
+"""Benchmark data and measurements for visits (`make bench`): not product code."""

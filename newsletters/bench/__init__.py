@@ -1,0 +1,1 @@
+"""`manage.py bench_sending`: sending throughput against a local SMTP sink. Not product code."""
