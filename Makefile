@@ -77,7 +77,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	DJANGO_DEBUG=true $(VENV)/bin/mypy cityrelations partners delegations newsletters
+	$(VENV)/bin/mypy cityrelations partners delegations newsletters
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
