@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityrelations.core.history import note_change
+
 from .models import FeePayment, Membership
 
 
@@ -60,7 +62,7 @@ def fee_payment_record(
             due_after=due_after,
         )
         payment.full_clean()
-        payment._history_user = by  # type: ignore[attr-defined]
+        note_change(payment, by=by)
         payment.save()
         if due_after is not None:
             _move_due_date(locked, due_after, by=by, reason="Fee payment recorded")
@@ -84,7 +86,7 @@ def fee_payment_void(*, payment: FeePayment, reason: str, by: Any) -> bool:
         locked.voided_at = timezone.now()
         locked.voided_by = by
         locked.void_reason = reason.strip()
-        locked._history_user = by  # type: ignore[attr-defined]
+        note_change(locked, by=by)
         locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
         restore = locked.due_after is not None and membership.fee_due_on == locked.due_after
         if restore:
@@ -114,6 +116,5 @@ def _due_before_voided_chain(payment: FeePayment) -> dt.date | None:
 
 def _move_due_date(membership: Membership, day: dt.date | None, *, by: Any, reason: str) -> None:
     membership.fee_due_on = day
-    membership._history_user = by  # type: ignore[attr-defined]
-    membership._change_reason = reason  # type: ignore[attr-defined]
+    note_change(membership, by=by, reason=reason)
     membership.save(update_fields=["fee_due_on", "updated_at"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from django.db import models
+from django.db.models.options import Options
 from django.utils.translation import gettext
 
 
@@ -19,11 +20,26 @@ def _shown(field: Any, value: Any) -> Any:
     return value
 
 
-def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
+class Tracked(Protocol):
+    """A model with ``history = HistoricalRecords()`` (django-simple-history has no types)."""
+
+    _meta: ClassVar[Options[Any]]
+    history: Any
+
+
+def note_change(obj: models.Model, *, by: Any, reason: str | None = None) -> None:
+    """Who makes ``obj``'s next save or delete, and why: django-simple-history writes both into
+    that history record. It reads them from these two attributes, which no type declares."""
+    obj._history_user = by  # type: ignore[attr-defined]
+    if reason is not None:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+
+
+def history_rows(obj: Tracked, limit: int = 50) -> list[dict[str, Any]]:
     """Newest first; each row names the user, the kind of change and the fields that changed."""
     records = list(
         obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
-    )  # type: ignore[attr-defined]
+    )
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -33,6 +49,7 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
             delta = record.diff_against(previous, excluded_fields=["version"])
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
+                assert isinstance(field, models.Field)  # a tracked column, not a reverse relation
                 changes.append(
                     {
                         "field": str(field.verbose_name),
