@@ -3,11 +3,16 @@ personal-data export made through django-import-export's admin exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
 from .exports import export_filters, log_personal_data_export
+
+if TYPE_CHECKING:  # the mixin's host, for the type checker only
+    from import_export.admin import ExportMixin as _ExportBase
+else:
+    _ExportBase = object
 
 
 class ReadOnlyAdminMixin:
@@ -24,7 +29,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class LogPersonalDataExportMixin:
+class LogPersonalDataExportMixin(_ExportBase):
     """Mix into an ``ExportMixin`` admin whose rows are people: each export file is logged.
 
     ``get_data_for_export`` builds the rows (so it knows their count); ``get_export_data`` knows
@@ -33,14 +38,14 @@ class LogPersonalDataExportMixin:
     personal_data_kind: str = ""
 
     def get_data_for_export(self, request: HttpRequest, queryset: Any, **kwargs: Any) -> Any:
-        data = super().get_data_for_export(request, queryset, **kwargs)  # type: ignore[misc]
+        data = super().get_data_for_export(request, queryset, **kwargs)
         request._personal_data_rows = data.height  # type: ignore[attr-defined]
         return data
 
     def get_export_data(
         self, file_format: Any, request: HttpRequest, queryset: Any, **kwargs: Any
     ) -> Any:
-        export = super().get_export_data(file_format, request, queryset, **kwargs)  # type: ignore[misc]
+        export = super().get_export_data(file_format, request, queryset, **kwargs)
         filters = export_filters(request)
         selected = request.POST.getlist("export_items")
         if selected:

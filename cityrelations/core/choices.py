@@ -37,4 +37,4 @@ class ChoiceLabels:
                 return force_str(labels.get(value, value), strings_only=True)
         except TypeError:  # an unhashable value (e.g. a list from a JSONField)
             pass
-        return models.Model._get_FIELD_display(self, field)  # type: ignore[arg-type]
+        return models.Model._get_FIELD_display(self, field)  # type: ignore[attr-defined]

@@ -66,6 +66,9 @@ class Versioned(models.Model):
     """Mix into an edited model (first in the bases): a version every save increments."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Per save, not columns: the version the next save may replace, and the one this save does.
+    _expected_version: int
+    _version_condition: int | None
 
     class Meta:
         abstract = True
@@ -92,7 +95,8 @@ class Versioned(models.Model):
         finally:
             del self._version_condition
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+    # Not annotated: django-stubs 6 describes Django 6's signature (with returning_fields).
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         expected = getattr(self, "_version_condition", None)
         if expected is None:
             # Not from a form: bump in SQL so that concurrent saves still each count.
@@ -113,7 +117,7 @@ def expect_version(instance: Versioned, version: int | None) -> None:
     """The next save of ``instance`` replaces only ``version`` (for services that re-read the
     row under a lock before saving what an edit form submitted)."""
     if version is not None:
-        instance._expected_version = version  # type: ignore[attr-defined]
+        instance._expected_version = version
 
 
 def refuses_stale_saves(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -172,7 +176,8 @@ def _display(field: forms.Field, value: Any) -> str:
     if value in ("", []):
         return gettext("(empty)")
     if isinstance(field, forms.ModelMultipleChoiceField | forms.ModelChoiceField):
-        model = field.queryset.model  # type: ignore[union-attr]
+        assert field.queryset is not None  # set by every model choice field on a form
+        model = field.queryset.model
         pks = value if isinstance(value, list) else [value]
         names = sorted(str(obj) for obj in model._default_manager.filter(pk__in=pks))
         return ", ".join(names) or ", ".join(pks)

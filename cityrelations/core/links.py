@@ -26,6 +26,6 @@ def _around_id(viewname: str, prefix: str, urlconf: str | None) -> tuple[str, st
 def detail_url(viewname: str, pk: int | None) -> str:
     """``reverse(viewname, args=[pk])`` for a view whose one argument is an integer id."""
     parts = _around_id(viewname, get_script_prefix(), get_urlconf()) if pk is not None else None
-    if parts is None:
+    if parts is None or pk is None:
         return reverse(viewname, args=[pk])
-    return f"{parts[0]}{int(pk)}{parts[1]}"  # type: ignore[arg-type]
+    return f"{parts[0]}{int(pk)}{parts[1]}"

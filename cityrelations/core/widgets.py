@@ -25,17 +25,18 @@ def _escape(value: Any) -> str:
 _GROUP = (list, tuple)
 
 
-class QuickSelectMixin:
-    """Django's ``optgroups()`` selection rules, without building an option dict per choice."""
+class QuickSelectMixin(forms.Select):
+    """Django's ``optgroups()`` selection rules, without building an option dict per choice.
+    Put before ``forms.Select`` or ``forms.SelectMultiple`` in a widget's bases."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
-        multiple = self.allow_multiple_selected  # type: ignore[attr-defined]
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        multiple = self.allow_multiple_selected
         if multiple:
             final_attrs["multiple"] = True
-        wanted = set(self.format_value(value))  # type: ignore[attr-defined]
+        wanted = set(self.format_value(value))
         has_selected = False
 
         def option(value: Any, label: Any) -> str:
@@ -48,7 +49,7 @@ class QuickSelectMixin:
             )
 
         parts: list[str] = []
-        for group_value, group_label in self.choices:  # type: ignore[attr-defined]
+        for group_value, group_label in self.choices:
             if group_value is None:
                 group_value = ""
             if not isinstance(group_label, _GROUP):
@@ -77,11 +78,14 @@ class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
 
 def quicken(widget: forms.Widget) -> forms.Widget:
     """The same select as a quick one (other widgets are returned as they are)."""
-    kinds = {forms.Select: QuickSelect, forms.SelectMultiple: QuickSelectMultiple}
+    kinds: dict[type[forms.Widget], type[QuickSelectMixin]] = {
+        forms.Select: QuickSelect,
+        forms.SelectMultiple: QuickSelectMultiple,
+    }
     quick_class = kinds.get(type(widget))
-    if quick_class is None:
+    if quick_class is None or not isinstance(widget, forms.Select):
         return widget
     quick = quick_class(attrs=widget.attrs)
-    quick.choices = widget.choices  # type: ignore[attr-defined]
+    quick.choices = widget.choices
     quick.is_required = widget.is_required
     return quick
