@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -50,7 +51,7 @@ OPEN_FOR_ENROL = {
 }
 
 
-def on_user_logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """At login (the password step): start both clocks and remember whether the user has a
     device, so that the gate needs no query per request."""
     if request is None or not hasattr(request, "session"):
@@ -64,7 +65,7 @@ def on_user_logged_in(sender, request: HttpRequest | None, user, **kwargs) -> No
     policy.remember_devices(request, user)
 
 
-def on_user_logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_user_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """The session (and any TOTP key being set up in it) ends; drop unconfirmed devices too."""
     if user is not None:
         devices.totp_discard_unconfirmed(user=user)
@@ -101,9 +102,15 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
+        if not user.is_authenticated or policy.is_verified(user):
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
         if name in ALWAYS_OPEN:

@@ -6,10 +6,16 @@ second factor, everyone else when ``STAFF_REQUIRE_2FA`` is on (the default with 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+if TYPE_CHECKING:  # for the annotations (the functions import the models where used)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
 
 # Kept in the session at login so that the gate needs no query on every request.
 HAS_DEVICE_SESSION_KEY = "mfa_has_device"
@@ -19,25 +25,31 @@ TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
+def is_verified(user: Any) -> bool:
+    """Whether the session passed the second step: the ``is_verified()`` that django-otp's
+    ``OTPMiddleware`` gives ``request.user`` (a method django-stubs' user types lack)."""
+    return bool(user.is_verified())
+
+
 def must_use_second_factor(user: Any) -> bool:
     if not user.is_authenticated:
         return False
     return bool(user.is_superuser or settings.STAFF_REQUIRE_2FA)
 
 
-def totp_devices(user: Any):
+def totp_devices(user: Any) -> QuerySet[TOTPDevice]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True)
 
 
-def passkeys(user: Any):
+def passkeys(user: Any) -> QuerySet[WebAuthnCredential]:
     from django_otp_webauthn.models import WebAuthnCredential
 
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
 
 
-def recovery_device(user: Any):
+def recovery_device(user: Any) -> StaticDevice | None:
     """The user's recovery codes (a django-otp static device), or None."""
     from django_otp.plugins.otp_static.models import StaticDevice
 

@@ -6,6 +6,7 @@ a device but has not passed the second step in this session is sent to it first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn import views as webauthn
 
@@ -41,7 +43,7 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _verified_if_enrolled(view):  # type: ignore[no-untyped-def]
+def _verified_if_enrolled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Login required; and a user with a device must have passed the second step.
 
     Checked against the database, not the session's cached flag: adding or removing a factor
@@ -51,7 +53,7 @@ def _verified_if_enrolled(view):  # type: ignore[no-untyped-def]
     @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_verified() and policy.remember_devices(request, request.user):  # type: ignore[union-attr]
+        if not policy.is_verified(request.user) and policy.remember_devices(request, request.user):
             return redirect(f"{reverse('mfa:verify')}?next={reverse('mfa:manage')}")
         return view(request, *args, **kwargs)
 
@@ -63,7 +65,7 @@ def _verified_if_enrolled(view):  # type: ignore[no-untyped-def]
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of the login: a TOTP code, a recovery code or a passkey."""
     user = request.user
-    if user.is_verified() or not policy.remember_devices(request, user):  # type: ignore[union-attr]
+    if policy.is_verified(user) or not policy.remember_devices(request, user):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +163,7 @@ def _totp_already_set_up(request: HttpRequest) -> HttpResponse:
 
 def _totp_confirmed(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     request.session.pop(policy.TOTP_SETUP_KEY_SESSION_KEY, None)
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    if not policy.is_verified(request.user):
         otp_login(request, device)
         request.session.cycle_key()
     request.session[policy.HAS_DEVICE_SESSION_KEY] = True
@@ -195,7 +197,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     return render(request, "mfa/recovery_codes.html", {"codes": codes})
 
 
-def _factor_for(request: HttpRequest, kind: str, pk: int):  # type: ignore[no-untyped-def]
+def _factor_for(request: HttpRequest, kind: str, pk: int) -> Device:
     """One of the user's own TOTP apps or passkeys; 404 for anything else."""
     if kind == "totp":
         return get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
@@ -241,7 +243,7 @@ class CompletePasskeyCheckView(webauthn.CompleteCredentialAuthenticationView):
     which also gives the session a new key once it is verified, as the code step does: a
     session id learnt before the second step must not become a verified session."""
 
-    def complete_auth(self, device):  # type: ignore[no-untyped-def]
+    def complete_auth(self, device: Device) -> None:
         super().complete_auth(device)
         self.request.session.cycle_key()
 
@@ -250,9 +252,9 @@ class CompletePasskeyRegistrationView(webauthn.CompleteCredentialRegistrationVie
     """django-otp-webauthn's last step of adding a passkey. A session that was not verified
     (a first factor being enrolled) becomes verified by it, so it gets a new key as well."""
 
-    def post(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        was_verified = self.request.user.is_verified()
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_verified = policy.is_verified(self.request.user)
         response = super().post(*args, **kwargs)
-        if not was_verified and self.request.user.is_verified():
+        if not was_verified and policy.is_verified(self.request.user):
             self.request.session.cycle_key()
         return response
