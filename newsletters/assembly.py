@@ -271,13 +271,13 @@ def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionIt
 
 
 @transaction.atomic
-def edition_approve(*, edition: Edition, by: object) -> Edition:
+def edition_approve(*, edition: Edition, by: Any) -> Edition:
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(edition)
     if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
         raise ValidationError(_("An empty edition cannot be approved."))
     edition.status = Edition.Status.APPROVED
-    edition.approved_by = by  # type: ignore[assignment]
+    edition.approved_by = by
     edition.approved_at = timezone.now()
     edition.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return edition

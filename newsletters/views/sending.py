@@ -3,6 +3,8 @@ copy, and the progress partial the send panel polls with htmx."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cityrelations.core.http import AuthenticatedHttpRequest
 
 from ..models import Edition
 from ..sending import (
@@ -34,7 +38,7 @@ class ScheduleForm(forms.Form):
         help_text=gettext_lazy("Local time (Budapest)."),
     )
 
-    def clean_when(self):  # type: ignore[no-untyped-def]
+    def clean_when(self) -> dt.datetime:
         when = self.cleaned_data["when"]
         if when <= timezone.now():
             raise forms.ValidationError(_("Choose a time in the future."))
@@ -111,9 +115,9 @@ def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(CHANGE, raise_exception=True)
 @require_POST
-def send_test(request: HttpRequest, pk: int) -> HttpResponse:
+def send_test(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
-    address = request.user.email  # type: ignore[union-attr]
+    address = request.user.email
     if not address:
         messages.error(request, _("Your account has no email address to send the test copy to."))
         return redirect(edition)
