@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import DateRange
@@ -20,6 +20,9 @@ from django.db.models import Q, QuerySet
 from .models import Participant, Visit, date_span
 
 DEAD = (Visit.Status.DECLINED, Visit.Status.CANCELLED)
+
+# The page's visits by id; a visit being planned has none yet (``None``).
+_VisitKey = TypeVar("_VisitKey", bound=int | None)
 
 
 @dataclass(frozen=True, order=True)
@@ -79,11 +82,11 @@ def _others_in_windows(queryset: QuerySet[Any], spans: Sequence[_Span], *fields:
 
 
 def _invert(
-    keys: dict[int | None, set[Any]], spans: dict[int | None, _Span]
-) -> dict[Any, list[int | None]]:
+    keys: dict[_VisitKey, set[Any]], spans: dict[_VisitKey, _Span]
+) -> dict[Any, list[_VisitKey]]:
     """Page visits by person or city, so each looked-up row is matched only against the page
     visits that share its person or city."""
-    inverted: dict[Any, list[int | None]] = defaultdict(list)
+    inverted: dict[Any, list[_VisitKey]] = defaultdict(list)
     for pk, items in keys.items():
         if pk in spans:
             for item in items:
@@ -92,9 +95,9 @@ def _invert(
 
 
 def _person_conflicts(
-    spans: dict[int | None, _Span], people: dict[int | None, set[tuple[str, int]]]
-) -> dict[int | None, set[Conflict]]:
-    found: dict[int | None, set[Conflict]] = defaultdict(set)
+    spans: dict[_VisitKey, _Span], people: dict[_VisitKey, set[tuple[str, int]]]
+) -> dict[_VisitKey, set[Conflict]]:
+    found: dict[_VisitKey, set[Conflict]] = defaultdict(set)
     contact_ids = {pid for keys in people.values() for kind, pid in keys if kind == "contact"}
     user_ids = {pid for keys in people.values() for kind, pid in keys if kind == "user"}
     if not contact_ids and not user_ids:
@@ -135,9 +138,9 @@ def _person_conflicts(
 
 
 def _city_conflicts(
-    spans: dict[int | None, _Span], cities: dict[int | None, set[int]]
-) -> dict[int | None, set[Conflict]]:
-    found: dict[int | None, set[Conflict]] = defaultdict(set)
+    spans: dict[_VisitKey, _Span], cities: dict[_VisitKey, set[int]]
+) -> dict[_VisitKey, set[Conflict]]:
+    found: dict[_VisitKey, set[Conflict]] = defaultdict(set)
     city_ids = set().union(*cities.values()) if cities else set()
     if not city_ids:
         return found
@@ -153,8 +156,8 @@ def _city_conflicts(
     return found
 
 
-def _merge(*parts: dict[int | None, set[Conflict]]) -> dict[int | None, list[Conflict]]:
-    merged: dict[int | None, list[Conflict]] = {}
+def _merge(*parts: dict[_VisitKey, set[Conflict]]) -> dict[_VisitKey, list[Conflict]]:
+    merged: dict[_VisitKey, list[Conflict]] = {}
     for part in parts:
         for pk, items in part.items():
             merged.setdefault(pk, []).extend(items)
@@ -164,7 +167,8 @@ def _merge(*parts: dict[int | None, set[Conflict]]) -> dict[int | None, list[Con
 def person_key(participant: Participant) -> tuple[str, int]:
     if participant.contact_id:
         return ("contact", participant.contact_id)
-    return ("user", participant.user_id)  # type: ignore[return-value]
+    assert participant.user_id is not None  # participant_is_contact_or_user
+    return ("user", participant.user_id)
 
 
 def conflicts_for(
@@ -177,12 +181,12 @@ def conflicts_for(
 
     A caller that has already loaded the visits' participants (``people``: visit id → person
     keys) or cities (visit id → city ids) passes them, and those look-ups are not repeated."""
-    spans: dict[int | None, _Span] = {
+    spans: dict[int, _Span] = {
         v.pk: _Span(v.pk, v.start_date, v.end_date) for v in visits if v.status not in DEAD
     }
     if not spans:
         return {}
-    page_ids = [pk for pk in spans if pk is not None]
+    page_ids = list(spans)
     if people is None:
         people = defaultdict(set)
         for vid, contact_id, user_id in Participant.objects.filter(
@@ -196,10 +200,10 @@ def conflicts_for(
         ):
             cities[vid].add(city_id)
     merged = _merge(
-        _person_conflicts(spans, people),  # type: ignore[arg-type]
-        _city_conflicts(spans, cities),  # type: ignore[arg-type]
+        _person_conflicts(spans, people),
+        _city_conflicts(spans, cities),
     )
-    return {pk: items for pk, items in merged.items() if pk is not None}
+    return merged
 
 
 def conflicts_for_plan(
@@ -210,8 +214,8 @@ def conflicts_for_plan(
     pk = visit.pk if visit is not None else None
     spans = {pk: _Span(pk, start, end)}
     people: dict[int | None, set[tuple[str, int]]] = {pk: set()}
-    if pk is not None:
-        for contact_id, user_id in visit.participants.values_list("contact_id", "user_id"):  # type: ignore[union-attr]
+    if visit is not None and pk is not None:
+        for contact_id, user_id in visit.participants.values_list("contact_id", "user_id"):
             people[pk].add(("contact", contact_id) if contact_id else ("user", user_id))
     cities: dict[int | None, set[int]] = {pk: set(city_ids)}
     return _merge(_person_conflicts(spans, people), _city_conflicts(spans, cities)).get(pk, [])

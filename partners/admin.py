@@ -6,7 +6,11 @@ Fee payments are not registered: they are recorded and voided only through the a
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -86,7 +90,10 @@ class AgreementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["partnership", "cities", "organizations"]
     inlines = [AgreementDocumentInline]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+    ) -> None:
+        assert request.user.is_authenticated  # the admin's login
         for document_form in formset.forms:
             document = document_form.instance
             if isinstance(document, models.AgreementDocument) and document._state.adding:
@@ -99,7 +106,14 @@ class AgreementDocumentAdmin(SimpleHistoryAdmin):
     list_display = ["agreement", "language", "title", "content_type", "size"]
     readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: models.AgreementDocument,
+        form: forms.ModelForm,
+        change: bool,
+    ) -> None:
+        assert request.user.is_authenticated  # the admin's login
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)

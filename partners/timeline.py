@@ -26,7 +26,8 @@ class TimelineEntry(TypedDict):
 
 
 def _url(obj: models.Model) -> str | None:
-    # Some detail pages belong to other parts of the app and may not be routed (yet).
+    # Some detail pages belong to other parts of the app and may not be routed (yet), and an
+    # interaction has none (``get_absolute_url`` is a convention, not a method of Model).
     try:
         return obj.get_absolute_url()  # type: ignore[attr-defined]
     except (AttributeError, NoReverseMatch):

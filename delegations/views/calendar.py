@@ -125,10 +125,11 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
     queryset = Visit.objects.overlapping(start, end).order_by("start_date", "pk")
     calendar_filter = CalendarFilter(request.GET or None, queryset=queryset)
     page = None
+    weeks: list[list[dict[str, Any]]] = []
     if as_list:
         visits_with_cities = calendar_filter.qs.prefetch_related("cities")
         page = Paginator(visits_with_cities, LIST_PER_PAGE).get_page(request.GET.get("page"))
-        visits, weeks = with_conflicts(page.object_list), []
+        visits = with_conflicts(page.object_list)
     else:
         weeks, visits = _weeks(request, first, calendar_filter.qs, today)
     context = {

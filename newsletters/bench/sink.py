@@ -12,19 +12,29 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 class CountingHandler:
     def __init__(self) -> None:
         self.count = 0
 
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
         """Advertise PIPELINING (RFC 2920), as Postfix, Exim and providers' relays do; aiosmtpd
         reads commands in order from its buffer, so it handles a pipelined envelope."""
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd names its hooks so
+    async def handle_DATA(  # aiosmtpd names its hooks so
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
         self.count += len(envelope.rcpt_tos)
         return "250 OK"
 

@@ -17,7 +17,7 @@ from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
 
-from ..document_checks import stored_filename, validate_document_upload
+from ..document_checks import TYPE_LABELS, stored_filename, validate_document_upload
 from .base import City, Theme, TimeStamped
 from .organizations import Organization
 from .partnerships import Partnership
@@ -169,7 +169,7 @@ class AgreementDocument(ChoiceLabels, models.Model):
         verbose_name_plural = _("agreement documents")
 
     def __str__(self) -> str:
-        return self.title or self.file.name.rsplit("/", 1)[-1]
+        return self.title or (self.file.name or "").rsplit("/", 1)[-1]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A path that skipped ``clean`` (and did not record the checked type) is checked here.
@@ -195,3 +195,8 @@ class AgreementDocument(ChoiceLabels, models.Model):
         self.content_type = kind.content_type
         self.size = upload.size or 0
         self.file.name = stored_filename(upload.name or "", kind)
+
+    @property
+    def type_label(self) -> str:
+        """The file's type as the detail page names it: PDF, DOCX or ODT."""
+        return TYPE_LABELS.get(self.content_type, self.content_type)

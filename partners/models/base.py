@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -140,7 +141,7 @@ class City(Versioned, TimeStamped):
     def __str__(self) -> str:
         return f"{self.name}, {country_name(self.country)}" if self.country else self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.continent = continent_for_country(str(self.country))
         super().save(*args, **kwargs)
 

@@ -18,12 +18,6 @@ from cityrelations.core.links import detail_url
 from .base import SDG, City, Theme, TimeStamped
 
 
-def _interactions() -> type[models.Model]:
-    """``Interaction`` refers to ``Partnership`` (activity.py imports this module), so the
-    queryset looks it up in the app registry rather than importing it back."""
-    return apps.get_model("partners", "Interaction")
-
-
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def open(self) -> PartnershipQuerySet:
         return self.exclude(status=Partnership.Status.ENDED)
@@ -36,13 +30,20 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         the index ``interaction_partnership`` (partnership, -occurred_on), not a GROUP BY over
         every interaction: with 200,000 interactions that is the difference between
         milliseconds and a second."""
-        latest = _interactions().objects.filter(partnership=models.OuterRef("pk"))
-        latest = latest.order_by("-occurred_on").values("occurred_on")[:1]
+        # ``Interaction`` refers to ``Partnership`` (activity.py imports this module), so the
+        # querysets look it up in the app registry rather than importing it back (django-stubs
+        # still knows which model ``get_model`` returns for literal names).
+        latest = (
+            apps.get_model("partners", "Interaction")
+            .objects.filter(partnership=models.OuterRef("pk"))
+            .order_by("-occurred_on")
+            .values("occurred_on")[:1]
+        )
         return self.annotate(last_contact_on=models.Subquery(latest))
 
     def no_contact_since(self, since: dt.date) -> PartnershipQuerySet:
         """Partnerships with no interaction on or after ``since`` (including none at all)."""
-        recent = _interactions().objects.filter(
+        recent = apps.get_model("partners", "Interaction").objects.filter(
             partnership=models.OuterRef("pk"), occurred_on__gte=since
         )
         return self.filter(~models.Exists(recent))

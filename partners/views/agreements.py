@@ -3,7 +3,7 @@ create, edit and delete."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -32,13 +32,19 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 
-from ..document_checks import TYPE_LABELS
 from ..documents import agreement_delete
 from ..filters_agreements import AgreementFilter
 from ..forms.agreements import AgreementForm
 from ..models import Agreement, AgreementDocument, City, Organization, Partnership
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PER_PAGE = 25
+
+
+class _DocumentCount(TypedDict):
+    document_count: int
 
 
 def _agreement_for(pk: int) -> Agreement:
@@ -50,7 +56,7 @@ def _list_trail() -> list[tuple[str, str]]:
     return [(_("Agreements"), reverse("partners:agreement_list"))]
 
 
-def _register_queryset() -> QuerySet[Agreement]:
+def _register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]:
     documents = (
         AgreementDocument.objects.filter(agreement=OuterRef("pk"))
         .order_by()
@@ -108,7 +114,7 @@ EXPORT_HEADERS = (
 )
 
 
-def _export_row(agreement: Agreement) -> list[Any]:
+def _export_row(agreement: WithAnnotations[Agreement, _DocumentCount]) -> list[Any]:
     return [
         agreement.title,
         agreement.get_kind_display(),
@@ -126,7 +132,7 @@ def _export_row(agreement: Agreement) -> list[Any]:
         "; ".join(str(o) for o in agreement.organizations.all()),
         "; ".join(str(t) for t in agreement.themes.all()),
         _("yes") if agreement.is_public else _("no"),
-        agreement.document_count,  # type: ignore[attr-defined]
+        agreement.document_count,
     ]
 
 
@@ -147,8 +153,6 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_for(pk)
     documents = list(agreement.documents.select_related("uploaded_by"))
-    for document in documents:
-        document.type_label = TYPE_LABELS.get(document.content_type, document.content_type)  # type: ignore[attr-defined]
     context = {
         "agreement": agreement,
         "cities": list(agreement.cities.order_by("name")),

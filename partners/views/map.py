@@ -79,6 +79,7 @@ def _markers(form: MapFilterForm) -> list[dict[str, Any]]:
     )
     markers = []
     for pk, city, country, level, status, latitude, longitude in rows:
+        assert latitude is not None and longitude is not None  # the query keeps only those
         if country not in country_names:
             country_names[country] = str(countries.name(country)) if country else ""
         markers.append(

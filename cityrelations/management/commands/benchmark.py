@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from cityrelations.bench import benchmark
@@ -35,12 +36,12 @@ def _ensure_database() -> None:
 class Command(BaseCommand):
     help = "Large data set on PostgreSQL; query count and p50/p95 server time per page."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--steps", default="0.1,1.0", help="Fractions of the target data set.")
         parser.add_argument("--runs", type=int, default=30, help="Timed requests per page.")
         parser.add_argument("--skip-delegations", action="store_true")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
         _ensure_database()
