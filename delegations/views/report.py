@@ -137,7 +137,7 @@ def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_report(visit)
     return render(
         request,
-        "delegations/gift_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": follow_up, "cancel_url": visit.get_absolute_url() + REPORT_ANCHOR},
     )
 

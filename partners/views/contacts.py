@@ -310,7 +310,7 @@ def office_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "partners/office_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": office, "consequences": consequences, "cancel_url": contact.get_absolute_url()},
     )
 

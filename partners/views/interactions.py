@@ -180,6 +180,6 @@ def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     return render(
         request,
-        "partners/interaction_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": interaction, "cancel_url": back},
     )
