@@ -151,7 +151,7 @@ def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(
             request,
-            "delegations/report_followup_row.html",
+            "delegations/_report_followup_row.html",
             {"f": follow_up, "visit": follow_up.visit, "today": timezone.localdate()},
         )
     if follow_up.done:

@@ -123,7 +123,7 @@ def _render_form(
 ) -> HttpResponse:
     context = {"form": form, "action": request.get_full_path(), **context}
     if request.htmx:
-        return render(request, "partners/interaction_form_fragment.html", context)
+        return render(request, "partners/_interaction_form_fragment.html", context)
     return render(request, "partners/interaction_form.html", context)
 
 
