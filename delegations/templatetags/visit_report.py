@@ -12,7 +12,7 @@ from ..report import report_section_data
 register = template.Library()
 
 
-@register.inclusion_tag("delegations/report_section.html", takes_context=True)
+@register.inclusion_tag("delegations/_report_section.html", takes_context=True)
 def visit_report_section(context: template.Context, visit: Any) -> dict[str, Any]:
     return {
         "visit": visit,

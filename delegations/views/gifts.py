@@ -122,7 +122,7 @@ def gift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "delegations/gift_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {
             "object": gift,
             "cancel_url": reverse("delegations:gift_list"),

@@ -137,7 +137,7 @@ def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_report(visit)
     return render(
         request,
-        "delegations/gift_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": follow_up, "cancel_url": visit.get_absolute_url() + REPORT_ANCHOR},
     )
 
@@ -151,7 +151,7 @@ def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(
             request,
-            "delegations/report_followup_row.html",
+            "delegations/_report_followup_row.html",
             {"f": follow_up, "visit": follow_up.visit, "today": timezone.localdate()},
         )
     if follow_up.done:

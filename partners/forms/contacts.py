@@ -27,7 +27,7 @@ class SearchableSelect(forms.Select):
     "contact").
     """
 
-    template_name = "partners/contact_searchable_select.html"
+    template_name = "partners/_contact_searchable_select.html"
 
     def __init__(self, kind: str, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)

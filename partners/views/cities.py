@@ -97,7 +97,7 @@ def city_suggest(request: HttpRequest) -> HttpResponse:
     query = search.cleaned_data["q"] if search.is_valid() else ""
     return render(
         request,
-        "partners/city_suggestions.html",
+        "partners/_city_suggestions.html",
         {"query": query, "suggestions": _suggestions(query), "next": _safe_next(request)},
     )
 

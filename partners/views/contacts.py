@@ -310,7 +310,7 @@ def office_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "partners/office_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": office, "consequences": consequences, "cancel_url": contact.get_absolute_url()},
     )
 
@@ -392,7 +392,7 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "partners/contact_choices.html",
+        "partners/_contact_choices.html",
         {"ticked": ticked, "contacts": found, "searched": bool(words)},
     )
 
@@ -450,4 +450,4 @@ def option_search(request: HttpRequest) -> HttpResponse:
         "found": [(o.pk, str(o)) for o in found],
         "multiple": bool(request.GET.get("multiple")),
     }
-    return render(request, "partners/contact_options.html", context)
+    return render(request, "partners/_contact_options.html", context)

@@ -123,7 +123,7 @@ def _render_form(
 ) -> HttpResponse:
     context = {"form": form, "action": request.get_full_path(), **context}
     if request.htmx:
-        return render(request, "partners/interaction_form_fragment.html", context)
+        return render(request, "partners/_interaction_form_fragment.html", context)
     return render(request, "partners/interaction_form.html", context)
 
 
@@ -180,6 +180,6 @@ def interaction_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     return render(
         request,
-        "partners/interaction_confirm_delete.html",
+        "cityrelations/confirm_delete.html",
         {"object": interaction, "cancel_url": back},
     )
