@@ -4,15 +4,48 @@ after these, so the names and templates stay Django's)."""
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 
 from cityrelations.core.client_ip import client_ip
 from cityrelations.core.throttle import password_reset_allowed
 
+from . import tasks
+
 logger = logging.getLogger(__name__)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, except that each reset email leaves from a task enqueued on commit
+    (``account_emails`` makes the link there), not inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        send = partial(
+            tasks.send_password_reset_email.delay,
+            context["user"].pk,
+            to_email,
+            domain=context["domain"],
+            site_name=context["site_name"],
+            protocol=context["protocol"],
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            html_email_template_name=html_email_template_name,
+            from_email=from_email,
+        )
+        transaction.on_commit(send)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -21,6 +54,8 @@ class ThrottledPasswordResetView(PasswordResetView):
     Over the limit the answer is the usual "check your inbox" page and no email goes out:
     anything else would tell a stranger that the limit, and so perhaps an account, exists.
     Invalid forms do not count (the form shows its error as usual)."""
+
+    form_class = QueuedPasswordResetForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         ip = client_ip(self.request)
