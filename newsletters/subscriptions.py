@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +38,13 @@ def normalize_email(email: str) -> str:
 
 def _enqueue(task: Any, subscriber_id: int) -> None:
     """Send by ``task`` once the transaction is committed: the task reads the row as committed,
-    and a rolled-back request sends nothing."""
-    transaction.on_commit(partial(task.delay, subscriber_id))
+    and a rolled-back request sends nothing. A failure to enqueue is logged, not raised, so the
+    answer stays the same for every address."""
+
+    def enqueue() -> None:  # a named function: Django logs a robust hook by its name
+        task.delay(subscriber_id)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 # --- Citizens ---------------------------------------------------------------------------------

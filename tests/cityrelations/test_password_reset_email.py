@@ -98,3 +98,18 @@ def test_the_task_sends_nothing_when_django_would_no_longer_send_it(
         user.delete()
     callbacks[0]()
     assert mail.outbox == []
+
+
+def test_a_broker_outage_is_logged_and_the_answer_does_not_change(
+    django_capture_on_commit_callbacks, caplog
+):
+    UserFactory(username="ana", email="ana@city.example")
+    outage = ConnectionError("broker down")
+    with (
+        mock.patch.object(tasks.send_password_reset_email, "delay", side_effect=outage),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        known = _reset("ana@city.example")
+    unknown = _reset("nobody@city.example")
+    assert known["Location"] == unknown["Location"] == "/accounts/password_reset/done/"
+    assert "broker down" in caplog.text

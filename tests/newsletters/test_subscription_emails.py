@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from newsletters import tasks
 from newsletters.models import Subscriber
@@ -112,3 +113,17 @@ def test_an_import_enqueues_one_confirmation_per_unproven_row_on_commit(
         (pk,) for pk in pending.values_list("pk", flat=True)
     )
     assert delay.call_count == 2
+
+
+def test_a_broker_outage_is_logged_and_the_answer_does_not_change(
+    client, django_capture_on_commit_callbacks, caplog
+):
+    outage = ConnectionError("broker down")
+    with (
+        mock.patch.object(tasks.send_confirmation, "delay", side_effect=outage),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _post(client)
+    assert response["Location"] == reverse("newsletters:subscribe_done")
+    assert Subscriber.objects.get(email="new@mail.example").status == Subscriber.Status.PENDING
+    assert "broker down" in caplog.text
