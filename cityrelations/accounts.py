@@ -4,15 +4,51 @@ after these, so the names and templates stay Django's)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 
 from cityrelations.core.client_ip import client_ip
 from cityrelations.core.throttle import password_reset_allowed
 
+from . import tasks
+
 logger = logging.getLogger(__name__)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, except that each reset email leaves from a task enqueued on commit
+    (``account_emails`` makes the link there), not inside the request. Like Django's own send,
+    a failure to enqueue is logged, not raised: an error page only for existing accounts would
+    tell a stranger which addresses have one."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user_id = context["user"].pk
+        options = {
+            "domain": context["domain"],
+            "site_name": context["site_name"],
+            "protocol": context["protocol"],
+            "subject_template_name": subject_template_name,
+            "email_template_name": email_template_name,
+            "html_email_template_name": html_email_template_name,
+            "from_email": from_email,
+        }
+
+        def enqueue() -> None:  # a named function: Django logs a robust hook by its name
+            tasks.send_password_reset_email.delay(user_id, to_email, **options)
+
+        transaction.on_commit(enqueue, robust=True)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -21,6 +57,8 @@ class ThrottledPasswordResetView(PasswordResetView):
     Over the limit the answer is the usual "check your inbox" page and no email goes out:
     anything else would tell a stranger that the limit, and so perhaps an account, exists.
     Invalid forms do not count (the form shows its error as usual)."""
+
+    form_class = QueuedPasswordResetForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         ip = client_ip(self.request)

@@ -1,20 +1,20 @@
 """Emails about visits: to the mayor's office on submission, to the owner on a decision, and to
-everyone on the visit a week before it starts. Each email is a subject/text/html template triple
-in templates/emails/."""
+everyone on the visit a week before it starts. Each is built by ``core.mail.make_message``
+from a template triple in templates/emails/visits/, in each recipient's language, and sent by a
+task in ``delegations.tasks`` (the workflow enqueues the first two on commit; beat the third)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cityrelations.core.languages import first_site_language, user_language
+from cityrelations.core.mail import make_message
 from cityrelations.core.roles import MAYORS_OFFICE
 
 from .models import Visit, VisitTransition
@@ -23,33 +23,35 @@ REMINDER_DAYS_BEFORE = 7
 REMINDER_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
 
 
-def _send(*, template: str, context: dict[str, Any], recipients: Iterable[str]) -> int:
-    """One message per recipient, so addresses are not disclosed to each other."""
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+def _send(*, name: str, context: dict[str, Any], recipients: Mapping[str, str]) -> int:
+    """One message per recipient (``{address: language}``), so addresses are not disclosed to
+    each other and each reads their own language."""
     sent = 0
-    for address in sorted(set(recipients)):
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach_alternative(html, "text/html")
-        sent += message.send()
+    for address, language in sorted(recipients.items()):
+        sent += make_message(name, to=[address], context=context, language=language).send()
     return sent
 
 
-def mayors_office_emails() -> list[str]:
+def mayors_office_recipients() -> dict[str, str]:
+    """``{address: language}`` of the mayor's office."""
     users = get_user_model().objects.filter(groups__name=MAYORS_OFFICE, is_active=True)
-    return list(users.exclude(email="").values_list("email", flat=True).distinct())
+    return {user.email: user_language(user) for user in users.exclude(email="").distinct()}
 
 
-def visit_people_emails(visit: Visit) -> set[str]:
-    """The owner and every participant with an address (a contact's or a staff user's)."""
-    emails = {visit.owner.email} if visit.owner and visit.owner.email else set()
+def visit_people_recipients(visit: Visit) -> dict[str, str]:
+    """``{address: language}`` of the owner and every participant with an address: a staff user
+    reads :func:`user_language`, a contact the first of their languages that the site has."""
+    recipients = {}
+    if visit.owner and visit.owner.email:
+        recipients[visit.owner.email] = user_language(visit.owner)
     for participant in visit.participants.select_related("contact", "user"):
-        person = participant.contact or participant.user
-        if person is not None and person.email:
-            emails.add(person.email)
-    return emails
+        contact, user = participant.contact, participant.user
+        if contact is not None and contact.email:
+            language = first_site_language(contact.languages.split(","))
+            recipients.setdefault(contact.email, language)
+        elif contact is None and user is not None and user.email:
+            recipients.setdefault(user.email, user_language(user))
+    return recipients
 
 
 def send_visit_submitted(*, visit_id: int) -> int:
@@ -57,7 +59,7 @@ def send_visit_submitted(*, visit_id: int) -> int:
     if visit is None or visit.status != Visit.Status.SUBMITTED:
         return 0
     return _send(
-        template="visit_submitted", context={"visit": visit}, recipients=mayors_office_emails()
+        name="visits/submitted", context={"visit": visit}, recipients=mayors_office_recipients()
     )
 
 
@@ -73,7 +75,9 @@ def send_visit_decided(*, transition_id: int) -> int:
     if owner is None or not owner.email:
         return 0
     context = {"visit": transition.visit, "transition": transition}
-    return _send(template="visit_decided", context=context, recipients=[owner.email])
+    return _send(
+        name="visits/decided", context=context, recipients={owner.email: user_language(owner)}
+    )
 
 
 def reminders_due(today: dt.date | None = None) -> Any:
@@ -98,8 +102,8 @@ def send_visit_reminders(*, today: dt.date | None = None) -> int:
             continue
         visit = Visit.objects.select_related("owner").prefetch_related("cities").get(pk=visit_id)
         sent += _send(
-            template="visit_reminder",
+            name="visits/reminder",
             context={"visit": visit},
-            recipients=visit_people_emails(visit),
+            recipients=visit_people_recipients(visit),
         )
     return sent

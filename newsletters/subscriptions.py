@@ -1,8 +1,9 @@
 """Subscriber lifecycle: subscribe (double opt-in), confirm, preferences, unsubscribe, erase,
-export, staff import, and the purge of subscriptions nobody confirmed.
+export and staff import (the purge of subscriptions nobody confirmed is in ``retention``).
 
 Nothing here reveals whether an address is already known: the caller always answers the same,
-and the difference only shows in the email the address itself receives.
+and the difference only shows in the email the address itself receives. That email (built in
+``emails``) is sent by a task enqueued on commit, never inside the request.
 """
 
 from __future__ import annotations
@@ -14,22 +15,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from partners.models import Theme
 
+from . import tasks
+from .emails import is_mail_blocked
 from .models import ConsentText, Delivery, Subscriber, Suppression, SuppressionLift, email_hash
-from .tokens import confirm_url, preferences_url, rotate_nonce, unsubscribe_url
-
-UNCONFIRMED_RETENTION_DAYS = 14
+from .tokens import rotate_nonce
 
 
 def normalize_email(email: str) -> str:
@@ -38,69 +36,15 @@ def normalize_email(email: str) -> str:
     return f"{local}@{domain.lower()}" if local else email.strip()
 
 
-def is_mail_blocked(email: str) -> bool:
-    """A bounce or a complaint: no email of any kind goes to the address (not even a
-    confirmation) until staff lift the suppression."""
-    return Suppression.objects.for_email(email).blocking_all_mail().exists()
+def _enqueue(task: Any, subscriber_id: int) -> None:
+    """Send by ``task`` once the transaction is committed: the task reads the row as committed,
+    and a rolled-back request sends nothing. A failure to enqueue is logged, not raised, so the
+    answer stays the same for every address."""
 
+    def enqueue() -> None:  # a named function: Django logs a robust hook by its name
+        task.delay(subscriber_id)
 
-# --- Email ------------------------------------------------------------------------------------
-
-
-def _send_subscriber_email(
-    *, subscriber: Subscriber, template: str, context: dict[str, Any]
-) -> None:
-    """``emails/<template>_subject.txt``, ``.txt`` and ``.html``, in the subscriber's language.
-
-    Every email to a subscriber passes here, so this is where a bounced or complained address is
-    refused, whichever path asked for the email."""
-    if is_mail_blocked(subscriber.email):
-        return
-    with translation.override(subscriber.language):
-        context = {
-            "subscriber": subscriber,
-            "unit_name": settings.UNIT_NAME,
-            "home_city": settings.HOME_CITY["name"],
-            **context,
-        }
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[subscriber.email]
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def send_confirmation_email(subscriber: Subscriber) -> None:
-    _send_subscriber_email(
-        subscriber=subscriber,
-        template="subscribe_confirm",
-        context={"confirm_url": confirm_url(subscriber)},
-    )
-
-
-def send_already_subscribed_email(subscriber: Subscriber) -> None:
-    _send_subscriber_email(
-        subscriber=subscriber,
-        template="subscribe_already",
-        context={
-            "preferences_url": preferences_url(subscriber),
-            "unsubscribe_url": unsubscribe_url(subscriber),
-        },
-    )
-
-
-def _after_commit(func: Any, subscriber_id: int) -> None:
-    """Send once the transaction is committed, reading the row as committed."""
-
-    def send() -> None:
-        subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-        if subscriber is not None:
-            func(subscriber)
-
-    transaction.on_commit(send)
+    transaction.on_commit(enqueue, robust=True)
 
 
 # --- Citizens ---------------------------------------------------------------------------------
@@ -132,7 +76,7 @@ def subscriber_subscribe(
         return None
     subscriber = Subscriber.objects.select_for_update().by_email(email).first()
     if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
-        _after_commit(send_already_subscribed_email, subscriber.pk)
+        _enqueue(tasks.send_already_subscribed, subscriber.pk)
         return subscriber
     if subscriber is None:
         subscriber = Subscriber(email=email)
@@ -148,7 +92,7 @@ def subscriber_subscribe(
     rotate_nonce(subscriber)  # voids confirmation links sent earlier
     subscriber.save()
     subscriber.topics.set(list(topics))
-    _after_commit(send_confirmation_email, subscriber.pk)
+    _enqueue(tasks.send_confirmation, subscriber.pk)
     return subscriber
 
 
@@ -254,7 +198,7 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
     subscriber.topics.clear()
     subscriber.delete()
     # After the delete: django-simple-history records the deletion itself as one more copy.
-    Subscriber.history.model.objects.filter(id=pk).delete()  # type: ignore[attr-defined]
+    Subscriber.history.model.objects.filter(id=pk).delete()
 
 
 def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
@@ -298,25 +242,9 @@ def subscriber_export_data(*, subscriber: Subscriber) -> dict[str, Any]:
                 "change": record.history_type,
                 "status": record.status,
             }
-            for record in subscriber.history.order_by("history_date")  # type: ignore[attr-defined]
+            for record in subscriber.history.order_by("history_date")
         ],
     }
-
-
-def purge_unconfirmed(*, older_than_days: int = UNCONFIRMED_RETENTION_DAYS) -> int:
-    """Delete subscriptions nobody confirmed within the retention period, history included."""
-    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
-    stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING).filter(
-        Q(consent_at__lt=cutoff) | Q(consent_at__isnull=True, created_at__lt=cutoff)
-    )
-    with transaction.atomic():
-        ids = list(stale.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        Subscriber.topics.through.objects.filter(subscriber_id__in=ids).delete()
-        Subscriber.objects.filter(pk__in=ids).delete()
-        Subscriber.history.model.objects.filter(id__in=ids).delete()  # type: ignore[attr-defined]
-    return len(ids)
 
 
 # --- Staff import -----------------------------------------------------------------------------
@@ -423,6 +351,32 @@ def subscribers_import(*, rows: Iterable[dict[str, str]], by: Any) -> ImportResu
 
 
 def _save_import(parsed: list[_ImportRow], result: ImportResult) -> None:
+    """Create the new subscribers (known and suppressed addresses are left alone); those
+    without consent evidence get a confirmation email once the import is committed."""
+    new_rows = _new_import_rows(parsed, result)
+    now = timezone.now()
+    consent = ConsentText.objects.first()
+    created = Subscriber.objects.bulk_create(
+        [_imported_subscriber(row, consent=consent, now=now) for row in new_rows]
+    )
+    Through = Subscriber.topics.through
+    Through.objects.bulk_create(
+        [
+            Through(subscriber_id=subscriber.pk, theme_id=theme.pk)
+            for subscriber, row in zip(created, new_rows, strict=True)
+            for theme in row.topics
+        ]
+    )
+    for subscriber in created:
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            result.activated += 1
+        else:
+            result.pending += 1
+            _enqueue(tasks.send_confirmation, subscriber.pk)
+
+
+def _new_import_rows(parsed: list[_ImportRow], result: ImportResult) -> list[_ImportRow]:
+    """The rows whose address is neither known nor suppressed; the others are counted."""
     known = {
         e.lower()
         for e in Subscriber.objects.annotate(email_lower=Lower("email"))
@@ -434,43 +388,33 @@ def _save_import(parsed: list[_ImportRow], result: ImportResult) -> None:
             email_hash__in=[email_hash(row.email) for row in parsed]
         ).values_list("email_hash", flat=True)
     )
-    now = timezone.now()
-    consent = ConsentText.objects.first()
-    to_create: list[tuple[Subscriber, _ImportRow]] = []
+    new_rows = []
     for row in parsed:
         if row.email.lower() in known:
             result.skipped_known += 1
-            continue
-        if email_hash(row.email) in suppressed:
+        elif email_hash(row.email) in suppressed:
             result.skipped_suppressed += 1
-            continue
-        proven = bool(row.evidence)
-        subscriber = Subscriber(
-            email=row.email,
-            name=row.name,
-            language=row.language,
-            status=Subscriber.Status.ACTIVE if proven else Subscriber.Status.PENDING,
-            consent_source=Subscriber.Source.IMPORT,
-            consent_evidence=row.evidence,
-            consent_at=(row.consent_at or now) if proven else now,
-            confirmed_at=None,
-        )
-        # Without evidence the person confirms by email, under the current text in their language.
-        subscriber.record_consent_text(None if proven else consent, language=row.language)
-        rotate_nonce(subscriber)
-        to_create.append((subscriber, row))
-    created = Subscriber.objects.bulk_create([subscriber for subscriber, _row in to_create])
-    Through = Subscriber.topics.through
-    Through.objects.bulk_create(
-        [
-            Through(subscriber_id=subscriber.pk, theme_id=theme.pk)
-            for subscriber, (_s, row) in zip(created, to_create, strict=True)
-            for theme in row.topics
-        ]
-    )
-    for subscriber in created:
-        if subscriber.status == Subscriber.Status.ACTIVE:
-            result.activated += 1
         else:
-            result.pending += 1
-            _after_commit(send_confirmation_email, subscriber.pk)
+            new_rows.append(row)
+    return new_rows
+
+
+def _imported_subscriber(
+    row: _ImportRow, *, consent: ConsentText | None, now: dt.datetime
+) -> Subscriber:
+    """Active with the row's consent evidence; without it, pending until the person confirms
+    by email, under the current consent text in their language."""
+    proven = bool(row.evidence)
+    subscriber = Subscriber(
+        email=row.email,
+        name=row.name,
+        language=row.language,
+        status=Subscriber.Status.ACTIVE if proven else Subscriber.Status.PENDING,
+        consent_source=Subscriber.Source.IMPORT,
+        consent_evidence=row.evidence,
+        consent_at=(row.consent_at or now) if proven else now,
+        confirmed_at=None,
+    )
+    subscriber.record_consent_text(None if proven else consent, language=row.language)
+    rotate_nonce(subscriber)
+    return subscriber

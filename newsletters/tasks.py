@@ -7,9 +7,10 @@ import datetime as dt
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
+from . import emails
 from .assembly import edition_assemble, previous_month
 from .models import Edition
-from .subscriptions import purge_unconfirmed
+from .retention import purge_unconfirmed
 
 
 @shared_task
@@ -27,6 +28,19 @@ def assemble_edition(month: str | None = None) -> int:
 def purge_unconfirmed_subscribers() -> int:
     """Delete subscriptions left unconfirmed for 14 days (beat: daily)."""
     return purge_unconfirmed()
+
+
+# --- A subscriber's own emails (enqueued on commit by subscriptions.py) ------------------------
+
+
+@shared_task
+def send_confirmation(subscriber_id: int) -> int:
+    return emails.subscriber_send_confirmation(subscriber_id=subscriber_id)
+
+
+@shared_task
+def send_already_subscribed(subscriber_id: int) -> int:
+    return emails.subscriber_send_already_subscribed(subscriber_id=subscriber_id)
 
 
 # --- Sending (DESIGN.md "The sending protocol"; the services live in sending.py) ----------------

@@ -1,5 +1,6 @@
 """The daily reminder digest: each coordinator gets one email listing *their* agreements to
-renew, membership fees due and reports due. Coordinators with nothing due get nothing."""
+renew, membership fees due and reports due, in their language. Coordinators with nothing due
+get nothing. Sent by the daily beat task (``partners.tasks.send_reminder_digests``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from cityrelations.core.languages import user_language
+from cityrelations.core.mail import make_message
 
 from .models import Agreement, Membership
 
@@ -73,25 +75,18 @@ def reminder_digests_collect(*, today: dt.date | None = None) -> list[Digest]:
 
 
 def _message(digest: Digest, today: dt.date) -> EmailMultiAlternatives:
-    context = {
-        "user": digest.user,
-        "digest": digest,
-        "today": today,
-        "site_url": settings.SITE_URL,
-        "unit_name": settings.UNIT_NAME,
-        "agreement_days": AGREEMENT_HORIZON_DAYS,
-        "membership_days": MEMBERSHIP_HORIZON_DAYS,
-    }
-    subject = " ".join(render_to_string("emails/reminder_digest_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reminder_digest.txt", context),
+    return make_message(
+        "reminders/digest",
         to=[digest.user.email],
+        context={
+            "user": digest.user,
+            "digest": digest,
+            "today": today,
+            "agreement_days": AGREEMENT_HORIZON_DAYS,
+            "membership_days": MEMBERSHIP_HORIZON_DAYS,
+        },
+        language=user_language(digest.user),
     )
-    message.attach_alternative(
-        render_to_string("emails/reminder_digest.html", context), "text/html"
-    )
-    return message
 
 
 def reminder_digests_send(*, today: dt.date | None = None) -> int:
@@ -100,7 +95,6 @@ def reminder_digests_send(*, today: dt.date | None = None) -> int:
     digests = reminder_digests_collect(today=today)
     if not digests:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [_message(digest, today) for digest in digests]
+    messages = [_message(digest, today) for digest in digests]
     with get_connection() as connection:
         return connection.send_messages(messages) or 0

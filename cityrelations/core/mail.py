@@ -2,7 +2,7 @@
 recipient's language.
 
     message = make_message(
-        "visits/decided", to=[owner.email], context={"visit": visit}, language=owner_language
+        "visits/decided", to=[owner.email], context={"visit": visit}, language=user_language(owner)
     )
     message.send()
 
@@ -10,8 +10,10 @@ recipient's language.
 with the context, plus what every email may mention (``site_url``, ``unit_name``,
 ``home_city``), inside ``translation.override(language)``, so ``{% trans %}``, dates and numbers
 follow the reader, not the request that caused the email. The subject is folded to one line.
-Callers never render email templates themselves; an email a request causes is sent by a Celery
-task enqueued on commit, never inside the request.
+The language is the recipient's: ``Subscriber.language`` for a subscriber,
+``core.languages.user_language(user)`` for staff. Callers never render email templates
+themselves; an email a request causes is sent by a Celery task enqueued on commit, never inside
+the request.
 """
 
 from __future__ import annotations

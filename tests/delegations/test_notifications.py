@@ -9,7 +9,7 @@ from importlib import import_module
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from cityrelations.core.roles import MAYORS_OFFICE
@@ -133,3 +133,37 @@ def test_emails_leave_after_a_real_commit(staff_user, mayor_user):
     assert [m.to for m in mail.outbox] == [[mayor_user.email]]
     visit_review(visit=visit, by=mayor_user, decision="approve", comment="Go")
     assert [m.to for m in mail.outbox][1:] == [[staff_user.email]]
+
+
+# --- In the recipient's language (issue 11: one way to send an email) ----------------------------
+
+
+def test_the_decision_is_in_the_owners_language_not_the_reviewers(
+    mayor_user, settings, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(username="owner", email="owner@city.example")
+    first = VisitFactory(title="Vienna", status=S.SUBMITTED, owner=owner)
+    with translation.override("hu"), django_capture_on_commit_callbacks(execute=True):
+        visit_review(visit=first, by=mayor_user, decision="approve")
+    settings.LANGUAGE_CODE = "hu"  # what user_language answers for staff today
+    second = VisitFactory(title="Graz", status=S.SUBMITTED, owner=owner)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        visit_review(visit=second, by=mayor_user, decision="approve")
+    assert [m.subject for m in mail.outbox] == ["Approved: Vienna", "Jóváhagyva: Graz"]
+
+
+def test_each_person_on_the_visit_is_reminded_in_their_language(staff_user):
+    start = timezone.localdate() + dt.timedelta(days=3)
+    visit = VisitFactory(title="Graz", status=S.CONFIRMED, owner=staff_user, start_date=start)
+    ParticipantFactory(
+        visit=visit, contact=ContactFactory(email="hu@partner.example", languages="hu, en")
+    )
+    ParticipantFactory(
+        visit=visit, contact=ContactFactory(email="de@partner.example", languages="de")
+    )
+    with translation.override("hu"):  # whatever the worker's language
+        assert send_visit_reminders() == 3
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["hu@partner.example"].startswith("Emlékeztető: Graz")
+    assert subjects["de@partner.example"].startswith("Reminder: Graz starts on")
+    assert subjects[staff_user.email].startswith("Reminder: Graz starts on")

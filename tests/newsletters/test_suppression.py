@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from newsletters.emails import send_already_subscribed_email, send_confirmation_email
 from newsletters.models import Subscriber, Suppression, SuppressionLift, email_hash
-from newsletters.subscriptions import send_already_subscribed_email, send_confirmation_email
 from newsletters.tokens import make_token
 
 from .factories import SubscriberFactory

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from partners.reminders import reminder_digests_collect
@@ -87,3 +87,14 @@ def test_daily_schedule_is_installed():
     assert task.enabled
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "7", "*")
     assert str(task.crontab.timezone) == "Europe/Budapest"
+
+
+def test_the_digest_is_in_the_coordinators_language(coordinators, settings):
+    with translation.override("hu"):  # whatever the worker's language
+        send_reminder_digests.delay().get()
+    assert all(": your reminders for " in m.subject for m in mail.outbox)
+    mail.outbox.clear()
+    settings.LANGUAGE_CODE = "hu"  # what user_language answers for staff today
+    send_reminder_digests.delay().get()
+    assert all(": emlékeztetők – " in m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2

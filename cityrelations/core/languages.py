@@ -1,0 +1,28 @@
+"""Which language a person reads: the one place that decides it for emails (and, later, pages).
+
+A subscriber chose theirs (``Subscriber.language``); staff users have no setting of their own
+yet, so :func:`user_language` answers the site's language. Issue 12 stores a per-user choice:
+only this module changes then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+
+
+def first_site_language(codes: Iterable[str]) -> str:
+    """The first of ``codes`` the site offers (a contact's "hu, en"), else the site's language."""
+    offered = {language for language, _name in settings.LANGUAGES}
+    for code in codes:
+        code = code.strip().lower()
+        if code in offered:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def user_language(user: Any) -> str:
+    """The language a staff user reads email in: the site's, until users can choose (issue 12)."""
+    return settings.LANGUAGE_CODE
