@@ -37,7 +37,7 @@ def send_batch(self, edition_id: int, delivery_ids: list[int]) -> int:  # type: 
     """Send one batch of deliveries; transient failures retry this task with backoff."""
     from django.conf import settings
 
-    from .batches import deliver_batch, retry_delay
+    from .sending.batch import deliver_batch, retry_delay
 
     attempt, sent = self.request.retries, 0
     while True:
@@ -57,7 +57,7 @@ def send_batch(self, edition_id: int, delivery_ids: list[int]) -> int:  # type: 
 @shared_task
 def requeue_stuck_deliveries() -> int:
     """Beat, every minute: requeue rows a dead worker left in ``sending``."""
-    from .sending import deliveries_requeue_stuck
+    from .sending.start import deliveries_requeue_stuck
 
     return deliveries_requeue_stuck()
 
@@ -65,6 +65,6 @@ def requeue_stuck_deliveries() -> int:
 @shared_task
 def send_scheduled_editions() -> int:
     """Beat, every minute: start the scheduled editions whose time has come."""
-    from .sending import editions_send_due
+    from .sending.start import editions_send_due
 
     return editions_send_due()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cityrelations.core.http import AuthenticatedHttpRequest
 
 from ..models import Edition
-from ..sending import (
+from ..sending.start import (
     EditionNotSendable,
     edition_progress,
     edition_schedule,

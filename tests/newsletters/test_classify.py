@@ -7,13 +7,13 @@ import smtplib
 
 import pytest
 
-from newsletters.batches import (
+from newsletters.sending.batch import (
     CONNECTION_TRANSIENT,
     PERMANENT,
     RECIPIENT_TRANSIENT,
     classify_error,
 )
-from newsletters.smtp import MessageRefused
+from newsletters.sending.smtp import MessageRefused
 
 
 @pytest.mark.parametrize(

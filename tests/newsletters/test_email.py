@@ -15,7 +15,7 @@ from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
-from newsletters.rendering import (
+from newsletters.sending.message import (
     _header_line,
     build_message,
     build_raw_message,

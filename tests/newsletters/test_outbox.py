@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from newsletters.smtp import MessageRefused, Outbox
+from newsletters.sending.smtp import MessageRefused, Outbox
 
 from .smtp_sink import smtp_sink
 from .test_smtp import BODY, SENDER, ScriptedServer, lines

@@ -11,7 +11,7 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from newsletters.models import Delivery, Edition, Subscriber, Suppression, email_hash
-from newsletters.sending import (
+from newsletters.sending.start import (
     EditionNotSendable,
     deliveries_requeue_stuck,
     edition_finish_if_done,
@@ -434,7 +434,7 @@ def test_sent_marks_may_be_committed_asynchronously(settings, synchronous, durin
 def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
     settings, configured, rate, stuck_after, expected
 ):
-    from newsletters.sending import batch_size
+    from newsletters.sending.start import batch_size
 
     settings.NEWSLETTER_BATCH_SIZE = configured
     settings.NEWSLETTER_RATE_PER_SECOND = rate
@@ -444,7 +444,7 @@ def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
 
 
 def test_a_sending_editions_template_is_built_once_per_process_and_language(settings, approved):
-    from newsletters.rendering import _RAW_CACHE_ATTR, build_raw_message
+    from newsletters.sending.message import _RAW_CACHE_ATTR, build_raw_message
 
     reader = SubscriberFactory(language="en")
     edition_send(edition=approved)  # SENDING now; its batches wait for a commit that never comes

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from newsletters import smtp as newsletter_smtp
+from newsletters.sending import smtp as newsletter_smtp
 
 from .smtp_sink import smtp_sink
 

@@ -77,7 +77,7 @@ def _peak_rss_kib(pid: int) -> int:
 def _push(args: tuple[int, int, int, list[tuple[str, bytes]], str, bool]) -> int:
     """One smtplib connection pushing ``count`` pre-rendered messages: with ``sendmail`` (the
     issue's ceiling), or pipelined as the worker sends them (the stricter ceiling)."""
-    from newsletters.smtp import Outbox
+    from newsletters.sending.smtp import Outbox
 
     port, start, count, messages, sender, pipelined = args
     accepted = 0
@@ -249,7 +249,7 @@ class Command(BaseCommand):
         return edition
 
     def _send(self, edition: Edition, timeout: float) -> float:
-        from newsletters.sending import edition_send
+        from newsletters.sending.start import edition_send
 
         started = time.monotonic()
         edition_send(edition=edition)
@@ -261,7 +261,7 @@ class Command(BaseCommand):
         raise CommandError(f"edition {edition.month:%Y-%m} was not sent within {timeout} s")
 
     def _ceiling(self, port: int, count: int, concurrency: int, *, pipelined: bool) -> float:
-        from newsletters.rendering import build_message
+        from newsletters.sending.message import build_message
 
         edition = Edition.objects.prefetch_related("items").get(month=MAIN_MONTH)
         subscribers = Subscriber.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")[:1000]

@@ -26,8 +26,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Delivery, Edition, Subscriber, Suppression, email_hash
-from .rendering import build_test_message
+from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
+from .message import build_test_message
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def batch_size() -> int:
 
 
 def _enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
-    from .tasks import send_batch
+    from ..tasks import send_batch
 
     for chunk in _chunks(delivery_ids, batch_size()):
         send_batch.delay(edition_id, chunk)

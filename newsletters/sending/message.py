@@ -25,8 +25,8 @@ from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Edition, Subscriber
-from .tokens import absolute_url, make_token, preferences_url, unsubscribe_url
+from ..models import Edition, Subscriber
+from ..tokens import absolute_url, make_token, preferences_url, unsubscribe_url
 
 # Stand-ins for the per-subscriber links in the cached render; they survive autoescaping.
 _UNSUBSCRIBE = "0CRUNSUBSCRIBEURL0"

@@ -22,7 +22,7 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from psycopg import errors, generators, pq
 
-from .models import Delivery
+from ..models import Delivery
 
 # Table name from model metadata; every value is a parameter.
 _TABLE = Delivery._meta.db_table

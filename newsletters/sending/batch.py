@@ -30,13 +30,13 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .marks import SentMarks
-from .models import Delivery, Edition, Subscriber, Suppression, email_hash
+from .message import build_message, build_raw_message
 from .rate_limit import get_limiter
-from .rendering import build_message, build_raw_message
-from .sending import edition_finish_if_done
 from .smtp import MessageRefused, Outbox, pipelines
 from .smtp import send as smtp_send
+from .start import edition_finish_if_done
 
 logger = logging.getLogger(__name__)
 

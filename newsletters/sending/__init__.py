@@ -1,0 +1,1 @@
+"""The sending engine (placeholder docstring, replaced below)."""
