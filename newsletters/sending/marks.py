@@ -51,7 +51,12 @@ class SentMarks:
     def send(self, delivery: Delivery, message_id: str) -> None:
         """Mark ``delivery`` sent; on PostgreSQL, return as soon as the statement is on its way."""
         self.wait()
-        values = [Delivery.Status.SENT, timezone.now().isoformat(), message_id[:255], delivery.pk]
+        values: list[str | int] = [
+            Delivery.Status.SENT,
+            timezone.now().isoformat(),
+            message_id[:255],
+            delivery.pk,
+        ]
         if self._pg is None:
             self._cursor.execute(_MARK_SQL, values)
             return

@@ -1,10 +1,13 @@
 """The newsletter email: subject, plain text and HTML, and the message with its list headers.
 
-An edition is rendered once per language (cached on the edition instance a batch task holds);
-only the subscriber's own signed links are put in per message, so a batch of a hundred messages
-costs two template renders, not two hundred. The HTML is a table layout with inline CSS for
-email clients (the site's CSP governs web pages, not mail), with no scripts, no images, no
-tracking pixels and no rewritten links.
+The templates are ``emails/edition_subject.txt``, ``emails/edition.txt`` and
+``emails/edition.html``, rendered by ``cityrelations.core.mail`` like every other email (the staff
+test copy is a plain ``make_message``). For subscribers an edition is rendered once per
+language (cached on the edition instance a batch task holds); only the subscriber's own signed
+links are put in per message, so a batch of a hundred messages costs two template renders, not
+two hundred. The HTML is a table layout with inline CSS for email clients (the site's CSP
+governs web pages, not mail), with no scripts, no images, no tracking pixels and no rewritten
+links.
 """
 
 from __future__ import annotations
@@ -12,18 +15,21 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.utils import formatdate, make_msgid, parseaddr
+from io import BytesIO
 
 import nh3
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import sanitize_address
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from cityrelations.core.mail import make_message, render_email
 
 from ..models import Edition, Subscriber
 from ..tokens import absolute_url, make_token, preferences_url, unsubscribe_url
@@ -66,23 +72,29 @@ def _as_text(value: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _context(edition: Edition, *, test_copy: bool) -> dict[str, object]:
-    items = [
-        {"title": item.title, "html": _clean_html(item.body), "text": _as_text(item.body)}
-        for item in edition.items.all()
-    ]
-    return {
-        "edition": edition,
-        "introduction_html": _clean_html(edition.introduction),
-        "introduction_text": _as_text(edition.introduction),
-        "items": items,
-        "archive_url": archive_url(edition),
-        "unit_name": settings.UNIT_NAME,
-        "home_city": settings.HOME_CITY["name"],
-        "test_copy": test_copy,
-        "unsubscribe_url": "" if test_copy else _UNSUBSCRIBE,
-        "preferences_url": "" if test_copy else _PREFERENCES,
-    }
+def edition_context(edition: Edition, *, language: str, test_copy: bool) -> dict[str, object]:
+    """What ``emails/edition*`` show, in ``language``; ``core.mail`` adds the unit and the city.
+    A subscriber's copy carries stand-ins for their links; a staff test copy has none."""
+    with translation.override(language):
+        items = [
+            {"title": item.title, "html": _clean_html(item.body), "text": _as_text(item.body)}
+            for item in edition.items.all()
+        ]
+        return {
+            "edition": edition,
+            "introduction_html": _clean_html(edition.introduction),
+            "introduction_text": _as_text(edition.introduction),
+            "items": items,
+            "archive_url": archive_url(edition),
+            "test_copy": test_copy,
+            "unsubscribe_url": "" if test_copy else _UNSUBSCRIBE,
+            "preferences_url": "" if test_copy else _PREFERENCES,
+        }
+
+
+def _language(language: str | None) -> str:
+    """``language`` if the site speaks it, else the site's own."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _render_templates(edition: Edition, *, language: str, test_copy: bool) -> tuple[str, str, str]:
@@ -91,14 +103,9 @@ def _render_templates(edition: Edition, *, language: str, test_copy: bool) -> tu
     )
     key = (language, test_copy)
     if key not in cache:
-        with translation.override(language):
-            context = _context(edition, test_copy=test_copy)
-            subject = " ".join(render_to_string("emails/edition_subject.txt", context).split())
-            text = str(render_to_string("emails/edition.txt", context))
-            body = str(render_to_string("emails/edition.html", context))
-        if test_copy:
-            subject = f"[TEST] {subject}"
-        cache[key] = (subject, text, body)
+        context = edition_context(edition, language=language, test_copy=test_copy)
+        subject, text, body = render_email("edition", context=context, language=language)
+        cache[key] = (subject, str(text), str(body))
     return cache[key]
 
 
@@ -107,10 +114,7 @@ def render_edition(
 ) -> tuple[str, str, str]:
     """``(subject, text, html)`` of an edition; for a subscriber, in their language and with
     their own unsubscribe and preferences links. Without one it is a staff test copy."""
-    if subscriber is not None:
-        language = subscriber.language
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    language = _language(subscriber.language if subscriber is not None else language)
     subject, text, body = _render_templates(
         edition, language=language, test_copy=subscriber is None
     )
@@ -153,18 +157,25 @@ def build_message(
 def build_test_message(
     *, edition: Edition, to: str, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """A staff preview: the same rendering, marked as a test, without anyone's links."""
-    subject, text, body = render_edition(edition, language=translation.get_language() or "en")
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    """A staff preview in the staff user's language: the same templates, marked as a test,
+    without anyone's links."""
+    language = _language(translation.get_language() or "en")
+    return make_message(
+        "edition",
         to=[to],
+        context=edition_context(edition, language=language, test_copy=True),
+        language=language,
         headers={"Message-ID": make_msgid(domain=mail_domain()), "List-Id": list_id()},
         connection=connection,
     )
-    message.attach_alternative(body, "text/html")
-    return message
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """The message as Django's SMTP backend puts it on the wire (its ``as_bytes`` with CRLF
+    line ends, which the type stubs of a later Django do not know)."""
+    out = BytesIO()
+    BytesGenerator(out, mangle_from_=False).flatten(message.message(), linesep="\r\n")
+    return out.getvalue()
 
 
 # --- The same message as bytes, assembled per subscriber (the SMTP fast path) ---------------------
@@ -229,17 +240,50 @@ def _link_parts(view_name: str) -> tuple[str, str]:
 
 
 def _raw_template(edition: Edition, *, language: str) -> _RawTemplate | None:
+    """``build_message``'s message for ``language`` flattened once with stand-ins, cut at them;
+    None when putting the values in might not give the bytes Django would (see above)."""
     subject, text, body = _render_templates(edition, language=language, test_copy=False)
     counts = {
-        "unsubscribe_text": text.count(_UNSUBSCRIBE),
-        "preferences_text": text.count(_PREFERENCES),
-        "unsubscribe_html": body.count(_UNSUBSCRIBE),
-        "preferences_html": body.count(_PREFERENCES),
+        **_slot_counts(text, part="text"),
+        **_slot_counts(body, part="html"),
     }
-    text = text.replace(_UNSUBSCRIBE, _SLOT.format("unsubscribe_text"))
-    text = text.replace(_PREFERENCES, _SLOT.format("preferences_text"))
-    body = body.replace(_UNSUBSCRIBE, _SLOT.format("unsubscribe_html"))
-    body = body.replace(_PREFERENCES, _SLOT.format("preferences_html"))
+    message = _stand_in_message(
+        subject, _with_slots(text, part="text"), _with_slots(body, part="html")
+    )
+    raw = message_bytes(message)
+    head, _blank, rest = raw.partition(b"\r\n\r\n")
+    links = {
+        "unsubscribe": _link_parts("newsletters:unsubscribe"),
+        "preferences": _link_parts("newsletters:preferences"),
+    }
+    if not _fits(raw, head, rest, counts) or not _plain_links(links):
+        return None
+    pieces, slots = _cut_at_slots(raw)
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return _RawTemplate(
+        sender=sanitize_address(message.from_email, encoding),
+        domain=mail_domain(),
+        pieces=pieces,
+        slots=slots,
+        links=links,
+    )
+
+
+def _slot_counts(rendered: str, *, part: str) -> dict[str, int]:
+    return {
+        f"unsubscribe_{part}": rendered.count(_UNSUBSCRIBE),
+        f"preferences_{part}": rendered.count(_PREFERENCES),
+    }
+
+
+def _with_slots(rendered: str, *, part: str) -> str:
+    """The render's link stand-ins as the slots of the ``text`` or ``html`` part."""
+    rendered = rendered.replace(_UNSUBSCRIBE, _SLOT.format(f"unsubscribe_{part}"))
+    return rendered.replace(_PREFERENCES, _SLOT.format(f"preferences_{part}"))
+
+
+def _stand_in_message(subject: str, text: str, body: str) -> EmailMultiAlternatives:
+    """``build_message``'s message, with stand-ins for the values that differ per message."""
     stand_in = {name: value for name, (value, _slot) in _HEADER_STAND_INS.items()}
     headers = {  # build_message's headers, in its order, after the Date Django would add
         "Date": stand_in["Date"],
@@ -256,33 +300,25 @@ def _raw_template(edition: Edition, *, language: str) -> _RawTemplate | None:
         headers=headers,
     )
     message.attach_alternative(body, "text/html")
-    raw = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
-    head, _blank, rest = raw.partition(b"\r\n\r\n")
-    if not _fits(raw, head, rest, counts):
-        return None
+    return message
+
+
+def _plain_links(links: dict[str, tuple[str, str]]) -> bool:
+    """Whether the links and the Message-ID's domain go into the bytes as they are."""
+    if not all(_PLAIN_URL_PART.fullmatch(part) for pair in links.values() for part in pair):
+        return False
+    return bool(re.fullmatch(r"[A-Za-z0-9.-]+", mail_domain()))
+
+
+def _cut_at_slots(raw: bytes) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """The flattened message as literal pieces, and the name of each slot between two."""
     stand_ins = {
         f"{name}: {value}\r\n".encode(): slot for name, (value, slot) in _HEADER_STAND_INS.items()
     }
     stand_ins |= {_SLOT.format(slot).encode(): slot for slot in _BODY_SLOTS}
     pattern = re.compile(b"|".join(re.escape(stand_in) for stand_in in stand_ins))
-    pieces = pattern.split(raw)
     slots = tuple(stand_ins[found] for found in pattern.findall(raw))
-    links = {
-        "unsubscribe": _link_parts("newsletters:unsubscribe"),
-        "preferences": _link_parts("newsletters:preferences"),
-    }
-    if not all(_PLAIN_URL_PART.fullmatch(part) for pair in links.values() for part in pair):
-        return None
-    if not re.fullmatch(r"[A-Za-z0-9.-]+", mail_domain()):  # the Message-ID's domain
-        return None
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    return _RawTemplate(
-        sender=sanitize_address(message.from_email, encoding),
-        domain=mail_domain(),
-        pieces=tuple(pieces),
-        slots=slots,
-        links=links,
-    )
+    return tuple(pattern.split(raw)), slots
 
 
 def _fits(raw: bytes, head: bytes, rest: bytes, counts: dict[str, int]) -> bool:

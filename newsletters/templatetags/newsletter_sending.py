@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ..models import Edition
-from ..sending.start import Progress, edition_progress
+from ..sending.progress import Progress, edition_progress
 
 register = template.Library()
 

@@ -60,7 +60,7 @@ def test_the_progress_bar_follows_the_send_until_it_is_done(
 ):
     SubscriberFactory.create_batch(4)
     # Queue the deliveries but keep the batches from running: the page shows a send under way.
-    monkeypatch.setattr("newsletters.sending.start._enqueue_batches", lambda *args: None)
+    monkeypatch.setattr("newsletters.sending.start.enqueue_batches", lambda *args: None)
     edition_send(edition=approved)
     monkeypatch.undo()
 

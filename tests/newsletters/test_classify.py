@@ -1,4 +1,4 @@
-"""What a refusal means for the row (``batches.classify_error``): failed for good, retried later
+"""What a refusal means for the row (``sending.classify.classify_error``): failed for good, retried later
 on its own, or the whole batch stopped and retried (the connection is in trouble)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import smtplib
 
 import pytest
 
-from newsletters.sending.batch import (
+from newsletters.sending.classify import (
     CONNECTION_TRANSIENT,
     PERMANENT,
     RECIPIENT_TRANSIENT,

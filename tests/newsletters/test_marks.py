@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection
 from newsletters.models import Delivery, Edition
 from newsletters.sending.batch import deliver_batch
 from newsletters.sending.marks import SentMarks
-from newsletters.sending.start import edition_progress
+from newsletters.sending.progress import edition_progress
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
 from .smtp_sink import smtp_sink

@@ -11,17 +11,16 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from newsletters.models import Delivery, Edition, Subscriber, Suppression, email_hash
+from newsletters.sending.progress import edition_finish_if_done, edition_progress
 from newsletters.sending.start import (
     EditionNotSendable,
-    deliveries_requeue_stuck,
-    edition_finish_if_done,
-    edition_progress,
     edition_schedule,
     edition_send,
     edition_send_test,
     edition_unschedule,
     editions_send_due,
 )
+from newsletters.sending.sweep import deliveries_requeue_stuck
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
 from .smtp_sink import smtp_sink
@@ -434,7 +433,7 @@ def test_sent_marks_may_be_committed_asynchronously(settings, synchronous, durin
 def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
     settings, configured, rate, stuck_after, expected
 ):
-    from newsletters.sending.start import batch_size
+    from newsletters.sending.enqueue import batch_size
 
     settings.NEWSLETTER_BATCH_SIZE = configured
     settings.NEWSLETTER_RATE_PER_SECOND = rate
