@@ -21,12 +21,14 @@ The protocol (DESIGN.md, "The sending protocol"), and where each step lives:
 6. The message (:mod:`.message`): ``emails/edition*`` rendered once per edition and language
    through ``cityrelations.core.mail``, with ``List-Unsubscribe`` and
    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), a plain-text part and a
-   web-archive link; over SMTP it is assembled as bytes per subscriber (the fast path).
+   web-archive link; over SMTP it is assembled as bytes per subscriber (:mod:`.raw`, the fast
+   path: the same templates, flattened once per edition and language).
 
 Celery settings that go with it: ``acks_late``, ``task_reject_on_worker_lost``, prefetch 1, a
 Redis ``visibility_timeout`` above the longest task, tasks enqueued with ``on_commit``.
 
 Imports run one way, from the entry points down: start, sweep → enqueue, progress, message;
-batch → classify, marks, message, progress, rate_limit, smtp. Nothing here imports
-``newsletters.tasks`` (which imports the engine); this package's ``__init__`` imports nothing.
+batch → classify, marks, message, raw, progress, rate_limit, smtp; raw → message. Nothing here
+imports ``newsletters.tasks`` (which imports the engine; :mod:`.enqueue` finds ``send_batch``
+by name), and this ``__init__`` imports nothing: import what you use from its module.
 """

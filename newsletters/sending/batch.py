@@ -34,9 +34,10 @@ from django.utils.translation import gettext as _
 from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .classify import CONNECTION_TRANSIENT, PERMANENT, classify_error
 from .marks import SentMarks
-from .message import build_message, build_raw_message
+from .message import build_message
 from .progress import edition_finish_if_done
 from .rate_limit import get_limiter
+from .raw import build_raw_message
 from .smtp import Outbox, pipelines
 from .smtp import send as smtp_send
 
