@@ -3,7 +3,7 @@ sending protocol, step 2), without the worker standing idle while the database c
 
 Each mark is one ``UPDATE`` committed on its own (autocommit). On PostgreSQL it is sent and not
 waited for: the worker goes on with the next message, and :meth:`SentMarks.wait` collects the
-result before that message's final line is sent (``newsletters.smtp.send``'s ``before_end``),
+result before that message's final line is sent (``.smtp.send``'s ``before_end``),
 i.e. before the server can accept it. So when a message is accepted, the one before it is
 already recorded, and a crash can still duplicate at most one message per worker process.
 
