@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from cityrelations.core.history import note_change
+
 from ..models import Delivery, Edition
 
 logger = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ def record_history(edition: Edition, *, by: object | None) -> None:
     """Our state changes are conditional UPDATEs (race-free); give the audit trail its row."""
     edition.refresh_from_db()
     if by is not None:
-        edition._history_user = by  # type: ignore[attr-defined]
+        note_change(edition, by=by)
     edition.save(update_fields=["updated_at"])
 
 
