@@ -1,4 +1,4 @@
-"""What a refusal means for the row (``sending.classify.classify_error``): failed for good, retried later
+"""What a refusal means for the row (``sending.classify``): failed for good, retried later
 on its own, or the whole batch stopped and retried (the connection is in trouble)."""
 
 from __future__ import annotations
