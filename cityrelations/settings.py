@@ -177,14 +177,14 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# --- Newsletter sending (newsletters/sending.py; DESIGN.md "The sending protocol") --------------
+# --- Newsletter sending (newsletters/sending/; DESIGN.md "The sending protocol") ---------------
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=20.0)  # all workers
 NEWSLETTER_RATE_BURST = env.int("NEWSLETTER_RATE_BURST", default=5)
-NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)  # see sending.batch_size
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)  # see sending/enqueue.py
 NEWSLETTER_STUCK_AFTER = env.int("NEWSLETTER_STUCK_AFTER_SECONDS", default=600)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_RETRY_DELAY = env.float("NEWSLETTER_RETRY_DELAY_SECONDS", default=30.0)
-# false: PostgreSQL commits "sent" marks asynchronously (faster; see sending.py for the trade-off)
+# false: PostgreSQL commits "sent" marks asynchronously (faster; see sending/batch.py: the trade-off)
 NEWSLETTER_SYNCHRONOUS_COMMIT = env.bool("NEWSLETTER_SYNCHRONOUS_COMMIT", default=True)
 # "user:password" for the ESP's tracking webhook: the route (/anymail/<esp>/tracking/, for the
 # anymail backend in EMAIL_BACKEND only) is mounted only when it is set; see cityrelations/esp.py.

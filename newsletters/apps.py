@@ -7,4 +7,6 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self) -> None:
-        from . import webhooks  # noqa: F401 - connects the anymail tracking receiver
+        # The tasks are registered in every process: the sending engine enqueues send_batch by
+        # its name (sending/enqueue.py). webhooks connects the anymail tracking receiver.
+        from . import tasks, webhooks  # noqa: F401

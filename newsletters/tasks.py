@@ -1,16 +1,23 @@
-"""Thin Celery tasks of the newsletter: each loads what it needs and calls a service."""
+"""Thin Celery tasks of the newsletter: each takes ids, loads what it needs and calls a service.
+
+The sending engine (``newsletters/sending/``, DESIGN.md "The sending protocol") enqueues
+``send_batch`` by this name; see ``sending/enqueue.py``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.exceptions import ValidationError
 
 from . import emails
 from .assembly import edition_assemble, previous_month
 from .models import Edition
 from .retention import purge_unconfirmed
+from .sending.batch import run_batch
+from .sending.start import editions_send_due
+from .sending.sweep import deliveries_requeue_stuck
 
 
 @shared_task
@@ -43,42 +50,30 @@ def send_already_subscribed(subscriber_id: int) -> int:
     return emails.subscriber_send_already_subscribed(subscriber_id=subscriber_id)
 
 
-# --- Sending (DESIGN.md "The sending protocol"; the services live in sending.py) ----------------
+# --- Sending (DESIGN.md "The sending protocol"; the engine is newsletters/sending/) ------------
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def send_batch(self, edition_id: int, delivery_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+def send_batch(self: Task, edition_id: int, delivery_ids: list[int]) -> int:
     """Send one batch of deliveries; transient failures retry this task with backoff."""
-    from django.conf import settings
-
-    from .batches import deliver_batch, retry_delay
-
-    attempt, sent = self.request.retries, 0
-    while True:
-        final = attempt + 1 >= int(settings.NEWSLETTER_MAX_ATTEMPTS)
-        result = deliver_batch(
-            edition_id=edition_id, delivery_ids=delivery_ids, final_attempt=final
-        )
-        sent += result.sent
-        if not result.retry:
-            return sent
-        if not self.request.is_eager:
-            raise self.retry(countdown=retry_delay(attempt))
-        # Eager (embedded mode): no broker to hold a delayed retry, so try again right away.
-        attempt += 1
+    run = run_batch(
+        edition_id=edition_id,
+        delivery_ids=delivery_ids,
+        retries=self.request.retries,
+        eager=bool(self.request.is_eager),
+    )
+    if run.retry_after is not None:
+        raise self.retry(countdown=run.retry_after)
+    return run.sent
 
 
 @shared_task
 def requeue_stuck_deliveries() -> int:
     """Beat, every minute: requeue rows a dead worker left in ``sending``."""
-    from .sending import deliveries_requeue_stuck
-
     return deliveries_requeue_stuck()
 
 
 @shared_task
 def send_scheduled_editions() -> int:
     """Beat, every minute: start the scheduled editions whose time has come."""
-    from .sending import editions_send_due
-
     return editions_send_due()

@@ -1,1 +1,2 @@
-"""`manage.py bench_sending`: sending throughput against a local SMTP sink. Not product code."""
+"""`manage.py bench_sending`: sending throughput against a local SMTP sink (`sending.py`, with
+its sink in `sink.py`). Not product code."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..models import Edition
-from ..sending import Progress, edition_progress
+from ..models import Edition, Subscriber
+from ..sending.progress import Progress, edition_progress
 
 register = template.Library()
 
@@ -17,6 +17,4 @@ def edition_send_progress(edition: Edition) -> Progress:
 
 @register.simple_tag
 def active_subscriber_count() -> int:
-    from ..models import Subscriber
-
     return Subscriber.objects.active().count()

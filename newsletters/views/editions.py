@@ -28,7 +28,7 @@ from ..assembly import (
 )
 from ..forms import AssembleForm, EditionForm, EditionItemForm
 from ..models import Delivery, Edition, EditionItem, Subscriber
-from ..rendering import render_edition
+from ..sending.message import render_edition
 
 PER_PAGE = 24
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from newsletters.models import Delivery, Edition
-from newsletters.sending import edition_send
+from newsletters.sending.start import edition_send
 from tests.newsletters.factories import EditionFactory, EditionItemFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def test_the_progress_bar_follows_the_send_until_it_is_done(
 ):
     SubscriberFactory.create_batch(4)
     # Queue the deliveries but keep the batches from running: the page shows a send under way.
-    monkeypatch.setattr("newsletters.sending._enqueue_batches", lambda *args: None)
+    monkeypatch.setattr("newsletters.sending.start.enqueue_batches", lambda *args: None)
     edition_send(edition=approved)
     monkeypatch.undo()
 

@@ -1,4 +1,4 @@
-"""What a refusal means for the row (``batches.classify_error``): failed for good, retried later
+"""What a refusal means for the row (``sending.classify``): failed for good, retried later
 on its own, or the whole batch stopped and retried (the connection is in trouble)."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ import smtplib
 
 import pytest
 
-from newsletters.batches import (
+from newsletters.sending.classify import (
     CONNECTION_TRANSIENT,
     PERMANENT,
     RECIPIENT_TRANSIENT,
     classify_error,
 )
-from newsletters.smtp import MessageRefused
+from newsletters.sending.smtp import MessageRefused
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection
 
-from newsletters.batches import deliver_batch
-from newsletters.marks import SentMarks
 from newsletters.models import Delivery, Edition
-from newsletters.sending import edition_progress
+from newsletters.sending.batch import deliver_batch
+from newsletters.sending.marks import SentMarks
+from newsletters.sending.progress import edition_progress
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
 from .smtp_sink import smtp_sink

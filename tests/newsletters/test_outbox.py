@@ -1,4 +1,4 @@
-"""``newsletters.smtp.Outbox`` against a real aiosmtpd server that advertises PIPELINING: each
+"""``sending.smtp.Outbox`` against a real aiosmtpd server that advertises PIPELINING: each
 message's end goes out in the same write as the next envelope, every message arrives intact and
 in order, the previous message is accepted (and reported) before the next one's final line can
 go, and refusals come back per message while the connection goes on."""
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from newsletters.smtp import MessageRefused, Outbox
+from newsletters.sending.smtp import MessageRefused, Outbox
 
 from .smtp_sink import smtp_sink
 from .test_smtp import BODY, SENDER, ScriptedServer, lines

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from newsletters.rate_limit import LocalLimiter, RedisLimiter, get_limiter
+from newsletters.sending.rate_limit import LocalLimiter, RedisLimiter, get_limiter
 
 
 @pytest.fixture

@@ -4,24 +4,30 @@ the stuck-row sweeper and scheduling. The real-worker tests are in test_sending_
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
+from celery import current_app
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
+from newsletters import tasks
 from newsletters.models import Delivery, Edition, Subscriber, Suppression, email_hash
-from newsletters.sending import (
+from newsletters.sending.enqueue import SEND_BATCH
+from newsletters.sending.progress import edition_finish_if_done, edition_progress
+from newsletters.sending.start import (
     EditionNotSendable,
-    deliveries_requeue_stuck,
-    edition_finish_if_done,
-    edition_progress,
     edition_schedule,
     edition_send,
     edition_send_test,
     edition_unschedule,
     editions_send_due,
 )
+from newsletters.sending.sweep import deliveries_requeue_stuck
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
 from .smtp_sink import smtp_sink
@@ -434,7 +440,7 @@ def test_sent_marks_may_be_committed_asynchronously(settings, synchronous, durin
 def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
     settings, configured, rate, stuck_after, expected
 ):
-    from newsletters.sending import batch_size
+    from newsletters.sending.enqueue import batch_size
 
     settings.NEWSLETTER_BATCH_SIZE = configured
     settings.NEWSLETTER_RATE_PER_SECOND = rate
@@ -444,7 +450,7 @@ def test_a_batch_never_lasts_longer_than_a_tenth_of_the_stuck_timeout(
 
 
 def test_a_sending_editions_template_is_built_once_per_process_and_language(settings, approved):
-    from newsletters.rendering import _RAW_CACHE_ATTR, build_raw_message
+    from newsletters.sending.raw import _RAW_CACHE_ATTR, build_raw_message
 
     reader = SubscriberFactory(language="en")
     edition_send(edition=approved)  # SENDING now; its batches wait for a commit that never comes
@@ -461,3 +467,32 @@ def test_a_sending_editions_template_is_built_once_per_process_and_language(sett
     assert cached[2] is not cached[0]  # a changed setting builds it anew
     assert b"https://relations.city.example/newsletter/unsubscribe/" in moved.data
     assert b"https://relations.city.example/" not in one.data
+
+
+def test_the_engine_enqueues_the_batch_task_that_tasks_py_defines(settings):
+    """The engine looks ``send_batch`` up by name (it may not import tasks.py, which imports
+    the engine): a process that only sets Django up (a web process) has it registered."""
+    assert tasks.send_batch.name == SEND_BATCH
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        f"print({SEND_BATCH!r} in current_app.tasks)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True,
+        text=True, check=True,
+    ).stdout  # fmt: skip
+    assert found.strip() == "True"
+
+
+def test_every_newsletter_beat_schedule_names_a_registered_task():
+    scheduled = set(
+        PeriodicTask.objects.filter(task__startswith="newsletters.").values_list("task", flat=True)
+    )
+    assert scheduled == {
+        "newsletters.tasks.assemble_edition",
+        "newsletters.tasks.purge_unconfirmed_subscribers",
+        "newsletters.tasks.requeue_stuck_deliveries",
+        "newsletters.tasks.send_scheduled_editions",
+    }
+    assert scheduled <= set(current_app.tasks)

@@ -122,7 +122,7 @@ def test_progress_polls_while_sending_and_stops_when_sent(
 ):
     SubscriberFactory.create_batch(4)
     with django_capture_on_commit_callbacks(execute=False):
-        from newsletters.sending import edition_send
+        from newsletters.sending.start import edition_send
 
         edition_send(edition=approved)
     # session, user, 2 x permissions, edition, one grouped count, the layout's role lookup

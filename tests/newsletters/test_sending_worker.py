@@ -18,7 +18,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from newsletters.models import Delivery, Edition, Subscriber
-from newsletters.sending import deliveries_requeue_stuck, edition_progress, edition_send
+from newsletters.sending.progress import edition_progress
+from newsletters.sending.start import edition_send
+from newsletters.sending.sweep import deliveries_requeue_stuck
 
 from .celery_support import QUEUE, REDIS_URL, database_url
 from .factories import EditionFactory, EditionItemFactory

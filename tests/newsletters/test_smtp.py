@@ -1,4 +1,4 @@
-"""``newsletters.smtp.send`` against a real aiosmtpd server, with and without PIPELINING: what
+"""``sending.smtp.send`` against a real aiosmtpd server, with and without PIPELINING: what
 arrives, what a refusal raises (smtplib's own exceptions, the connection still usable), and
 that ``before_end`` runs before the server can accept the message."""
 
@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from newsletters import smtp as newsletter_smtp
+from newsletters.sending import smtp as newsletter_smtp
 
 from .smtp_sink import smtp_sink
 

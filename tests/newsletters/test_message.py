@@ -15,13 +15,8 @@ from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
-from newsletters.rendering import (
-    _header_line,
-    build_message,
-    build_raw_message,
-    list_id,
-    render_edition,
-)
+from newsletters.sending.message import build_message, list_id, render_edition
+from newsletters.sending.raw import _header_line, build_raw_message
 from newsletters.tokens import absolute_url, read_token
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import redis
 from django.conf import settings
 
 # KEYS[1] = bucket key; ARGV[1] = microseconds per token; ARGV[2] = burst (tokens);
@@ -94,8 +95,6 @@ class RedisLimiter:
     lease_seconds: float = 0.05
 
     def __post_init__(self) -> None:
-        import redis
-
         self._client = redis.Redis.from_url(self.url)
         self._script = self._client.register_script(_RESERVE_LUA)
         self._interval = 1.0 / self.rate_per_second

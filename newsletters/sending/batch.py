@@ -1,28 +1,29 @@
 """One batch of an edition's deliveries: claimed, sent over one connection, each row recorded
-(DESIGN.md, the sending protocol, steps 2 and 4). ``tasks.send_batch`` runs :func:`deliver_batch`.
+(DESIGN.md, the sending protocol, steps 2 and 4). ``tasks.send_batch`` runs :func:`run_batch`.
 
 * :func:`deliver_batch` claims its rows with one conditional ``UPDATE … RETURNING`` and sends
-  them under the global rate limit. Each accepted message's row is marked ``sent`` in its own
-  statement right after the server's acceptance (``newsletters.marks``), and the next message's
-  final line waits for that mark: a crash duplicates at most one message per worker process.
+  them under the global rate limit (:mod:`.rate_limit`). Each accepted message's row is marked
+  ``sent`` in its own statement right after the server's acceptance (:mod:`.marks`), and the
+  next message's final line waits for that mark: a crash duplicates at most one message per
+  worker process.
 * Over Django's own SMTP backend to a server that advertises PIPELINING, messages go through an
-  :class:`~newsletters.smtp.Outbox`, one write and one round trip each; otherwise one at a time.
-* :func:`classify_error` decides what a refusal means: the row fails (permanent), is retried
-  later (this message, not now), or the batch stops and everything left is retried (the
+  :class:`~.smtp.Outbox`, one write and one round trip each; otherwise one at a time.
+* :func:`~.classify.classify_error` decides what a refusal means: the row fails (permanent), is
+  retried later (this message, not now), or the batch stops and everything left is retried (the
   connection).
+* :func:`run_batch` repeats the batch with backoff until nothing is left for later, or the last
+  attempt failed what remained.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-import socket
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError
@@ -30,54 +31,17 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
+from .classify import CONNECTION_TRANSIENT, PERMANENT, classify_error
 from .marks import SentMarks
-from .models import Delivery, Edition, Subscriber, Suppression, email_hash
+from .message import build_message
+from .progress import edition_finish_if_done
 from .rate_limit import get_limiter
-from .rendering import build_message, build_raw_message
-from .sending import edition_finish_if_done
-from .smtp import MessageRefused, Outbox, pipelines
+from .raw import build_raw_message
+from .smtp import Outbox, pipelines
 from .smtp import send as smtp_send
 
 logger = logging.getLogger(__name__)
-
-PERMANENT, RECIPIENT_TRANSIENT, CONNECTION_TRANSIENT = "permanent", "recipient", "connection"
-
-
-def classify_error(exc: BaseException) -> tuple[str, str]:
-    """``(kind, reason)``: permanent (the row fails), transient for this recipient, or
-    transient for the connection (stop the batch, retry later)."""
-    from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
-
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, message = next(iter(exc.recipients.values()), (0, b""))
-        reason = (
-            f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
-        )
-        if code == 421:  # the server is closing the connection, whatever the recipient
-            return CONNECTION_TRANSIENT, reason
-        return (PERMANENT if code >= 500 else RECIPIENT_TRANSIENT), reason
-    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return CONNECTION_TRANSIENT, f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        error: bytes | str = exc.smtp_error
-        text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
-        reason = f"{exc.smtp_code} {text}"
-        if exc.smtp_code >= 500:
-            return PERMANENT, reason
-        if isinstance(exc, MessageRefused) and exc.smtp_code != 421:
-            return RECIPIENT_TRANSIENT, reason  # "not this message, not now": the next one may go
-        return CONNECTION_TRANSIENT, reason
-    if isinstance(exc, AnymailRecipientsRefused):
-        return PERMANENT, f"rejected by the provider: {exc}"
-    if isinstance(exc, AnymailAPIError):
-        status = getattr(exc, "status_code", None)
-        transient = status is None or status == 429 or status >= 500
-        return (CONNECTION_TRANSIENT if transient else PERMANENT), str(exc)
-    if isinstance(exc, AnymailError):
-        return PERMANENT, str(exc)
-    if isinstance(exc, smtplib.SMTPException | ConnectionError | socket.timeout | OSError):
-        return CONNECTION_TRANSIENT, f"{type(exc).__name__}: {exc}"
-    return PERMANENT, f"{type(exc).__name__}: {exc}"
 
 
 def _claim(delivery_ids: Sequence[int]) -> list[int]:
@@ -127,7 +91,7 @@ def _send_one(
     Over Django's own SMTP backend (to a server without PIPELINING: with it, messages go through
     the batch's Outbox) the message is assembled as bytes from the batch's flattened template
     (``build_raw_message``) and sent over the open smtplib connection while the previous
-    message's mark commits; its final line waits for that mark (``newsletters.smtp``). Any other
+    message's mark commits; its final line waits for that mark (``.smtp``). Any other
     backend (anymail, a subclass) and any unusual address get the ``EmailMessage`` once that
     mark is in."""
     smtp = connection.connection if type(connection) is SmtpBackend else None
@@ -148,11 +112,12 @@ def _send_one(
     return _message_id(message)
 
 
-def _message_id(message: object) -> str:
+def _message_id(message: EmailMessage) -> str:
+    """The provider's id (anymail sets ``anymail_status``), else the Message-ID we set."""
     status = getattr(message, "anymail_status", None)
     if status is not None and status.message_id:
         return str(status.message_id)
-    return message.extra_headers["Message-ID"]  # type: ignore[attr-defined]
+    return message.extra_headers["Message-ID"]
 
 
 @dataclass
@@ -363,3 +328,29 @@ def retry_delay(retries: int) -> float:
     """Exponential backoff: base, 2 base, 4 base and so on, capped below the stuck-row timeout."""
     delay = float(settings.NEWSLETTER_RETRY_DELAY) * (2**retries)
     return min(delay, max(1.0, float(settings.NEWSLETTER_STUCK_AFTER) / 2))
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    sent: int
+    retry_after: float | None  # seconds until the task runs again, or None: nothing left
+
+
+def run_batch(
+    *, edition_id: int, delivery_ids: Sequence[int], retries: int, eager: bool
+) -> BatchRun:
+    """The batch task's work: deliver, and say when to retry what failed for now (the task
+    retries itself, carrying only ids). ``retries`` is how many times the task ran before.
+    Eager (embedded mode) there is no broker to hold a delayed retry: it tries again at once."""
+    attempt, sent = retries, 0
+    while True:
+        final = attempt + 1 >= int(settings.NEWSLETTER_MAX_ATTEMPTS)
+        result = deliver_batch(
+            edition_id=edition_id, delivery_ids=delivery_ids, final_attempt=final
+        )
+        sent += result.sent
+        if not result.retry:
+            return BatchRun(sent=sent, retry_after=None)
+        if not eager:
+            return BatchRun(sent=sent, retry_after=retry_delay(attempt))
+        attempt += 1

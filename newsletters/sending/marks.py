@@ -3,7 +3,7 @@ sending protocol, step 2), without the worker standing idle while the database c
 
 Each mark is one ``UPDATE`` committed on its own (autocommit). On PostgreSQL it is sent and not
 waited for: the worker goes on with the next message, and :meth:`SentMarks.wait` collects the
-result before that message's final line is sent (``newsletters.smtp.send``'s ``before_end``),
+result before that message's final line is sent (``.smtp.send``'s ``before_end``),
 i.e. before the server can accept it. So when a message is accepted, the one before it is
 already recorded, and a crash can still duplicate at most one message per worker process.
 
@@ -22,7 +22,7 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from psycopg import errors, generators, pq
 
-from .models import Delivery
+from ..models import Delivery
 
 # Table name from model metadata; every value is a parameter.
 _TABLE = Delivery._meta.db_table
@@ -51,7 +51,12 @@ class SentMarks:
     def send(self, delivery: Delivery, message_id: str) -> None:
         """Mark ``delivery`` sent; on PostgreSQL, return as soon as the statement is on its way."""
         self.wait()
-        values = [Delivery.Status.SENT, timezone.now().isoformat(), message_id[:255], delivery.pk]
+        values: list[str | int] = [
+            Delivery.Status.SENT,
+            timezone.now().isoformat(),
+            message_id[:255],
+            delivery.pk,
+        ]
         if self._pg is None:
             self._cursor.execute(_MARK_SQL, values)
             return

@@ -1,0 +1,38 @@
+"""Batch tasks on the queue: ids only, one task per chunk of deliveries (DESIGN.md, the sending
+protocol, step 1). Callers enqueue after the commit that wrote the rows
+(``transaction.on_commit``), so a worker never looks for rows it cannot see yet.
+
+The task is ``newsletters.tasks.send_batch``, a thin wrapper around :mod:`.batch`. It is looked up
+by name in the Celery app's registry instead of imported: ``tasks.py`` imports the engine, so
+the engine must not import ``tasks.py`` (the ``acyclic_siblings`` contract in pyproject.toml).
+``NewslettersConfig.ready`` imports the tasks, so the name is registered in every process (web,
+worker, beat, commands), and calling it through the registered task keeps eager mode working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from celery import current_app
+from django.conf import settings
+
+SEND_BATCH = "newsletters.tasks.send_batch"
+
+
+def batch_size() -> int:
+    """``NEWSLETTER_BATCH_SIZE``, but never more than the rate limit lets through in a tenth of
+    ``NEWSLETTER_STUCK_AFTER``: a batch still being sent must never look stuck to the sweeper."""
+    rate, stuck_after = float(settings.NEWSLETTER_RATE_PER_SECOND), settings.NEWSLETTER_STUCK_AFTER
+    return max(1, min(int(settings.NEWSLETTER_BATCH_SIZE), int(rate * int(stuck_after) / 10)))
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
+    """One ``send_batch`` task per :func:`batch_size` deliveries."""
+    send_batch = current_app.tasks[SEND_BATCH]
+    for chunk in _chunks(delivery_ids, batch_size()):
+        send_batch.delay(edition_id, chunk)
