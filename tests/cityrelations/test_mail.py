@@ -70,7 +70,7 @@ def test_a_contact_reads_the_first_of_their_languages_that_the_site_has(language
 
 
 # The edition and its fast raw-message path belong to the sending engine (issue 11 item 6).
-SENDING_ENGINE = ("newsletters/rendering.py", "newsletters/sending/")
+SENDING_ENGINE = ("newsletters/sending/message.py", "newsletters/sending/raw.py")
 BUILDS_AN_EMAIL = re.compile(
     r"render_to_string\(\s*f?[\"']emails/"  # renders an email template itself
     r"|\bEmail(?:MultiAlternatives|Message)\("  # builds a message itself
