@@ -158,6 +158,17 @@ class Visit(Versioned, ChoiceLabels, models.Model):
     history = HistoricalRecords()
     objects = VisitQuerySet.as_manager()
 
+    # The plan (details, people, itinerary, logistics) can change until the visit is over or off.
+    EDITABLE_STATUSES = frozenset(
+        {
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.CHANGES_REQUESTED,
+            Status.APPROVED,
+            Status.CONFIRMED,
+        }
+    )
+
     class Meta:
         ordering = ["-start_date", "title"]
         verbose_name = _("visit")
@@ -186,6 +197,20 @@ class Visit(Versioned, ChoiceLabels, models.Model):
     @property
     def dates(self) -> str:
         return date_range(self.start_date, self.end_date)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def can_delete(self) -> bool:
+        """Only a draft is deleted; a visit that went further is cancelled, so its trail stays."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def can_publish(self) -> bool:
+        """Whether the publish form may open: for a completed visit, or to withdraw a public one."""
+        return self.status == self.Status.COMPLETED or self.is_public
 
     @property
     def city_names(self) -> str:

@@ -19,13 +19,13 @@ from ..models import FollowUp, Visit
 from ..report import followup_toggle as toggle_follow_up
 from ..report import visit_publish as publish_visit
 from ..report import visit_report_save
-from .common import int_or_404, visit_for, visit_trail
+from .common import visit_for, visit_trail
 
 REPORT_ANCHOR = "#report"
 
 
 def _follow_up_for(pk: int) -> FollowUp:
-    return get_object_or_404(FollowUp.objects.select_related("visit", "owner"), pk=int_or_404(pk))
+    return get_object_or_404(FollowUp.objects.select_related("visit", "owner"), pk=pk)
 
 
 def _back_to_report(visit: Visit) -> HttpResponse:
@@ -167,7 +167,7 @@ def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @refuses_stale_saves
 def visit_publish(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    if visit.status != Visit.Status.COMPLETED and not visit.is_public:
+    if not visit.can_publish:
         messages.error(
             request,
             _(

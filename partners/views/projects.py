@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,12 +20,8 @@ from partners.models import Partnership, Project
 PAGE_SIZE = 25
 
 
-def _project_for(pk: Any) -> Project:
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("Not a valid id.") from None
-    return get_object_or_404(Project.objects.select_related("coordinator"), pk=number)
+def _project_for(pk: int) -> Project:
+    return get_object_or_404(Project.objects.select_related("coordinator"), pk=pk)
 
 
 def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
