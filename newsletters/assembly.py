@@ -211,7 +211,7 @@ def edition_assemble(*, month: dt.date) -> Edition:
         edition, _created = Edition.objects.select_for_update().get_or_create(
             month=first, defaults={"title": edition_default_title(first)}
         )
-        if edition.status != Edition.Status.DRAFT:
+        if not edition.is_editable:
             raise ValidationError(
                 _("%(edition)s is no longer a draft, so it cannot be assembled again.")
                 % {"edition": edition}
@@ -236,7 +236,7 @@ def edition_assemble(*, month: dt.date) -> Edition:
 
 
 def _require_draft(edition: Edition) -> None:
-    if edition.status != Edition.Status.DRAFT:
+    if not edition.is_editable:
         raise ValidationError(_("Only a draft edition can be changed."))
 
 

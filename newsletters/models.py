@@ -279,6 +279,11 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     def get_absolute_url(self) -> str:
         return detail_url("newsletters:edition_detail", self.pk)
 
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft is assembled, edited or reordered; approval freezes the content."""
+        return self.status == self.Status.DRAFT
+
 
 class EditionItemQuerySet(models.QuerySet["EditionItem"]):
     def included(self) -> EditionItemQuerySet:
