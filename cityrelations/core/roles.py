@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 DIPLOMACY_UNIT = "Diplomacy unit"
 MAYORS_OFFICE = "Mayor's office"
@@ -63,6 +64,17 @@ def can_edit(user: Any) -> bool:
     return is_diplomacy_unit(user)
 
 
+def staff_users(*roles: str) -> QuerySet[Any]:
+    """Active members of ``roles`` (by default the diplomacy unit), by name: the people a
+    record can be given to (a coordinator, an owner, a participant from our side)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles or (DIPLOMACY_UNIT,))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def sync_role_permissions(**kwargs: Any) -> None:
     """Give each role its permissions. Connected to ``post_migrate``; idempotent."""
     from django.contrib.auth.models import Group, Permission
@@ -70,7 +82,7 @@ def sync_role_permissions(**kwargs: Any) -> None:
     crm = Permission.objects.filter(content_type__app_label__in=CRM_APPS)
 
     def split(perms: tuple[str, ...]) -> list[Permission]:
-        found = []
+        found: list[Permission] = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
             found += crm.filter(content_type__app_label=app_label, codename=codename)
@@ -84,17 +96,3 @@ def sync_role_permissions(**kwargs: Any) -> None:
     hidden = {p.pk for p in split(MAYORS_OFFICE_EXCLUDED)}
     readable = [p for p in crm.filter(codename__startswith="view_") if p.pk not in hidden]
     office.permissions.set([*readable, *split(MAYORS_OFFICE_EXTRA)])
-
-
-class StaffPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Login first (anonymous users get the login page), then the stated permission or 403."""
-
-    raise_exception = False
-
-    def handle_no_permission(self):  # type: ignore[no-untyped-def]
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect_to_login
-
-        if self.request.user.is_authenticated:
-            raise PermissionDenied
-        return redirect_to_login(self.request.get_full_path(), self.get_login_url())
