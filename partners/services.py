@@ -11,6 +11,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.fields.related import ForeignObjectRel, ManyToManyRel
 
+from cityrelations.core.history import record_as
+
 from .models import Contact, MergedContact, Office
 
 # The Contact fields a merge may take from either record.
@@ -50,10 +52,9 @@ def office_create(
                 pk__in=[o.pk for o in previous], ended_on__isnull=True
             ):
                 old.ended_on = handover
-                old._history_user = by  # type: ignore[attr-defined]
-                old._change_reason = f"Succeeded by {office.contact}"  # type: ignore[attr-defined]
+                record_as(old, by=by, reason=f"Succeeded by {office.contact}")
                 old.save(update_fields=["ended_on", "updated_at"])
-        office._history_user = by  # type: ignore[attr-defined]
+        record_as(office, by=by)
         office.save()
     return office
 
@@ -153,14 +154,12 @@ def contact_merge(
         # were moved to ``keep`` above, with the other references).
         MergedContact.objects.update_or_create(old_id=remove.pk, defaults={"contact": keep})
         removed_label = f"{remove} (#{remove.pk})"
-        remove._history_user = by  # type: ignore[attr-defined]
-        remove._change_reason = f"Merged into {keep} (#{keep.pk})"  # type: ignore[attr-defined]
+        record_as(remove, by=by, reason=f"Merged into {keep} (#{keep.pk})")
         remove.delete()
 
         for name, value in values.items():
             setattr(keep, name, value)
         keep.full_clean()
-        keep._history_user = by  # type: ignore[attr-defined]
-        keep._change_reason = f"Merged with {removed_label}"  # type: ignore[attr-defined]
+        record_as(keep, by=by, reason=f"Merged with {removed_label}")
         keep.save()
     return keep

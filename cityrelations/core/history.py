@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext
@@ -49,3 +49,12 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def record_as(instance: models.Model, *, by: Any, reason: str | None = None) -> None:
+    """Who (and why) the History tab names for the instance's next save. A view's saves get the
+    request's user without this (simple-history's middleware); services name theirs."""
+    record = cast(Any, instance)  # simple-history reads these two attributes when it saves
+    record._history_user = by
+    if reason is not None:
+        record._change_reason = reason

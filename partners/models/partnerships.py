@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -128,3 +129,43 @@ class Partnership(Versioned, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return detail_url("partners:partnership_detail", self.pk)
+
+    def can_become(self, status: str) -> bool:
+        """Whether the lifecycle lets the partnership move from its status to ``status``."""
+        step = LIFECYCLE.get(status)
+        return step is not None and self.status in step.sources
+
+
+@dataclass(frozen=True)
+class LifecycleStep:
+    """How a partnership reaches one status: from which statuses, with which permission."""
+
+    sources: frozenset[str]
+    permission: str = "partners.change_partnership"  # the diplomacy unit; the mayor's office reads
+
+
+_Status = Partnership.Status
+
+# The partnership lifecycle, one row per status it can reach (the tests walk it as role x
+# status x status; partners.lifecycle applies it). "Ended" is final: a renewed relationship is
+# a new partnership, which the one-open-partnership-per-city constraint allows.
+LIFECYCLE: dict[str, LifecycleStep] = {
+    _Status.PROPOSED: LifecycleStep(frozenset({_Status.UNDER_REVIEW})),
+    _Status.UNDER_REVIEW: LifecycleStep(frozenset({_Status.PROPOSED})),
+    _Status.ACTIVE: LifecycleStep(
+        frozenset({_Status.PROPOSED, _Status.UNDER_REVIEW, _Status.DORMANT, _Status.SUSPENDED})
+    ),
+    _Status.DORMANT: LifecycleStep(frozenset({_Status.ACTIVE})),
+    _Status.SUSPENDED: LifecycleStep(frozenset({_Status.ACTIVE, _Status.DORMANT})),
+    _Status.ENDED: LifecycleStep(
+        frozenset(
+            {
+                _Status.PROPOSED,
+                _Status.UNDER_REVIEW,
+                _Status.ACTIVE,
+                _Status.DORMANT,
+                _Status.SUSPENDED,
+            }
+        )
+    ),
+}
