@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import DateRangeField
-from django.core.validators import MinValueValidator
 from django.db import connections, models
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import F, Func, Q, Value
@@ -19,9 +17,10 @@ from simple_history.models import HistoricalRecords
 
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import amount_field, optional_link, staff_link
 from cityrelations.core.formats import date_range
 from cityrelations.core.links import detail_url
-from partners.models import SDG, City, Contact, Currency, Organization, Partnership, Theme
+from partners.models import SDG, City, Contact, Organization, Partnership, Theme, currency_field
 
 
 def date_span(prefix: str = "") -> Func:
@@ -102,43 +101,15 @@ class Visit(Versioned, ChoiceLabels, models.Model):
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("organisations"), blank=True, related_name="visits"
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name=_("partnership"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="visits",
-    )
+    partnership = optional_link(Partnership, _("partnership"), related_name="visits")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
-    budget = models.DecimalField(
-        _("budget"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+    budget = amount_field(_("budget"), max_digits=14)
+    currency = currency_field()
+    head_of_delegation = optional_link(
+        Contact, _("head of delegation"), related_name="headed_visits"
     )
-    currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
-    )
-    head_of_delegation = models.ForeignKey(
-        Contact,
-        verbose_name=_("head of delegation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="headed_visits",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_visits",
-    )
+    owner = staff_link(_("owner"), related_name="owned_visits")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -325,14 +296,7 @@ class AgendaItem(Versioned, RowLinks, models.Model):
     end_time = models.TimeField(_("to"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=250)
     venue = models.CharField(_("venue"), max_length=250, blank=True)
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("city"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    city = optional_link(City, _("city"))
     attendees = models.TextField(_("attendees"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -385,14 +349,7 @@ class LogisticsItem(Versioned, RowLinks, ChoiceLabels, models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="logistics")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=250, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    owner = staff_link(_("owner"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.TODO)
 
@@ -455,14 +412,7 @@ class VisitTransition(ChoiceLabels, models.Model):
 class FollowUp(Versioned, models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(_("description"), max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    owner = staff_link(_("owner"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -493,26 +443,10 @@ class Gift(Versioned, ChoiceLabels, models.Model):
 
     direction = models.CharField(_("given / received"), max_length=10, choices=Direction.choices)
     description = models.CharField(_("description"), max_length=300)
-    value = models.DecimalField(
-        _("value"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
-    )
+    value = amount_field(_("value"), max_digits=12)
+    currency = currency_field()
     date = models.DateField(_("date"))
-    visit = models.ForeignKey(
-        Visit,
-        verbose_name=_("visit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="gifts",
-    )
+    visit = optional_link(Visit, _("visit"), related_name="gifts")
     counterpart = models.CharField(
         _("counterpart"), max_length=250, help_text=_("Public: e.g. 'Mayor of Vienna'.")
     )

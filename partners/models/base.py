@@ -31,6 +31,13 @@ class Currency(models.TextChoices):
     OTHER = "XXX", _("Other")
 
 
+def currency_field() -> models.CharField[str, str]:
+    """The currency of an amount beside it; euro unless said otherwise."""
+    return models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+
+
 class Continent(models.TextChoices):
     AFRICA = "AF", _("Africa")
     ASIA = "AS", _("Asia")

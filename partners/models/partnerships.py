@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import staff_link
 from cityrelations.core.links import detail_url
 
 from .base import SDG, City, Theme, TimeStamped
@@ -88,14 +88,7 @@ class Partnership(Versioned, TimeStamped):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
     council_resolution_on = models.DateField(_("council resolution date"), null=True, blank=True)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coordinated_partnerships",
-    )
+    coordinator = staff_link(_("coordinator"), related_name="coordinated_partnerships")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
