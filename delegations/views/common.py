@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from cityrelations.core.views import form_page
+
 from ..models import Visit
 
 
@@ -55,13 +57,13 @@ def child_form_page(
         form.save()
         messages.success(request, success)
         return redirect(f"{visit.get_absolute_url()}#{anchor}")
-    context = {
-        "form": form,
-        "title": title,
-        "cancel_url": f"{visit.get_absolute_url()}#{anchor}",
-        "trail": visit_trail(visit, (title, "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        cancel_url=f"{visit.get_absolute_url()}#{anchor}",
+        trail=visit_trail(visit, (title, "")),
+    )
 
 
 def child_delete_page(

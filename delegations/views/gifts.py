@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
-from cityrelations.core.views import get_from_query
+from cityrelations.core.views import form_page, get_from_query
 
 from ..forms_gifts import GiftForm
 from ..gifts import GiftFilter, PublicGiftFilter, public_gifts, public_headers, public_rows
@@ -45,11 +45,7 @@ def _form_page(
         cancel_url = visit.get_absolute_url()
         trail = [(_("Visits"), reverse("delegations:visit_list")), (str(visit), cancel_url)]
     trail.append((title, ""))
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail},
-    )
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

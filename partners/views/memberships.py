@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
-from cityrelations.core.views import get_from_query
+from cityrelations.core.views import form_page, get_from_query
 
 from ..filters_organizations import MembershipFilter
 from ..forms.fees import FeePaymentForm, FeePaymentVoidForm
@@ -85,11 +85,7 @@ def _form_page(
             (str(organization), cancel_url),
         ]
     trail.append((title, ""))
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail},
-    )
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import form_page
 from partners.forms.projects import ProjectFilterForm, ProjectForm
 from partners.models import Partnership, Project
 
@@ -73,13 +74,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
         project = form.save()
         messages.success(request, _("Project “%(title)s” created.") % {"title": project.title})
         return redirect(project)
-    context = {
-        "form": form,
-        "title": _("New cooperation project"),
-        "cancel_url": reverse("partners:project_list"),
-        "trail": _trail((_("New"), "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=_("New cooperation project"),
+        cancel_url=reverse("partners:project_list"),
+        trail=_trail((_("New"), "")),
+    )
 
 
 @login_required
@@ -92,13 +93,13 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Project “%(title)s” saved.") % {"title": project.title})
         return redirect(project)
-    context = {
-        "form": form,
-        "title": _("Edit “%(title)s”") % {"title": project.title},
-        "cancel_url": project.get_absolute_url(),
-        "trail": _trail((project.title, project.get_absolute_url()), (_("Edit"), "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit “%(title)s”") % {"title": project.title},
+        cancel_url=project.get_absolute_url(),
+        trail=_trail((project.title, project.get_absolute_url()), (_("Edit"), "")),
+    )
 
 
 @login_required
