@@ -24,6 +24,9 @@ from import_export import fields, resources, widgets
 from cityrelations.core.exports import safe_cell
 
 from .models import City, Contact, Organization, Partnership
+from .models.base import CITY_FIELDS
+from .models.partnerships import LIFECYCLE_FIELDS
+from .models.people import CONTACT_FIELDS
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y")
 FIRST_DATA_LINE = 2  # line 1 of a file holds the column names
@@ -253,6 +256,12 @@ def _shown(field: Any, value: Any) -> str:
 # --- Resources ----------------------------------------------------------------------------------
 
 
+def _with_country(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """A record's columns, with its city's country right after the city: a file names a city
+    by name, and the country tells apart cities of the same name."""
+    return tuple(c for name in fields for c in ((name, "country") if name == "city" else (name,)))
+
+
 class ImportResource(resources.ModelResource):
     """Shared behaviour: column checks, natural keys, duplicate rows, formula-safe export."""
 
@@ -359,17 +368,7 @@ class CityResource(ImportResource):
 
     class Meta:
         model = City
-        fields = (
-            "name",
-            "country",
-            "region",
-            "population",
-            "latitude",
-            "longitude",
-            "timezone",
-            "geonames_id",
-            "notes",
-        )
+        fields = CITY_FIELDS
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -412,20 +411,8 @@ class PartnershipResource(ImportResource):
 
     class Meta:
         model = Partnership
-        fields = (
-            "city",
-            "country",
-            "level",
-            "status",
-            "proposed_on",
-            "established_on",
-            "ended_on",
-            "council_resolution",
-            "council_resolution_on",
-            "coordinator",
-            "summary",
-            "notes",
-            "is_public",
+        fields = _with_country(
+            ("city", "level", *LIFECYCLE_FIELDS, "coordinator", "summary", "notes", "is_public")
         )
         skip_unchanged = True
         report_skipped = True
@@ -496,20 +483,7 @@ class ContactResource(ImportResource):
 
     class Meta:
         model = Contact
-        fields = (
-            "honorific",
-            "first_name",
-            "last_name",
-            "form_of_address",
-            "email",
-            "phone",
-            "city",
-            "country",
-            "organization",
-            "languages",
-            "protocol_notes",
-            "notes",
-        )
+        fields = _with_country(CONTACT_FIELDS)
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True

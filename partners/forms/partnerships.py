@@ -15,6 +15,7 @@ from cityrelations.core.concurrency import VersionedFormMixin
 from ..filters import diplomacy_unit_users, network_organizations
 from ..lifecycle import PartnershipTransitionError, check_partnership_transition
 from ..models import City, Partnership, Theme
+from ..models.partnerships import LIFECYCLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,12 +44,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
         fields = [
             "city",
             "level",
-            "status",
-            "proposed_on",
-            "established_on",
-            "ended_on",
-            "council_resolution",
-            "council_resolution_on",
+            *LIFECYCLE_FIELDS,
             "coordinator",
             "themes",
             "sdgs",

@@ -99,6 +99,20 @@ class SDG(models.Model):
 # --- Cities ---------------------------------------------------------------------------------------
 
 
+# A city's own fields, in the order people fill them in (its form, its import columns).
+CITY_FIELDS = (
+    "name",
+    "country",
+    "region",
+    "population",
+    "latitude",
+    "longitude",
+    "timezone",
+    "geonames_id",
+    "notes",
+)
+
+
 class City(Versioned, TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))

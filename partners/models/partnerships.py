@@ -25,6 +25,17 @@ def _interactions() -> type[models.Model]:
     return apps.get_model("partners", "Interaction")
 
 
+# Where a partnership stands in its lifecycle, and since when (its form checks these together).
+LIFECYCLE_FIELDS = (
+    "status",
+    "proposed_on",
+    "established_on",
+    "ended_on",
+    "council_resolution",
+    "council_resolution_on",
+)
+
+
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def open(self) -> PartnershipQuerySet:
         return self.exclude(status=Partnership.Status.ENDED)

@@ -55,6 +55,23 @@ class Contact(Versioned, TimeStamped):
         return " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
 
 
+# A contact's own fields, in the order people read them: the contact form edits them, a merge
+# takes each from either record, and the import file has a column for each.
+CONTACT_FIELDS = (
+    "honorific",
+    "first_name",
+    "last_name",
+    "form_of_address",
+    "email",
+    "phone",
+    "city",
+    "organization",
+    "languages",
+    "protocol_notes",
+    "notes",
+)
+
+
 class OfficeQuerySet(models.QuerySet["Office"]):
     def current(self) -> OfficeQuerySet:
         today = timezone.localdate()
