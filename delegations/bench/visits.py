@@ -151,7 +151,15 @@ def _children(visits: list[Visit], rng: random.Random, contacts: list[int], citi
         if visit.partnership_id and visit.partnership_id in cities:
             link = city_through(visit_id=visit.pk, city_id=cities[visit.partnership_id])
             rows[city_through].append(link)
-    for model in (Participant, AgendaItem, LogisticsItem, FollowUp, Gift, city_through):
+    order: tuple[type[models.Model], ...] = (
+        Participant,
+        AgendaItem,
+        LogisticsItem,
+        FollowUp,
+        Gift,
+        city_through,
+    )
+    for model in order:
         model._default_manager.bulk_create(rows[model], batch_size=BATCH)
 
 
