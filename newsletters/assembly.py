@@ -287,7 +287,7 @@ def edition_approve(*, edition: Edition, by: object) -> Edition:
 def edition_reopen(*, edition: Edition) -> Edition:
     """Back from approved (or scheduled) to draft, for a late correction."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.status not in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
+    if not edition.can_reopen:
         raise ValidationError(_("Only an approved edition that is not sending can be reopened."))
     edition.status = Edition.Status.DRAFT
     edition.approved_by = None

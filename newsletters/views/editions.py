@@ -119,7 +119,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "items": included,
             "dropped": [item for item in items if not item.included],
-            "stats": edition_stats(edition) if edition.status in ("sending", "sent") else None,
+            "stats": edition_stats(edition) if edition.sending_started else None,
             "editable": edition.is_editable and request.user.has_perm("newsletters.change_edition"),
             "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
         },

@@ -134,6 +134,11 @@ class Partnership(Versioned, TimeStamped):
     def get_absolute_url(self) -> str:
         return detail_url("partners:partnership_detail", self.pk)
 
+    @property
+    def is_open(self) -> bool:
+        """Not ended: a city has at most one open partnership (a database constraint)."""
+        return self.status != self.Status.ENDED
+
     def can_become(self, status: str) -> bool:
         """Whether the lifecycle lets the partnership move from its status to ``status``."""
         step = LIFECYCLE.get(status)

@@ -29,7 +29,7 @@ from ..forms.cities import (
     gazetteer_initial,
 )
 from ..geo import GazetteerCity, city_by_geonames_id, search_cities
-from ..models import City, Partnership
+from ..models import City
 
 PER_PAGE = 25
 SUGGESTION_LIMIT = 10
@@ -169,9 +169,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "city": city,
         "partnerships": partnerships,
-        "open_partnership": next(
-            (p for p in partnerships if p.status != Partnership.Status.ENDED), None
-        ),
+        "open_partnership": next((p for p in partnerships if p.is_open), None),
         # Office holders are listed with their office; the other contacts below them.
         "offices": offices,
         "contacts": city.contacts.exclude(  # type: ignore[attr-defined]

@@ -196,3 +196,8 @@ def test_the_edit_form_refuses_a_move_off_the_lifecycle(staff_client, source, to
     message = f"A partnership that is “{S(source).label}” cannot become “{S(to).label}”."
     assert response.context["form"].errors["status"] == [message]
     assert Partnership.objects.get(pk=partnership.pk).status == source
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_every_status_but_ended_is_open(status):
+    assert Partnership(status=status).is_open == (status != S.ENDED)
