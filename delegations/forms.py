@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core import roles
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
 from partners.models import City, Contact, Organization, Partnership
@@ -30,12 +30,7 @@ class TimeInput(forms.TimeInput):
 
 
 def staff_users() -> Any:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[DIPLOMACY_UNIT, MAYORS_OFFICE])
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return roles.staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE)
 
 
 def set_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:

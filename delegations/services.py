@@ -1,5 +1,5 @@
-"""Writes about visits that do more than save one form. The workflow steps live in
-delegations.workflow and are re-exported here."""
+"""Writes about visits that do more than save one form (the workflow steps are in
+delegations.workflow)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,6 @@ import datetime as dt
 from django.db import transaction
 
 from .models import LogisticsItem, Visit
-from .workflow import (
-    TransitionError,
-    visit_cancel,
-    visit_complete,
-    visit_confirm,
-    visit_resubmit,
-    visit_review,
-    visit_submit,
-    visit_transition,
-)
-
-__all__ = [
-    "STANDARD_CHECKLIST",
-    "TransitionError",
-    "logistics_add_standard",
-    "visit_cancel",
-    "visit_complete",
-    "visit_confirm",
-    "visit_resubmit",
-    "visit_review",
-    "visit_submit",
-    "visit_transition",
-]
 
 Kind = LogisticsItem.Kind
 

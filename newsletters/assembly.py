@@ -211,7 +211,7 @@ def edition_assemble(*, month: dt.date) -> Edition:
         edition, _created = Edition.objects.select_for_update().get_or_create(
             month=first, defaults={"title": edition_default_title(first)}
         )
-        if edition.status != Edition.Status.DRAFT:
+        if not edition.is_editable:
             raise ValidationError(
                 _("%(edition)s is no longer a draft, so it cannot be assembled again.")
                 % {"edition": edition}
@@ -236,7 +236,7 @@ def edition_assemble(*, month: dt.date) -> Edition:
 
 
 def _require_draft(edition: Edition) -> None:
-    if edition.status != Edition.Status.DRAFT:
+    if not edition.is_editable:
         raise ValidationError(_("Only a draft edition can be changed."))
 
 
@@ -287,7 +287,7 @@ def edition_approve(*, edition: Edition, by: Any) -> Edition:
 def edition_reopen(*, edition: Edition) -> Edition:
     """Back from approved (or scheduled) to draft, for a late correction."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.status not in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
+    if not edition.can_reopen:
         raise ValidationError(_("Only an approved edition that is not sending can be reopened."))
     edition.status = Edition.Status.DRAFT
     edition.approved_by = None

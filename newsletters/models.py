@@ -279,6 +279,20 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     def get_absolute_url(self) -> str:
         return detail_url("newsletters:edition_detail", self.pk)
 
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft is assembled, edited or reordered; approval freezes the content."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def can_reopen(self) -> bool:
+        """An approved edition goes back to draft for a late correction, until it is sending."""
+        return self.status in (self.Status.APPROVED, self.Status.SCHEDULED)
+
+    @property
+    def sending_started(self) -> bool:
+        return self.status in (self.Status.SENDING, self.Status.SENT)
+
 
 class EditionItemQuerySet(models.QuerySet["EditionItem"]):
     def included(self) -> EditionItemQuerySet:

@@ -8,14 +8,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cityrelations.core.roles import DIPLOMACY_UNIT
+from cityrelations.core.roles import DIPLOMACY_UNIT, staff_users
 from cityrelations.core.widgets import quicken
 
 from .models import SDG, Agreement, City, Continent, Organization, Partnership, Project, Theme
@@ -26,12 +25,7 @@ ANY = _("Any")
 
 def diplomacy_unit_users() -> QuerySet[Any]:
     """Active members of the diplomacy unit: the people who can coordinate a partnership."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=DIPLOMACY_UNIT)
-        .order_by("first_name", "last_name", "username")
-        .distinct()
-    )
+    return staff_users(DIPLOMACY_UNIT)
 
 
 def _coordinators(request: Any) -> QuerySet[Any]:

@@ -14,21 +14,10 @@ from django.db.models.fields.related import ForeignObjectRel, ManyToManyRel
 from cityrelations.core.history import note_change
 
 from .models import Contact, MergedContact, Office
+from .models.people import CONTACT_FIELDS
 
-# The Contact fields a merge may take from either record.
-MERGEABLE_FIELDS = (
-    "honorific",
-    "first_name",
-    "last_name",
-    "form_of_address",
-    "email",
-    "phone",
-    "city",
-    "organization",
-    "languages",
-    "protocol_notes",
-    "notes",
-)
+# The Contact fields a merge may take from either record: all its own fields.
+MERGEABLE_FIELDS = CONTACT_FIELDS
 
 
 def office_create(

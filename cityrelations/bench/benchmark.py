@@ -15,15 +15,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from partners.geo import continent_for_country
 from partners.models import (
     Agreement,
     City,
@@ -83,69 +85,66 @@ class Measurement:
     status: int
 
 
-def _bulk(model: type, objects: list, *, batch: int = BATCH) -> None:
-    model.objects.bulk_create(objects, batch_size=batch)
+def _bulk(model: type[models.Model], objects: list[Any], *, batch: int = BATCH) -> None:
+    model._default_manager.bulk_create(objects, batch_size=batch)
 
 
-def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
-    """Top the partners tables up to ``fraction`` of TARGETS (idempotent: counts what is there)."""
-    rng = random.Random(seed + int(fraction * 1000))
-    goal = {key: int(value * fraction) for key, value in TARGETS.items()}
+def _grow_cities_and_partnerships(rng: random.Random, goal: int) -> None:
+    """Bench cities, each with one partnership (tagged with a theme), up to ``goal``."""
+    have = City.objects.filter(name__startswith="Bench City ").count()
+    missing = goal - have
+    if missing <= 0:
+        return
+    _bulk(
+        City,
+        [
+            City(
+                name=f"Bench City {have + i}",
+                country=COUNTRIES[(have + i) % len(COUNTRIES)],
+                region=f"Region {(have + i) % 50}",
+                population=rng.randint(20_000, 9_000_000),
+                latitude=Decimal(f"{rng.uniform(-60, 70):.4f}"),
+                longitude=Decimal(f"{rng.uniform(-170, 170):.4f}"),
+                timezone="UTC",
+                continent="",
+            )
+            for i in range(missing)
+        ],
+    )
+    # bulk_create skips save(), which fills the continent; do it set-wise per country.
+    for code in COUNTRIES:
+        City.objects.filter(country=code, continent="").update(
+            continent=continent_for_country(code)
+        )
     levels = [c[0] for c in Partnership.Level.choices]
     statuses = ["active"] * 6 + ["dormant", "proposed", "under_review", "suspended"]
-
-    have = City.objects.filter(name__startswith="Bench City ").count()
-    missing = goal["partnerships"] - have
-    if missing > 0:
-        _bulk(
-            City,
-            [
-                City(
-                    name=f"Bench City {have + i}",
-                    country=COUNTRIES[(have + i) % len(COUNTRIES)],
-                    region=f"Region {(have + i) % 50}",
-                    population=rng.randint(20_000, 9_000_000),
-                    latitude=Decimal(f"{rng.uniform(-60, 70):.4f}"),
-                    longitude=Decimal(f"{rng.uniform(-170, 170):.4f}"),
-                    timezone="UTC",
-                    continent="",
-                )
-                for i in range(missing)
-            ],
-        )
-        # bulk_create skips save(), which fills the continent; do it set-wise per country.
-        from partners.geo import continent_for_country
-
-        for code in COUNTRIES:
-            City.objects.filter(country=code, continent="").update(
-                continent=continent_for_country(code)
+    new_cities = City.objects.filter(name__startswith="Bench City ", partnerships__isnull=True)
+    _bulk(
+        Partnership,
+        [
+            Partnership(
+                city=city,
+                level=rng.choice(levels),
+                status=rng.choice(statuses),
+                established_on=dt.date(rng.randint(1990, 2024), rng.randint(1, 12), 1),
+                summary="Cooperation on urban development, culture and climate.",
             )
-        new_cities = City.objects.filter(name__startswith="Bench City ", partnerships__isnull=True)
-        _bulk(
-            Partnership,
-            [
-                Partnership(
-                    city=city,
-                    level=rng.choice(levels),
-                    status=rng.choice(statuses),
-                    established_on=dt.date(rng.randint(1990, 2024), rng.randint(1, 12), 1),
-                    summary="Cooperation on urban development, culture and climate.",
-                )
-                for city in new_cities
-            ],
-        )
-        themes = list(Theme.objects.all())
-        through = Partnership.themes.through
-        _bulk(
-            through,
-            [
-                through(partnership_id=pid, theme_id=rng.choice(themes).pk)
-                for pid in Partnership.objects.filter(themes__isnull=True).values_list(
-                    "pk", flat=True
-                )
-            ],
-        )
+            for city in new_cities
+        ],
+    )
+    _tag_untagged_partnerships(rng)
 
+
+def _tag_untagged_partnerships(rng: random.Random) -> None:
+    themes = list(Theme.objects.all())
+    through = Partnership.themes.through
+    untagged = Partnership.objects.filter(themes__isnull=True).values_list("pk", flat=True)
+    _bulk(
+        through, [through(partnership_id=pid, theme_id=rng.choice(themes).pk) for pid in untagged]
+    )
+
+
+def _grow_organizations(rng: random.Random, goal: int) -> None:
     have = Organization.objects.filter(name__startswith="Bench Org ").count()
     kinds = [c[0] for c in Organization.Kind.choices]
     _bulk(
@@ -154,14 +153,12 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
             Organization(
                 name=f"Bench Org {have + i}", kind=rng.choice(kinds), country=rng.choice(COUNTRIES)
             )
-            for i in range(max(0, goal["organizations"] - have))
+            for i in range(max(0, goal - have))
         ],
     )
 
-    city_ids = list(City.objects.values_list("pk", flat=True))
-    org_ids = list(Organization.objects.values_list("pk", flat=True))
-    partnership_ids = list(Partnership.objects.values_list("pk", flat=True))
 
+def _grow_contacts(rng: random.Random, goal: int, city_ids: list[int], org_ids: list[int]) -> None:
     have = Contact.objects.filter(notes="bench").count()
     first = ["Alex", "Maria", "Jan", "Eva", "Kenji", "Ana", "Omar", "Lena", "Piotr", "Chloe"]
     _bulk(
@@ -175,10 +172,15 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
                 organization_id=rng.choice(org_ids) if i % 3 == 0 else None,
                 notes="bench",
             )
-            for i in range(max(0, goal["contacts"] - have))
+            for i in range(max(0, goal - have))
         ],
     )
 
+
+def _grow_interactions(
+    rng: random.Random, goal: int, partnership_ids: list[int], org_ids: list[int]
+) -> None:
+    """Three in four with a partnership, the others with an organisation, up to 4 years old."""
     have = Interaction.objects.filter(summary="bench").count()
     kinds = [c[0] for c in Interaction.Kind.choices]
     today = dt.date.today()
@@ -193,28 +195,45 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
                 partnership_id=rng.choice(partnership_ids) if i % 4 else None,
                 organization_id=None if i % 4 else rng.choice(org_ids),
             )
-            for i in range(max(0, goal["interactions"] - have))
+            for i in range(max(0, goal - have))
         ],
     )
 
+
+def _grow_agreements(rng: random.Random, goal: int, partnership_ids: list[int]) -> None:
     have = Agreement.objects.filter(summary="bench").count()
-    agreement_kinds = [c[0] for c in Agreement.Kind.choices]
-    agreement_statuses = [c[0] for c in Agreement.Status.choices]
+    kinds = [c[0] for c in Agreement.Kind.choices]
+    statuses = [c[0] for c in Agreement.Status.choices]
+    today = dt.date.today()
     _bulk(
         Agreement,
         [
             Agreement(
                 title=f"Bench agreement {have + i}",
-                kind=rng.choice(agreement_kinds),
-                status=rng.choice(agreement_statuses),
+                kind=rng.choice(kinds),
+                status=rng.choice(statuses),
                 summary="bench",
                 partnership_id=rng.choice(partnership_ids),
                 signed_on=today - dt.timedelta(days=rng.randint(30, 4000)),
                 valid_until=today + dt.timedelta(days=rng.randint(-400, 1500)),
             )
-            for i in range(max(0, goal["agreements"] - have))
+            for i in range(max(0, goal - have))
         ],
     )
+
+
+def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
+    """Top the partners tables up to ``fraction`` of TARGETS (idempotent: counts what is there)."""
+    rng = random.Random(seed + int(fraction * 1000))
+    goal = {key: int(value * fraction) for key, value in TARGETS.items()}
+    _grow_cities_and_partnerships(rng, goal["partnerships"])
+    _grow_organizations(rng, goal["organizations"])
+    city_ids = list(City.objects.values_list("pk", flat=True))
+    org_ids = list(Organization.objects.values_list("pk", flat=True))
+    partnership_ids = list(Partnership.objects.values_list("pk", flat=True))
+    _grow_contacts(rng, goal["contacts"], city_ids, org_ids)
+    _grow_interactions(rng, goal["interactions"], partnership_ids, org_ids)
+    _grow_agreements(rng, goal["agreements"], partnership_ids)
     return {
         "partnerships": Partnership.objects.count(),
         "organizations": Organization.objects.count(),

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
 DIPLOMACY_UNIT = "Diplomacy unit"
 MAYORS_OFFICE = "Mayor's office"
 CRM_APPS = ("partners", "delegations", "newsletters")
@@ -59,6 +62,17 @@ def is_mayors_office(user: Any) -> bool:
 def can_edit(user: Any) -> bool:
     """Whether the user may change CRM records (the diplomacy unit, or an administrator)."""
     return is_diplomacy_unit(user)
+
+
+def staff_users(*roles: str) -> QuerySet[Any]:
+    """Active members of ``roles`` (by default the diplomacy unit), by name: the people a
+    record can be given to (a coordinator, an owner, a participant from our side)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles or (DIPLOMACY_UNIT,))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def sync_role_permissions(**kwargs: Any) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,70 +85,82 @@ def _visits(count: int, offset: int, rng: random.Random, partnerships: list[Any]
     return Visit.objects.bulk_create(visits, batch_size=BATCH)
 
 
+def _visit_rows(visit: Visit, rng: random.Random, contacts: list[int]) -> list[models.Model]:
+    """A bench visit's participants, itinerary and checklist, and for a completed one its
+    follow-up and (one in five) a gift."""
+    rows: list[models.Model] = [
+        Participant(visit=visit, contact_id=contact_id, precedence=precedence)
+        for precedence, contact_id in enumerate(rng.sample(contacts, PARTICIPANTS_PER_VISIT), 1)
+    ]
+    rows += [
+        AgendaItem(
+            visit=visit,
+            date=visit.start_date,
+            start_time=dt.time(9 + 2 * n),
+            end_time=dt.time(10 + 2 * n),
+            title=f"Meeting {n + 1}",
+            venue="City Hall",
+        )
+        for n in range(AGENDA_PER_VISIT)
+    ]
+    rows += [
+        LogisticsItem(
+            visit=visit,
+            kind=kind,
+            due_on=visit.start_date - dt.timedelta(days=rng.randint(3, 40)),
+            state=rng.choice(LogisticsItem.State.values),
+        )
+        for kind in rng.sample(LogisticsItem.Kind.values, 2)
+    ]
+    if visit.status == Visit.Status.COMPLETED:
+        rows += _completed_visit_rows(visit, rng)
+    return rows
+
+
+def _completed_visit_rows(visit: Visit, rng: random.Random) -> list[models.Model]:
+    rows: list[models.Model] = [
+        FollowUp(
+            visit=visit,
+            description="Send the minutes",
+            due_on=visit.end_date + dt.timedelta(days=30),
+            done=rng.random() < 0.7,
+        )
+    ]
+    if rng.random() < 0.2:
+        rows.append(
+            Gift(
+                visit=visit,
+                direction=rng.choice(Gift.Direction.values),
+                description="Commemorative plate",
+                counterpart="Mayor",
+                value=Decimal(rng.randint(20, 800)),
+                date=visit.start_date,
+                notes="bench",
+            )
+        )
+    return rows
+
+
 def _children(visits: list[Visit], rng: random.Random, contacts: list[int], cities: dict) -> None:
-    participants: list[Participant] = []
-    agenda: list[AgendaItem] = []
-    logistics: list[LogisticsItem] = []
-    follow_ups: list[FollowUp] = []
-    gifts: list[Gift] = []
-    city_links: list[Any] = []
+    """The rows that belong to the visits, written set-wise, one model after the other."""
     city_through = Visit.cities.through
-    kinds = LogisticsItem.Kind.values
-    states = LogisticsItem.State.values
+    rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
     for visit in visits:
-        for precedence, contact_id in enumerate(rng.sample(contacts, PARTICIPANTS_PER_VISIT), 1):
-            participants.append(
-                Participant(visit=visit, contact_id=contact_id, precedence=precedence)
-            )
-        for n in range(AGENDA_PER_VISIT):
-            agenda.append(
-                AgendaItem(
-                    visit=visit,
-                    date=visit.start_date,
-                    start_time=dt.time(9 + 2 * n),
-                    end_time=dt.time(10 + 2 * n),
-                    title=f"Meeting {n + 1}",
-                    venue="City Hall",
-                )
-            )
-        for kind in rng.sample(kinds, 2):
-            logistics.append(
-                LogisticsItem(
-                    visit=visit,
-                    kind=kind,
-                    due_on=visit.start_date - dt.timedelta(days=rng.randint(3, 40)),
-                    state=rng.choice(states),
-                )
-            )
-        if visit.status == Visit.Status.COMPLETED:
-            follow_ups.append(
-                FollowUp(
-                    visit=visit,
-                    description="Send the minutes",
-                    due_on=visit.end_date + dt.timedelta(days=30),
-                    done=rng.random() < 0.7,
-                )
-            )
-            if rng.random() < 0.2:
-                gifts.append(
-                    Gift(
-                        visit=visit,
-                        direction=rng.choice(Gift.Direction.values),
-                        description="Commemorative plate",
-                        counterpart="Mayor",
-                        value=Decimal(rng.randint(20, 800)),
-                        date=visit.start_date,
-                        notes="bench",
-                    )
-                )
+        for row in _visit_rows(visit, rng, contacts):
+            rows[type(row)].append(row)
         if visit.partnership_id and visit.partnership_id in cities:
-            city_links.append(city_through(visit_id=visit.pk, city_id=cities[visit.partnership_id]))
-    Participant.objects.bulk_create(participants, batch_size=BATCH)
-    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
-    LogisticsItem.objects.bulk_create(logistics, batch_size=BATCH)
-    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
-    Gift.objects.bulk_create(gifts, batch_size=BATCH)
-    city_through.objects.bulk_create(city_links, batch_size=BATCH)
+            link = city_through(visit_id=visit.pk, city_id=cities[visit.partnership_id])
+            rows[city_through].append(link)
+    order: tuple[type[models.Model], ...] = (
+        Participant,
+        AgendaItem,
+        LogisticsItem,
+        FollowUp,
+        Gift,
+        city_through,
+    )
+    for model in order:
+        model._default_manager.bulk_create(rows[model], batch_size=BATCH)
 
 
 def build_visits(n: int = 50_000, *, seed: int = 11) -> dict[str, int]:

@@ -5,43 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from cityrelations.core.views import form_page
+
 from ..models import Visit
 
-# A visit's plan (details, people, itinerary, logistics) can change until it is over or off.
-EDITABLE_STATUSES = (
-    Visit.Status.DRAFT,
-    Visit.Status.SUBMITTED,
-    Visit.Status.CHANGES_REQUESTED,
-    Visit.Status.APPROVED,
-    Visit.Status.CONFIRMED,
-)
 
-
-def int_or_404(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not a valid id.") from None
-    if not 1 <= number <= 2**31 - 1:
-        raise Http404("Not a valid id.")
-    return number
-
-
-def visit_for(pk: Any) -> Visit:
+def visit_for(pk: int) -> Visit:
     return get_object_or_404(
-        Visit.objects.select_related("partnership__city", "head_of_delegation", "owner"),
-        pk=int_or_404(pk),
+        Visit.objects.select_related("partnership__city", "head_of_delegation", "owner"), pk=pk
     )
-
-
-def is_editable(visit: Visit) -> bool:
-    return visit.status in EDITABLE_STATUSES
 
 
 def visit_trail(visit: Visit | None = None, *items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -60,40 +38,39 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _refuse_change(request: HttpRequest, visit: Visit) -> HttpResponse:
+    messages.error(
+        request,
+        _("A visit that is %(status)s can no longer be changed.")
+        % {"status": visit.get_status_display().lower()},
+    )
+    return redirect(visit)
+
+
 def child_form_page(
     request: HttpRequest, *, visit: Visit, form: Any, title: str, success: str, anchor: str
 ) -> HttpResponse:
     """Create/edit page of something that belongs to a visit (participant, agenda item…)."""
-    if not is_editable(visit):
-        messages.error(
-            request,
-            _("A visit that is %(status)s can no longer be changed.")
-            % {"status": visit.get_status_display().lower()},
-        )
-        return redirect(visit)
+    if not visit.is_editable:
+        return _refuse_change(request, visit)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, success)
         return redirect(f"{visit.get_absolute_url()}#{anchor}")
-    context = {
-        "form": form,
-        "title": title,
-        "cancel_url": f"{visit.get_absolute_url()}#{anchor}",
-        "trail": visit_trail(visit, (title, "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        cancel_url=f"{visit.get_absolute_url()}#{anchor}",
+        trail=visit_trail(visit, (title, "")),
+    )
 
 
 def child_delete_page(
     request: HttpRequest, *, visit: Visit, obj: Any, success: str, anchor: str
 ) -> HttpResponse:
-    if not is_editable(visit):
-        messages.error(
-            request,
-            _("A visit that is %(status)s can no longer be changed.")
-            % {"status": visit.get_status_display().lower()},
-        )
-        return redirect(visit)
+    if not visit.is_editable:
+        return _refuse_change(request, visit)
     back = f"{visit.get_absolute_url()}#{anchor}"
     if request.method == "POST":
         obj.delete()

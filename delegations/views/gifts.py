@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
+from cityrelations.core.views import form_page, get_from_query
 
 from ..forms_gifts import GiftForm
 from ..gifts import GiftFilter, PublicGiftFilter, public_gifts, public_headers, public_rows
@@ -31,11 +32,7 @@ def _gift_for(pk: int) -> Gift:
 
 def _visit_from_query(request: HttpRequest) -> Visit | None:
     raw = request.GET.get("visit", "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404("No such visit.")
-    return get_object_or_404(Visit, pk=int(raw))
+    return get_from_query(Visit, raw) if raw else None
 
 
 def _form_page(
@@ -48,11 +45,7 @@ def _form_page(
         cancel_url = visit.get_absolute_url()
         trail = [(_("Visits"), reverse("delegations:visit_list")), (str(visit), cancel_url)]
     trail.append((title, ""))
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail},
-    )
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

@@ -11,13 +11,13 @@ from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
-from .common import child_delete_page, child_form_page, int_or_404, visit_for
+from .common import child_delete_page, child_form_page, visit_for
 
 ANCHOR = "itinerary"
 
 
 def _agenda_item_for(pk: int) -> AgendaItem:
-    return get_object_or_404(AgendaItem.objects.select_related("visit"), pk=int_or_404(pk))
+    return get_object_or_404(AgendaItem.objects.select_related("visit"), pk=pk)
 
 
 @login_required

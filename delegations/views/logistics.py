@@ -16,13 +16,13 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from ..forms import LogisticsItemForm
 from ..models import LogisticsItem
 from ..services import logistics_add_standard
-from .common import child_delete_page, child_form_page, int_or_404, is_editable, visit_for
+from .common import child_delete_page, child_form_page, visit_for
 
 ANCHOR = "logistics"
 
 
 def _logistics_item_for(pk: int) -> LogisticsItem:
-    return get_object_or_404(LogisticsItem.objects.select_related("visit"), pk=int_or_404(pk))
+    return get_object_or_404(LogisticsItem.objects.select_related("visit"), pk=pk)
 
 
 @login_required
@@ -70,7 +70,7 @@ def logistics_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def logistics_add_standard_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    if not is_editable(visit):
+    if not visit.is_editable:
         messages.error(request, _("This visit can no longer be changed."))
         return redirect(visit)
     added = logistics_add_standard(visit=visit)

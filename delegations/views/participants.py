@@ -11,15 +11,13 @@ from cityrelations.core.concurrency import refuses_stale_saves
 
 from ..forms import ParticipantForm
 from ..models import Participant
-from .common import child_delete_page, child_form_page, int_or_404, visit_for
+from .common import child_delete_page, child_form_page, visit_for
 
 ANCHOR = "participants"
 
 
 def _participant_for(pk: int) -> Participant:
-    return get_object_or_404(
-        Participant.objects.select_related("visit", "contact", "user"), pk=int_or_404(pk)
-    )
+    return get_object_or_404(Participant.objects.select_related("visit", "contact", "user"), pk=pk)
 
 
 @login_required

@@ -3,6 +3,8 @@ report complete", and making a completed visit public for the newsletter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -13,19 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.views import form_page
 
 from ..forms_report import FollowUpForm, PublishForm, ReportForm
 from ..models import FollowUp, Visit
 from ..report import followup_toggle as toggle_follow_up
 from ..report import visit_publish as publish_visit
 from ..report import visit_report_save
-from .common import int_or_404, visit_for, visit_trail
+from .common import visit_for, visit_trail
 
 REPORT_ANCHOR = "#report"
 
 
 def _follow_up_for(pk: int) -> FollowUp:
-    return get_object_or_404(FollowUp.objects.select_related("visit", "owner"), pk=int_or_404(pk))
+    return get_object_or_404(FollowUp.objects.select_related("visit", "owner"), pk=pk)
 
 
 def _back_to_report(visit: Visit) -> HttpResponse:
@@ -82,18 +85,16 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _follow_up_page(
-    request: HttpRequest, form: FollowUpForm, visit: Visit, title: str
+def _report_form_page(
+    request: HttpRequest, form: Any, visit: Visit, title: str, crumb: str = ""
 ) -> HttpResponse:
-    return render(
+    """A form of the report section; back to the visit page's report when cancelled."""
+    return form_page(
         request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": visit.get_absolute_url() + REPORT_ANCHOR,
-            "trail": visit_trail(visit, (title, "")),
-        },
+        form=form,
+        title=title,
+        cancel_url=visit.get_absolute_url() + REPORT_ANCHOR,
+        trail=visit_trail(visit, (crumb or title, "")),
     )
 
 
@@ -107,7 +108,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
         follow_up = form.save()
         messages.success(request, _("Follow-up “%(f)s” added.") % {"f": follow_up})
         return _back_to_report(visit)
-    return _follow_up_page(request, form, visit, _("New follow-up"))
+    return _report_form_page(request, form, visit, _("New follow-up"))
 
 
 @login_required
@@ -121,7 +122,7 @@ def followup_update(request: HttpRequest, pk: int) -> HttpResponse:
         follow_up = form.save()
         messages.success(request, _("Follow-up “%(f)s” saved.") % {"f": follow_up})
         return _back_to_report(follow_up.visit)
-    return _follow_up_page(request, form, follow_up.visit, _("Edit follow-up"))
+    return _report_form_page(request, form, follow_up.visit, _("Edit follow-up"))
 
 
 @login_required
@@ -167,7 +168,7 @@ def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @refuses_stale_saves
 def visit_publish(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    if visit.status != Visit.Status.COMPLETED and not visit.is_public:
+    if not visit.can_publish:
         messages.error(
             request,
             _(
@@ -195,13 +196,4 @@ def visit_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The visit is not public."))
             return _back_to_report(visit)
     title = _("Publish “%(visit)s”") % {"visit": visit}
-    return render(
-        request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": visit.get_absolute_url() + REPORT_ANCHOR,
-            "trail": visit_trail(visit, (_("Publish"), "")),
-        },
-    )
+    return _report_form_page(request, form, visit, title, crumb=_("Publish"))

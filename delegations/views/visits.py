@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import get_from_query
 
 from ..conflicts import (
     Conflict,
@@ -30,7 +31,7 @@ from ..filters import VisitFilter
 from ..forms import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, TransitionError, WrongRole, allowed_actions, visit_transition
-from .common import int_or_404, is_editable, safe_next, visit_for, visit_trail
+from .common import safe_next, visit_for, visit_trail
 
 PER_PAGE = 25
 
@@ -71,7 +72,7 @@ def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         ).get(visit.pk, []),
         "actions": allowed_actions(visit=visit, user=request.user),
         "transition_form": TransitionForm(),
-        "editable": is_editable(visit),
+        "editable": visit.is_editable,
         "history": history_rows(visit, limit=20),
         "trail": visit_trail(None, (visit.title, "")),
     }
@@ -84,7 +85,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Visit.objects.select_related(
             "partnership__city", "head_of_delegation", "owner"
         ).prefetch_related("cities", "organizations", "themes", "sdgs"),
-        pk=int_or_404(pk),
+        pk=pk,
     )
     return render(request, "delegations/visit_detail.html", _detail_context(request, visit))
 
@@ -155,7 +156,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 @refuses_stale_saves
 def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    if not is_editable(visit):
+    if not visit.is_editable:
         messages.error(
             request,
             _("A visit that is %(status)s can no longer be edited.")
@@ -175,7 +176,7 @@ def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("delegations.delete_visit", raise_exception=True)
 def visit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    if visit.status != Visit.Status.DRAFT:
+    if not visit.can_delete:
         messages.error(request, _("Only draft visits can be deleted; cancel this one instead."))
         return redirect(visit)
     if request.method == "POST":
@@ -230,7 +231,7 @@ def visit_transition_view(request: HttpRequest, pk: int, action: str) -> HttpRes
 @require_GET
 def visit_conflicts_check(request: HttpRequest) -> HttpResponse:
     """The form's live warning (htmx): conflicts for the dates and cities being typed in."""
-    visit = visit_for(request.GET["visit"]) if request.GET.get("visit") else None
+    visit = get_from_query(Visit, request.GET["visit"]) if request.GET.get("visit") else None
     form = VisitForm(request.GET, instance=visit)
     form.is_valid()  # only to get cleaned dates and cities; other errors are the form's business
     context = {"conflicts": _plan_conflicts(form, visit)}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.views import form_page
 
 from ..assembly import (
     edition_approve,
@@ -118,32 +119,33 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "items": included,
             "dropped": [item for item in items if not item.included],
-            "stats": edition_stats(edition) if edition.status in ("sending", "sent") else None,
-            "editable": edition.status == Edition.Status.DRAFT
-            and request.user.has_perm("newsletters.change_edition"),
+            "stats": edition_stats(edition) if edition.sending_started else None,
+            "editable": edition.is_editable and request.user.has_perm("newsletters.change_edition"),
             "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
         },
     )
 
 
 def _edition_form_page(
-    request: HttpRequest, *, edition: Edition, form: forms.Form, title: str
+    request: HttpRequest, *, edition: Edition, form: forms.BaseForm, title: str
 ) -> HttpResponse:
     """The generic form page for an edition or one of its items, with the edition's trail."""
-    return render(
+    return form_page(
         request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": edition.get_absolute_url(),
-            "trail": [
-                (_("Editions"), reverse("newsletters:edition_list")),
-                (edition.title, edition.get_absolute_url()),
-                (title, ""),
-            ],
-        },
+        form=form,
+        title=title,
+        cancel_url=edition.get_absolute_url(),
+        trail=[
+            (_("Editions"), reverse("newsletters:edition_list")),
+            (edition.title, edition.get_absolute_url()),
+            (title, ""),
+        ],
     )
+
+
+def _refuse_change(request: HttpRequest, edition: Edition) -> HttpResponse:
+    messages.error(request, _("Only a draft edition can be changed."))
+    return redirect(edition)
 
 
 @login_required
@@ -152,9 +154,8 @@ def _edition_form_page(
 @refuses_stale_saves
 def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition_for(pk)
-    if edition.status != Edition.Status.DRAFT:
-        messages.error(request, _("Only a draft edition can be changed."))
-        return redirect(edition)
+    if not edition.is_editable:
+        return _refuse_change(request, edition)
     form = EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -171,9 +172,8 @@ def edition_update(request: HttpRequest, pk: int) -> HttpResponse:
 def edition_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item_for(pk, item_pk)
     edition = item.edition
-    if edition.status != Edition.Status.DRAFT:
-        messages.error(request, _("Only a draft edition can be changed."))
-        return redirect(edition)
+    if not edition.is_editable:
+        return _refuse_change(request, edition)
     form = EditionItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.views import form_page
 
 from ..forms import StoryForm
 from ..models import Story
@@ -26,17 +27,9 @@ def _story_for(pk: int) -> Story:
 
 
 def _form_page(request: HttpRequest, form: StoryForm, title: str) -> HttpResponse:
-    trail = [(_("Stories"), reverse("newsletters:story_list")), (title, "")]
-    return render(
-        request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": reverse("newsletters:story_list"),
-            "trail": trail,
-        },
-    )
+    list_url = reverse("newsletters:story_list")
+    trail = [(_("Stories"), list_url), (title, "")]
+    return form_page(request, form=form, title=title, cancel_url=list_url, trail=trail)
 
 
 @login_required

@@ -18,6 +18,7 @@ from cityrelations.core.concurrency import VersionedFormMixin
 
 from ..geo import GazetteerCity, city_by_geonames_id
 from ..models import City
+from ..models.base import CITY_FIELDS
 
 
 @cache
@@ -65,17 +66,7 @@ class CityForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = City
-        fields = [
-            "name",
-            "country",
-            "region",
-            "population",
-            "latitude",
-            "longitude",
-            "timezone",
-            "geonames_id",
-            "notes",
-        ]
+        fields = CITY_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "region": _("State, province or county; tells apart towns of the same name."),

@@ -16,6 +16,7 @@ from django_countries import countries
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import City, Contact, Office, Organization
+from partners.models.people import CONTACT_FIELDS
 
 
 class SearchableSelect(forms.Select):
@@ -104,19 +105,7 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "honorific",
-            "first_name",
-            "last_name",
-            "form_of_address",
-            "email",
-            "phone",
-            "city",
-            "organization",
-            "languages",
-            "protocol_notes",
-            "notes",
-        ]
+        fields = CONTACT_FIELDS
         widgets = {
             "city": SearchableSelect("city"),
             "organization": SearchableSelect("organization"),

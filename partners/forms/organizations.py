@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import DIPLOMACY_UNIT
+from cityrelations.core.roles import DIPLOMACY_UNIT, staff_users
 
 from ..models import Contact, Membership, Organization, Theme
 from .contacts import SearchableSelect
@@ -19,12 +19,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def diplomacy_unit_users() -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=DIPLOMACY_UNIT)
-        .order_by("first_name", "last_name", "username")
-        .distinct()
-    )
+    return staff_users(DIPLOMACY_UNIT)
 
 
 class StaffUserChoiceField(forms.ModelChoiceField):

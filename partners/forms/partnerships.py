@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 
 from ..filters import diplomacy_unit_users, network_organizations
+from ..lifecycle import PartnershipTransitionError, check_partnership_transition
 from ..models import City, Partnership, Theme
+from ..models.partnerships import LIFECYCLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,12 +44,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
         fields = [
             "city",
             "level",
-            "status",
-            "proposed_on",
-            "established_on",
-            "ended_on",
-            "council_resolution",
-            "council_resolution_on",
+            *LIFECYCLE_FIELDS,
             "coordinator",
             "themes",
             "sdgs",
@@ -79,6 +76,23 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
                 .order_by("first_name", "last_name", "username")
             )
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        self._saved_status = "" if self.instance._state.adding else self.instance.status
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # After the version check: a form refused as stale is checked again when saved again.
+        if self.is_bound and not self.version_conflict:
+            self._check_lifecycle()
+
+    def _check_lifecycle(self) -> None:
+        """An edit may change the status only along the lifecycle (a new one takes any)."""
+        status = self.cleaned_data.get("status")
+        if not self._saved_status or not status or status == self._saved_status:
+            return
+        try:
+            check_partnership_transition(status=self._saved_status, to=status)
+        except PartnershipTransitionError as error:
+            self.add_error("status", error.message)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

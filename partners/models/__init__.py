@@ -9,7 +9,7 @@ from .agreements import (
     AgreementQuerySet,
     agreement_upload_to,
 )
-from .base import SDG, City, Continent, Currency, Theme, TimeStamped
+from .base import SDG, City, Continent, Currency, Theme, TimeStamped, currency_field
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
@@ -41,4 +41,5 @@ __all__ = [
     "Theme",
     "TimeStamped",
     "agreement_upload_to",
+    "currency_field",
 ]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import amount_field, staff_link
 from cityrelations.core.links import detail_url
 
-from .base import SDG, Currency, Theme, TimeStamped
+from .base import SDG, Theme, TimeStamped, currency_field
 from .organizations import Organization
 from .partnerships import Partnership
 from .people import Contact
@@ -63,14 +60,7 @@ class Interaction(Versioned, TimeStamped):
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = staff_link(_("recorded by"))
     is_public = models.BooleanField(_("public"), default=False)
 
     history = HistoricalRecords()
@@ -108,27 +98,11 @@ class Project(Versioned, TimeStamped):
         Organization, verbose_name=_("organisations"), blank=True, related_name="projects"
     )
     funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
-    budget = models.DecimalField(
-        _("budget"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
-    )
+    budget = amount_field(_("budget"), max_digits=14)
+    currency = currency_field()
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coordinated_projects",
-    )
+    coordinator = staff_link(_("coordinator"), related_name="coordinated_projects")
     description = models.TextField(_("description"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import optional_link, staff_link
 from cityrelations.core.links import detail_url
 
 from ..document_checks import TYPE_LABELS, stored_filename, validate_document_upload
@@ -56,14 +57,7 @@ class Agreement(Versioned, TimeStamped):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name=_("partnership"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="agreements",
-    )
+    partnership = optional_link(Partnership, _("partnership"), related_name="agreements")
     cities = models.ManyToManyField(
         City, verbose_name=_("cities"), blank=True, related_name="agreements"
     )
@@ -78,14 +72,7 @@ class Agreement(Versioned, TimeStamped):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     renewal_notice_days = models.PositiveSmallIntegerField(_("renewal notice (days)"), default=90)
     council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coordinated_agreements",
-    )
+    coordinator = staff_link(_("coordinator"), related_name="coordinated_agreements")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     is_public = models.BooleanField(_("public"), default=False)

@@ -32,6 +32,13 @@ class Currency(models.TextChoices):
     OTHER = "XXX", _("Other")
 
 
+def currency_field() -> models.CharField[str, str]:
+    """The currency of an amount beside it; euro unless said otherwise."""
+    return models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+
+
 class Continent(models.TextChoices):
     AFRICA = "AF", _("Africa")
     ASIA = "AS", _("Asia")
@@ -91,6 +98,20 @@ class SDG(models.Model):
 
 
 # --- Cities ---------------------------------------------------------------------------------------
+
+
+# A city's own fields, in the order people fill them in (its form, its import columns).
+CITY_FIELDS = (
+    "name",
+    "country",
+    "region",
+    "population",
+    "latitude",
+    "longitude",
+    "timezone",
+    "geonames_id",
+    "notes",
+)
 
 
 class City(Versioned, TimeStamped):

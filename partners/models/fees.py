@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cityrelations.core.fields import staff_link
 
 from .base import Currency
 from .organizations import Membership
@@ -44,26 +45,12 @@ class FeePayment(models.Model):
         blank=True,
         help_text=_("Invoice number or bank transfer reference"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = staff_link(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     due_before = models.DateField(_("fee due before the payment"), null=True, blank=True)
     due_after = models.DateField(_("fee due after the payment"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("voided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    voided_by = staff_link(_("voided by"))
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
 
     history = HistoricalRecords()

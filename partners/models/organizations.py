@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,10 +12,11 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import amount_field, optional_link, staff_link
 from cityrelations.core.links import detail_url
 
 from ..geo import country_name
-from .base import City, Currency, Theme, TimeStamped
+from .base import City, Theme, TimeStamped, currency_field
 
 
 class Organization(Versioned, TimeStamped):
@@ -36,14 +34,7 @@ class Organization(Versioned, TimeStamped):
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("seat"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="organizations",
-    )
+    city = optional_link(City, _("seat"), related_name="organizations")
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
@@ -94,17 +85,8 @@ class Membership(Versioned, TimeStamped):
     )
     since = models.DateField(_("member since"), null=True, blank=True)
     until = models.DateField(_("member until"), null=True, blank=True)
-    annual_fee = models.DecimalField(
-        _("annual fee"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    fee_currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
-    )
+    annual_fee = amount_field(_("annual fee"), max_digits=12)
+    fee_currency = currency_field()
     fee_due_on = models.DateField(_("fee due on"), null=True, blank=True)
     focal_point = models.ForeignKey(
         "Contact",
@@ -114,14 +96,7 @@ class Membership(Versioned, TimeStamped):
         blank=True,
         related_name="focal_point_for",
     )
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coordinated_memberships",
-    )
+    coordinator = staff_link(_("coordinator"), related_name="coordinated_memberships")
     working_groups = models.TextField(_("working groups"), blank=True)
     commitments = models.TextField(_("commitments"), blank=True)
     next_report_due_on = models.DateField(_("next report due on"), null=True, blank=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,9 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import staff_link
 from cityrelations.core.links import detail_url
 
 from .base import SDG, City, Theme, TimeStamped
+
+# Where a partnership stands in its lifecycle, and since when (its form checks these together).
+LIFECYCLE_FIELDS = (
+    "status",
+    "proposed_on",
+    "established_on",
+    "ended_on",
+    "council_resolution",
+    "council_resolution_on",
+)
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -88,14 +99,7 @@ class Partnership(Versioned, TimeStamped):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     council_resolution = models.CharField(_("council resolution"), max_length=100, blank=True)
     council_resolution_on = models.DateField(_("council resolution date"), null=True, blank=True)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coordinated_partnerships",
-    )
+    coordinator = staff_link(_("coordinator"), related_name="coordinated_partnerships")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -129,3 +133,48 @@ class Partnership(Versioned, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return detail_url("partners:partnership_detail", self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        """Not ended: a city has at most one open partnership (a database constraint)."""
+        return self.status != self.Status.ENDED
+
+    def can_become(self, status: str) -> bool:
+        """Whether the lifecycle lets the partnership move from its status to ``status``."""
+        step = LIFECYCLE.get(status)
+        return step is not None and self.status in step.sources
+
+
+@dataclass(frozen=True)
+class LifecycleStep:
+    """How a partnership reaches one status: from which statuses, with which permission."""
+
+    sources: frozenset[str]
+    permission: str = "partners.change_partnership"  # the diplomacy unit; the mayor's office reads
+
+
+_Status = Partnership.Status
+
+# The partnership lifecycle, one row per status it can reach (the tests walk it as role x
+# status x status; partners.lifecycle applies it). "Ended" is final: a renewed relationship is
+# a new partnership, which the one-open-partnership-per-city constraint allows.
+LIFECYCLE: dict[str, LifecycleStep] = {
+    _Status.PROPOSED: LifecycleStep(frozenset({_Status.UNDER_REVIEW})),
+    _Status.UNDER_REVIEW: LifecycleStep(frozenset({_Status.PROPOSED})),
+    _Status.ACTIVE: LifecycleStep(
+        frozenset({_Status.PROPOSED, _Status.UNDER_REVIEW, _Status.DORMANT, _Status.SUSPENDED})
+    ),
+    _Status.DORMANT: LifecycleStep(frozenset({_Status.ACTIVE})),
+    _Status.SUSPENDED: LifecycleStep(frozenset({_Status.ACTIVE, _Status.DORMANT})),
+    _Status.ENDED: LifecycleStep(
+        frozenset(
+            {
+                _Status.PROPOSED,
+                _Status.UNDER_REVIEW,
+                _Status.ACTIVE,
+                _Status.DORMANT,
+                _Status.SUSPENDED,
+            }
+        )
+    ),
+}

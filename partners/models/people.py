@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.fields import optional_link
 from cityrelations.core.links import detail_url
 
 from .base import City, TimeStamped
@@ -24,22 +25,8 @@ class Contact(Versioned, TimeStamped):
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("city"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contacts",
-    )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contacts",
-    )
+    city = optional_link(City, _("city"), related_name="contacts")
+    organization = optional_link(Organization, _("organisation"), related_name="contacts")
     languages = models.CharField(
         _("languages"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. en, de")
     )
@@ -68,6 +55,23 @@ class Contact(Versioned, TimeStamped):
         return " ".join(p for p in (self.honorific, self.first_name, self.last_name) if p)
 
 
+# A contact's own fields, in the order people read them: the contact form edits them, a merge
+# takes each from either record, and the import file has a column for each.
+CONTACT_FIELDS = (
+    "honorific",
+    "first_name",
+    "last_name",
+    "form_of_address",
+    "email",
+    "phone",
+    "city",
+    "organization",
+    "languages",
+    "protocol_notes",
+    "notes",
+)
+
+
 class OfficeQuerySet(models.QuerySet["Office"]):
     def current(self) -> OfficeQuerySet:
         today = timezone.localdate()
@@ -81,22 +85,8 @@ class Office(Versioned, TimeStamped):
     contact = models.ForeignKey(
         Contact, verbose_name=_("held by"), on_delete=models.CASCADE, related_name="offices"
     )
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("city"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="offices",
-    )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="offices",
-    )
+    city = optional_link(City, _("city"), related_name="offices")
+    organization = optional_link(Organization, _("organisation"), related_name="offices")
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("to"), null=True, blank=True)
 

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import form_page
 
 from ..documents import agreement_delete
 from ..filters_agreements import AgreementFilter
@@ -169,16 +170,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _form_page(
     request: HttpRequest, form: AgreementForm, title: str, cancel_url: str
 ) -> HttpResponse:
-    return render(
-        request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "trail": [*_list_trail(), (title, "")],
-        },
-    )
+    trail = [*_list_trail(), (title, "")]
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:

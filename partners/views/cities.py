@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
@@ -29,7 +29,7 @@ from ..forms.cities import (
     gazetteer_initial,
 )
 from ..geo import GazetteerCity, city_by_geonames_id, search_cities
-from ..models import City, Partnership
+from ..models import City
 
 PER_PAGE = 25
 SUGGESTION_LIMIT = 10
@@ -169,9 +169,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "city": city,
         "partnerships": partnerships,
-        "open_partnership": next(
-            (p for p in partnerships if p.status != Partnership.Status.ENDED), None
-        ),
+        "open_partnership": next((p for p in partnerships if p.is_open), None),
         # Office holders are listed with their office; the other contacts below them.
         "offices": offices,
         "contacts": city.contacts.exclude(  # type: ignore[attr-defined]
@@ -216,6 +214,55 @@ def city_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _still_referred(city: City, error: ProtectedError) -> str:
+    count = len(error.protected_objects)
+    return ngettext(
+        "%(city)s cannot be deleted: %(count)d partnership refers to it. "
+        "Delete the partnership first, or keep the city.",
+        "%(city)s cannot be deleted: %(count)d partnerships refer to it. "
+        "Delete the partnerships first, or keep the city.",
+        count,
+    ) % {"city": city, "count": count}
+
+
+def _delete_consequences(city: City) -> list[str]:
+    """What deleting the city would do to the records that refer to it (one query)."""
+    counts = City.objects.filter(pk=city.pk).aggregate(
+        partnerships=Count("partnerships", distinct=True),
+        contacts=Count("contacts", distinct=True),
+        organizations=Count("organizations", distinct=True),
+    )
+    lines = [
+        (
+            "partnerships",
+            ngettext_lazy(
+                "It has %(count)d partnership: delete that first, the city cannot go before it.",
+                "It has %(count)d partnerships: delete those first, "
+                "the city cannot go before them.",
+                "count",
+            ),
+        ),
+        (
+            "contacts",
+            ngettext_lazy(
+                "%(count)d contact will lose their city.",
+                "%(count)d contacts will lose their city.",
+                "count",
+            ),
+        ),
+        (
+            "organizations",
+            ngettext_lazy(
+                "%(count)d organisation will lose its seat.",
+                "%(count)d organisations will lose their seat.",
+                "count",
+            ),
+        ),
+    ]
+    # Lazy plurals keyed by "count": each picks its form when the count is filled in.
+    return [line % {"count": counts[key]} for key, line in lines if counts[key]]
+
+
 @login_required
 @permission_required("partners.delete_city", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -226,57 +273,16 @@ def city_delete(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 city.delete()
         except ProtectedError as error:
-            count = len(error.protected_objects)
-            messages.error(
-                request,
-                ngettext(
-                    "%(city)s cannot be deleted: %(count)d partnership refers to it. "
-                    "Delete the partnership first, or keep the city.",
-                    "%(city)s cannot be deleted: %(count)d partnerships refer to it. "
-                    "Delete the partnerships first, or keep the city.",
-                    count,
-                )
-                % {"city": city, "count": count},
-            )
+            messages.error(request, _still_referred(city, error))
             return redirect(city)
         messages.success(request, _("%(city)s was deleted.") % {"city": city})
         return redirect("partners:city_list")
-    consequences = []
-    counts = City.objects.filter(pk=city.pk).aggregate(
-        partnerships=Count("partnerships", distinct=True),
-        contacts=Count("contacts", distinct=True),
-        organizations=Count("organizations", distinct=True),
-    )
-    if counts["partnerships"]:
-        consequences.append(
-            ngettext(
-                "It has %(count)d partnership: delete that first, the city cannot go before it.",
-                "It has %(count)d partnerships: delete those first, "
-                "the city cannot go before them.",
-                counts["partnerships"],
-            )
-            % {"count": counts["partnerships"]}
-        )
-    if counts["contacts"]:
-        consequences.append(
-            ngettext(
-                "%(count)d contact will lose their city.",
-                "%(count)d contacts will lose their city.",
-                counts["contacts"],
-            )
-            % {"count": counts["contacts"]}
-        )
-    if counts["organizations"]:
-        consequences.append(
-            ngettext(
-                "%(count)d organisation will lose its seat.",
-                "%(count)d organisations will lose their seat.",
-                counts["organizations"],
-            )
-            % {"count": counts["organizations"]}
-        )
     return render(
         request,
         "cityrelations/confirm_delete.html",
-        {"object": city, "cancel_url": city.get_absolute_url(), "consequences": consequences},
+        {
+            "object": city,
+            "cancel_url": city.get_absolute_url(),
+            "consequences": _delete_consequences(city),
+        },
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import get_from_query
 from partners.forms.contacts import (
     ContactFilterForm,
     ContactForm,
@@ -37,20 +38,12 @@ TIMELINE_LIMIT = 50
 CHOICES_LIMIT = 15
 
 
-def _int_or_404(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not a valid id.") from None
-    if number < 1 or number > 2**31 - 1:
-        raise Http404("Not a valid id.")
-    return number
+def _contacts() -> QuerySet[Contact]:
+    return Contact.objects.select_related("city", "organization")
 
 
-def _contact_for(pk: Any) -> Contact:
-    return get_object_or_404(
-        Contact.objects.select_related("city", "organization"), pk=_int_or_404(pk)
-    )
+def _contact_for(pk: int) -> Contact:
+    return get_object_or_404(_contacts(), pk=pk)
 
 
 def follows_merges(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -66,7 +59,7 @@ def follows_merges(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except Http404:
             survivor = None
             if request.method in ("GET", "HEAD"):
-                survivor = MergedContact.objects.survivor_id(_int_or_404(pk))
+                survivor = MergedContact.objects.survivor_id(pk)
             if survivor is None or request.resolver_match is None:
                 raise
             url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "pk": survivor})
@@ -76,8 +69,8 @@ def follows_merges(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _office_for(pk: Any) -> Office:
-    return get_object_or_404(Office.objects.select_related("contact"), pk=_int_or_404(pk))
+def _office_for(pk: int) -> Office:
+    return get_object_or_404(Office.objects.select_related("contact"), pk=pk)
 
 
 def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -251,7 +244,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.add_office", raise_exception=True)
 def office_create_view(request: HttpRequest) -> HttpResponse:
-    contact = _contact_for(request.GET.get("contact"))
+    contact = get_from_query(_contacts(), request.GET.get("contact"))
     form = OfficeForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         end_previous = form.previous_holders if form.cleaned_data.get("end_previous") else []
@@ -321,7 +314,7 @@ def office_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _merge_pair(request: HttpRequest) -> tuple[Contact, Contact]:
     picks = request.GET.getlist("pick")
     a, b = (picks[0], picks[1]) if picks else (request.GET.get("a"), request.GET.get("b"))
-    return _contact_for(a), _contact_for(b)
+    return get_from_query(_contacts(), a), get_from_query(_contacts(), b)
 
 
 @login_required

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.core.views import form_page
+
 from ..documents import document_delete as delete_document
 from ..documents import document_store, download_name
 from ..forms.agreements import DocumentUploadForm
@@ -54,11 +56,8 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         (agreement.title, agreement.get_absolute_url()),
         (title, ""),
     ]
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": agreement.get_absolute_url(), "trail": trail},
-    )
+    cancel_url = agreement.get_absolute_url()
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.views import get_from_query
 from partners.forms.interactions import InteractionFilterForm, InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
@@ -59,18 +60,8 @@ def timeline_entries(
     ]
 
 
-def _id_or_404(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not a valid id.") from None
-    if not 0 < number < 2**31:
-        raise Http404("Not a valid id.")
-    return number
-
-
-def _interaction_for(pk: Any) -> Interaction:
-    return get_object_or_404(Interaction, pk=_id_or_404(pk))
+def _interaction_for(pk: int) -> Interaction:
+    return get_object_or_404(Interaction, pk=pk)
 
 
 def _preselected(request: HttpRequest) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def _preselected(request: HttpRequest) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, model in PRESELECTABLE.items():
         if request.GET.get(name):
-            found[name] = get_object_or_404(model, pk=_id_or_404(request.GET[name]))
+            found[name] = get_from_query(model, request.GET[name])
     return found
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import form_page, get_from_query
 
 from ..filters_organizations import MembershipFilter
 from ..forms.fees import FeePaymentForm, FeePaymentVoidForm
@@ -38,11 +39,7 @@ def _membership_for(pk: int) -> Membership:
 
 def _organization_from_query(request: HttpRequest) -> Organization | None:
     raw = request.GET.get("organization", "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404("No such organisation.")
-    return get_object_or_404(Organization, pk=int(raw))
+    return get_from_query(Organization, raw) if raw else None
 
 
 @login_required
@@ -88,11 +85,7 @@ def _form_page(
             (str(organization), cancel_url),
         ]
     trail.append((title, ""))
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail},
-    )
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

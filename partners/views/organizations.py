@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import form_page
 
 from ..filters_organizations import OrganizationFilter
 from ..forms.organizations import OrganizationForm
@@ -139,11 +140,7 @@ def _form_page(
     request: HttpRequest, form: OrganizationForm, title: str, cancel_url: str
 ) -> HttpResponse:
     trail = [*_list_trail(), (title, "")]
-    return render(
-        request,
-        "cityrelations/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail},
-    )
+    return form_page(request, form=form, title=title, cancel_url=cancel_url, trail=trail)
 
 
 @login_required

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, QuerySet, RestrictedError
@@ -24,6 +25,7 @@ from cityrelations.core.history import history_rows
 
 from ..filters import PartnershipFilter, sort_partnerships
 from ..forms.partnerships import PartnershipForm, partnership_integrity_message
+from ..lifecycle import PartnershipTransitionError, WrongRole, partnership_transition
 from ..models import Partnership
 from ..timeline import agreement_entries, interaction_entries, merge_timeline, project_entries
 
@@ -317,16 +319,25 @@ def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("partners.change_partnership", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def partnership_mark_dormant(request: HttpRequest, pk: int) -> HttpResponse:
-    """Only an active partnership can become dormant; GET asks for confirmation."""
+    """Only an active partnership can become dormant (the lifecycle says so); GET asks for
+    confirmation."""
     partnership = _partnership_for(pk)
-    if partnership.status != Partnership.Status.ACTIVE:
+    if not partnership.can_become(Partnership.Status.DORMANT):
         messages.warning(request, _("Only an active partnership can be marked dormant."))
         return redirect(partnership)
     if request.method == "POST":
-        partnership.status = Partnership.Status.DORMANT
-        partnership.save(update_fields=["status", "updated_at"])
-        messages.success(
-            request, _("The partnership with %(city)s is now dormant.") % {"city": partnership.city}
-        )
+        try:
+            partnership_transition(
+                partnership=partnership, to=Partnership.Status.DORMANT, by=request.user
+            )
+        except WrongRole as error:
+            raise PermissionDenied(error.message) from error
+        except PartnershipTransitionError as error:  # someone moved it on meanwhile
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The partnership with %(city)s is now dormant.") % {"city": partnership.city},
+            )
         return redirect(partnership)
     return render(request, "partners/partnership_confirm_dormant.html", {"p": partnership})

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,18 +14,15 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.views import form_page
 from partners.forms.projects import ProjectFilterForm, ProjectForm
 from partners.models import Partnership, Project
 
 PAGE_SIZE = 25
 
 
-def _project_for(pk: Any) -> Project:
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("Not a valid id.") from None
-    return get_object_or_404(Project.objects.select_related("coordinator"), pk=number)
+def _project_for(pk: int) -> Project:
+    return get_object_or_404(Project.objects.select_related("coordinator"), pk=pk)
 
 
 def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -79,13 +74,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
         project = form.save()
         messages.success(request, _("Project “%(title)s” created.") % {"title": project.title})
         return redirect(project)
-    context = {
-        "form": form,
-        "title": _("New cooperation project"),
-        "cancel_url": reverse("partners:project_list"),
-        "trail": _trail((_("New"), "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=_("New cooperation project"),
+        cancel_url=reverse("partners:project_list"),
+        trail=_trail((_("New"), "")),
+    )
 
 
 @login_required
@@ -98,13 +93,13 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Project “%(title)s” saved.") % {"title": project.title})
         return redirect(project)
-    context = {
-        "form": form,
-        "title": _("Edit “%(title)s”") % {"title": project.title},
-        "cancel_url": project.get_absolute_url(),
-        "trail": _trail((project.title, project.get_absolute_url()), (_("Edit"), "")),
-    }
-    return render(request, "cityrelations/form.html", context)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit “%(title)s”") % {"title": project.title},
+        cancel_url=project.get_absolute_url(),
+        trail=_trail((project.title, project.get_absolute_url()), (_("Edit"), "")),
+    )
 
 
 @login_required

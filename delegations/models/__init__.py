@@ -1,0 +1,26 @@
+"""Visits (incoming and outgoing delegations), their participants, itinerary, logistics, the
+workflow record, gifts and follow-ups — one module per concept, all under the app label
+``delegations``."""
+
+from .feeds import CalendarFeed, new_calendar_token
+from .followups import FollowUp
+from .gifts import Gift
+from .plan import AgendaItem, LogisticsItem, Participant, RowLinks
+from .visits import STATUS_BADGES, Visit, VisitQuerySet, VisitTransition, date_span
+
+# Migration 0001 names the feed token's default as ``delegations.models.new_calendar_token``.
+__all__ = [
+    "STATUS_BADGES",
+    "AgendaItem",
+    "CalendarFeed",
+    "FollowUp",
+    "Gift",
+    "LogisticsItem",
+    "Participant",
+    "RowLinks",
+    "Visit",
+    "VisitQuerySet",
+    "VisitTransition",
+    "date_span",
+    "new_calendar_token",
+]

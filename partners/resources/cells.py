@@ -1,0 +1,224 @@
+"""Reading cells: each widget turns what a spreadsheet cell holds into a field's value, and a
+value it cannot read into a ``ValueError`` with a message for people (a field error on its
+row, not a crash)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext as _
+from django_countries import countries
+from import_export import widgets
+
+from ..models import City, Organization
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y")
+
+
+def is_empty_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # XLSX stores 1200 as 1200.0
+    return str(value).strip()
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return cell_text(value)
+
+
+class CountryWidget(widgets.Widget):
+    """An ISO 3166 code ("AT") or an English country name ("Austria")."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = cell_text(value)
+        if not text:
+            return ""
+        code = text.upper() if text.upper() in dict(countries) else countries.by_name(text)
+        if not code:
+            raise ValueError(
+                _("Unknown country “%(value)s”: use a two-letter code (AT) or the English name.")
+                % {"value": text}
+            )
+        return code
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return str(value.code if hasattr(value, "code") else value or "")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its code ("sister") or its label ("Sister city"), in any letter case."""
+
+    def __init__(self, choices: type[models.TextChoices], default: str = "") -> None:
+        super().__init__()
+        self.choices = choices
+        self.default = default
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = cell_text(value).casefold()
+        if not text:
+            if self.default:
+                return self.default
+            raise ValueError(_("This column is required."))
+        for code, label in self.choices.choices:
+            if text in (str(code).casefold(), str(label).casefold()):
+                return str(code)
+        raise ValueError(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": cell_text(value), "allowed": ", ".join(self.choices.values)}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return str(value or "")
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date: use YYYY-MM-DD.") % {"value": text})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.isoformat() if value else ""
+
+
+class NumberWidget(widgets.Widget):
+    def __init__(self, *, integer: bool = False) -> None:
+        super().__init__()
+        self.integer = integer
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | int | None:
+        text = cell_text(value).replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        try:
+            number = Decimal(
+                text.replace(",", ".")
+                if text.count(",") == 1 and "." not in text
+                else text.replace(",", "")
+            )
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or abs(number) > Decimal("1e15"):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
+        if self.integer:
+            if number != number.to_integral_value():
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+            return int(number)
+        return number
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class BooleanWidget(widgets.Widget):
+    TRUE = {"1", "true", "yes", "y", "x", "igen"}
+    FALSE = {"0", "false", "no", "n", "", "nem"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).casefold()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": cell_text(value)})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "yes" if value else "no"
+
+
+class UserWidget(widgets.Widget):
+    """A staff user by username or email address."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = cell_text(value)
+        if not text:
+            return None
+        users = get_user_model().objects.filter(
+            models.Q(username__iexact=text) | models.Q(email__iexact=text), is_active=True
+        )[:2]
+        if len(users) != 1:
+            raise ValueError(_("No single active user “%(value)s”.") % {"value": text})
+        return users[0]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.get_username() if value else ""
+
+
+class CityWidget(widgets.Widget):
+    """A city by name, narrowed by the row's ``country`` column when the file has one."""
+
+    def __init__(self, *, required: bool, country_column: str = "country") -> None:
+        super().__init__()
+        self.required = required
+        self.country_column = country_column
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> City | None:
+        name = cell_text(value)
+        if not name:
+            if self.required:
+                raise ValueError(_("This column is required."))
+            return None
+        cities = City.objects.filter(name__iexact=name)
+        country = CountryWidget().clean((row or {}).get(self.country_column))
+        if country:
+            cities = cities.filter(country=country)
+        found = list(cities[:2])
+        where = f"{name}, {country}" if country else name
+        if not found:
+            raise ValueError(
+                _("No city “%(city)s”: add it first (import cities or pick it from the gazetteer).")
+                % {"city": where}
+            )
+        if len(found) > 1:
+            raise ValueError(
+                _("Several cities are called “%(city)s”: add a country column.") % {"city": where}
+            )
+        return found[0]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.name if value else ""
+
+
+class OrganizationWidget(widgets.Widget):
+    """An organisation by name or acronym."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Organization | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        found = list(
+            Organization.objects.filter(
+                models.Q(name__iexact=text) | models.Q(acronym__iexact=text)
+            )[:2]
+        )
+        if len(found) != 1:
+            raise ValueError(
+                _("No single organisation “%(value)s”: import organisations first.")
+                % {"value": text}
+            )
+        return found[0]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.name if value else ""
