@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.roles import StaffUserChoiceField, diplomacy_unit_users
 
 from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
-from .contacts import SearchableSelect, SearchableSelectMultiple
-from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
+from ..widgets import SearchableSelect, SearchableSelectMultiple
+from .organizations import DATE_WIDGET
 
 
 class AgreementForm(VersionedFormMixin, forms.ModelForm):
@@ -71,7 +72,7 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
             "themes": Theme.objects.order_by("kind", "order", "name"),
         }
         for name, queryset in querysets.items():
-            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -11,16 +11,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.roles import StaffUserChoiceField, diplomacy_unit_users
 
-from ..filters import diplomacy_unit_users, network_organizations
-from ..models import City, Partnership, Theme
+from ..models import City, Partnership
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CoordinatorField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -30,7 +25,7 @@ class CityChoiceField(forms.ModelChoiceField):
 
 class PartnershipForm(VersionedFormMixin, forms.ModelForm):
     city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
-    coordinator = CoordinatorField(
+    coordinator = StaffUserChoiceField(
         queryset=diplomacy_unit_users(),
         required=False,
         label=_("Coordinator"),
@@ -78,7 +73,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
                 )
                 .order_by("first_name", "last_name", "username")
             )
-        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = coordinators
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -130,24 +125,4 @@ def partnership_integrity_message(partnership: Partnership) -> str:
     return str(
         _("%(city)s already has an open partnership (someone saved one a moment ago).")
         % {"city": partnership.city}
-    )
-
-
-class MapFilterForm(forms.Form):
-    """The map's filters. A partnership is "in a network" when one of its agreements or one of
-    its cooperation projects names that network organisation (see ``filters.in_network``)."""
-
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(),
-        required=False,
-        label=_("Theme"),
-        empty_label=_("All themes"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    network = forms.ModelChoiceField(
-        queryset=network_organizations(),
-        required=False,
-        label=_("Network"),
-        empty_label=_("All networks"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

@@ -13,7 +13,7 @@ from .base import SDG, City, Continent, Currency, Theme, TimeStamped
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
-from .people import Contact, MergedContact, Office, OfficeQuerySet
+from .people import Contact, ContactQuerySet, MergedContact, Office, OfficeQuerySet
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -23,6 +23,7 @@ __all__ = [
     "AgreementQuerySet",
     "City",
     "Contact",
+    "ContactQuerySet",
     "Continent",
     "Currency",
     "FeePayment",
