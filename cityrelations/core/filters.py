@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .roles import StaffUserChoiceField
+from .forms import StaffUserChoiceField
 from .widgets import quicken
 
 ANY = _("Any")

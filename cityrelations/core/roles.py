@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
@@ -65,36 +64,15 @@ def can_edit(user: Any) -> bool:
     return is_diplomacy_unit(user)
 
 
-def diplomacy_unit_users() -> QuerySet[Any]:
-    """Active members of the diplomacy unit: the people who coordinate partnerships,
-    memberships and agreements."""
+def staff_users(*roles: str) -> QuerySet[Any]:
+    """Active members of ``roles`` (by default the diplomacy unit), by name: the people a
+    record can be given to (a coordinator, an owner, a participant from our side)."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=DIPLOMACY_UNIT)
+        .objects.filter(is_active=True, groups__name__in=roles or (DIPLOMACY_UNIT,))
+        .distinct()
         .order_by("first_name", "last_name", "username")
-        .distinct()
     )
-
-
-def staff_users() -> QuerySet[Any]:
-    """Active members of either staff role: the people who take part in or own visit work."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[DIPLOMACY_UNIT, MAYORS_OFFICE])
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
-def user_label(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-class StaffUserChoiceField(forms.ModelChoiceField):
-    """A staff user, shown by full name (the username when there is none)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return user_label(obj)
 
 
 def sync_role_permissions(**kwargs: Any) -> None:

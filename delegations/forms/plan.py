@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import StaffUserChoiceField, staff_users
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
 from partners.models import City, Contact
 
 from ..models import AgendaItem, LogisticsItem, Participant, Visit
@@ -42,7 +43,7 @@ class ParticipantForm(VersionedFormMixin, forms.ModelForm):
         self.visit = visit
         self.instance.visit = visit
         set_choices(self, "contact", Contact.objects.order_by("last_name", "first_name"))
-        set_choices(self, "user", staff_users())
+        set_choices(self, "user", staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE))
         self.fields["contact"].help_text = _("A partner-side contact, or…")
         self.fields["user"].help_text = _("…one of our staff. Choose exactly one.")
 
@@ -116,4 +117,4 @@ class LogisticsItemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.visit = visit
-        set_choices(self, "owner", staff_users())
+        set_choices(self, "owner", staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE))

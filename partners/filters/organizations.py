@@ -18,7 +18,7 @@ from cityrelations.core.filters import (
     StyledFilterSet,
     words_condition,
 )
-from cityrelations.core.roles import diplomacy_unit_users
+from cityrelations.core.roles import staff_users
 
 from ..models import Membership, MembershipQuerySet, Organization, Theme
 
@@ -93,9 +93,7 @@ class MembershipFilter(SortedFilterSet, StyledFilterSet):
     )
     fee_due_within = DaysFilter(label=_("Fee due within (days)"), method="fee_due")
     report_due_within = DaysFilter(label=_("Report due within (days)"), method="report_due")
-    coordinator = StaffUserFilter(
-        label=_("Coordinator"), queryset=lambda request: diplomacy_unit_users()
-    )
+    coordinator = StaffUserFilter(label=_("Coordinator"), queryset=lambda request: staff_users())
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import ANY, StaffUserFilter, StyledFilterSet
-from cityrelations.core.roles import diplomacy_unit_users
+from cityrelations.core.roles import staff_users
 
 from ..models import (
     SDG,
@@ -71,7 +71,7 @@ class PartnershipFilter(StyledFilterSet):
         empty_label=ANY, field_name="sdgs", queryset=SDG.objects.all(), label=_("SDG")
     )
     coordinator = StaffUserFilter(
-        empty_label=ANY, queryset=lambda request: diplomacy_unit_users(), label=_("Coordinator")
+        empty_label=ANY, queryset=lambda request: staff_users(), label=_("Coordinator")
     )
     no_contact = django_filters.BooleanFilter(
         method="filter_no_contact",

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import StaffUserChoiceField, diplomacy_unit_users
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
 from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
@@ -65,7 +66,7 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         querysets = {
-            "coordinator": diplomacy_unit_users(),
+            "coordinator": staff_users(),
             "partnership": Partnership.objects.select_related("city").order_by("city__name"),
             "cities": City.objects.order_by("name"),
             "organizations": Organization.objects.order_by("name"),

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import StaffUserChoiceField, diplomacy_unit_users
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
 from ..models import Contact, Membership, Organization, Theme
 from ..widgets import SearchableSelect
@@ -93,7 +94,7 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         elif isinstance(self.initial.get("organization"), Organization):
             # Opened from an organisation's page: the organisation is settled.
             self.fields["organization"].disabled = True
-        cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = diplomacy_unit_users()
+        cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = staff_users()
         organization = self._organization()
         contacts = Contact.objects.select_related("organization").order_by(
             "last_name", "first_name"

@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import StaffUserChoiceField, diplomacy_unit_users
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
 from ..models import City, Partnership
 
@@ -26,7 +27,7 @@ class CityChoiceField(forms.ModelChoiceField):
 class PartnershipForm(VersionedFormMixin, forms.ModelForm):
     city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
     coordinator = StaffUserChoiceField(
-        queryset=diplomacy_unit_users(),
+        queryset=staff_users(),
         required=False,
         label=_("Coordinator"),
         help_text=_("A member of the diplomacy unit."),
@@ -63,7 +64,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        coordinators = diplomacy_unit_users()
+        coordinators = staff_users()
         if self.instance.coordinator_id:
             # Keep a former member selectable on the partnership they still coordinate.
             coordinators = (

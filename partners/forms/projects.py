@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import StaffUserChoiceField
+from cityrelations.core.forms import StaffUserChoiceField
 from partners.forms.contacts import _model_choice
 from partners.models import Organization, Partnership, Project
 from partners.widgets import SearchableSelectMultiple

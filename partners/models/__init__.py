@@ -13,7 +13,14 @@ from .base import SDG, City, Continent, Currency, Theme, TimeStamped
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
-from .people import Contact, ContactQuerySet, MergedContact, Office, OfficeQuerySet
+from .people import (
+    Contact,
+    ContactQuerySet,
+    ContactSearchDocument,
+    MergedContact,
+    Office,
+    OfficeQuerySet,
+)
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -24,6 +31,7 @@ __all__ = [
     "City",
     "Contact",
     "ContactQuerySet",
+    "ContactSearchDocument",
     "Continent",
     "Currency",
     "FeePayment",
