@@ -20,11 +20,20 @@ from .forms.common import DateInput
 from .models import Gift, Visit
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        field.widget = quicken(field.widget)
-        is_select = isinstance(field.widget, forms.Select)
-        field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+class _BootstrapFilterSet(django_filters.FilterSet):
+    """Bootstrap's full-size classes on the form's widgets, selects rendered quickly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget = quicken(field.widget)
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
+def _any_of(choices: Any, *, label: Any) -> django_filters.ChoiceFilter:
+    """One of a visit's choices, or any ("Any" first)."""
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=ANY)
 
 
 def city_choices() -> list[tuple[int, str]]:
@@ -42,21 +51,15 @@ def city_choices() -> list[tuple[int, str]]:
     ]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(_BootstrapFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or purpose")}),
     )
-    direction = django_filters.ChoiceFilter(
-        choices=Visit.Direction.choices, label=_("Direction"), empty_label=ANY
-    )
-    level = django_filters.ChoiceFilter(
-        choices=Visit.Level.choices, label=_("Level"), empty_label=ANY
-    )
-    status = django_filters.ChoiceFilter(
-        choices=Visit.Status.choices, label=_("Status"), empty_label=ANY
-    )
+    direction = _any_of(Visit.Direction.choices, label=_("Direction"))
+    level = _any_of(Visit.Level.choices, label=_("Level"))
+    status = _any_of(Visit.Status.choices, label=_("Status"))
     date_from = django_filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label=_("From"), widget=DateInput()
     )
@@ -92,10 +95,6 @@ class VisitFilter(django_filters.FilterSet):
         model = Visit
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _bootstrap(self.form)
-
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
         value = value.strip()
         if not value:
@@ -103,24 +102,14 @@ class VisitFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
 
 
-class CalendarFilter(django_filters.FilterSet):
-    direction = django_filters.ChoiceFilter(
-        choices=Visit.Direction.choices, label=_("Direction"), empty_label=ANY
-    )
-    level = django_filters.ChoiceFilter(
-        choices=Visit.Level.choices, label=_("Level"), empty_label=ANY
-    )
-    status = django_filters.ChoiceFilter(
-        choices=Visit.Status.choices, label=_("Status"), empty_label=ANY
-    )
+class CalendarFilter(_BootstrapFilterSet):
+    direction = _any_of(Visit.Direction.choices, label=_("Direction"))
+    level = _any_of(Visit.Level.choices, label=_("Level"))
+    status = _any_of(Visit.Status.choices, label=_("Status"))
 
     class Meta:
         model = Visit
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _bootstrap(self.form)
 
 
 # --- Gifts register -----------------------------------------------------------------------------
