@@ -1,27 +1,39 @@
-"""The visit list's filters: direction, level, status, a date range, a city, search and sort."""
+"""The delegations' list filters: visits (direction, level, status, a date range, a city, search
+and sort), the calendar, and the gifts register (the staff list and the public register)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
 from cityrelations.core.widgets import QuickSelect, quicken
 from partners.models import City
 
-from .forms import DateInput
-from .models import Visit
+from .forms.common import DateInput
+from .models import Gift, Visit
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        field.widget = quicken(field.widget)
-        is_select = isinstance(field.widget, forms.Select)
-        field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+class _BootstrapFilterSet(django_filters.FilterSet):
+    """Bootstrap's full-size classes on the form's widgets, selects rendered quickly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget = quicken(field.widget)
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
+def _any_of(choices: Any, *, label: Any) -> django_filters.ChoiceFilter:
+    """One of a visit's choices, or any ("Any" first)."""
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=ANY)
 
 
 def city_choices() -> list[tuple[int, str]]:
@@ -39,21 +51,15 @@ def city_choices() -> list[tuple[int, str]]:
     ]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(_BootstrapFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or purpose")}),
     )
-    direction = django_filters.ChoiceFilter(
-        choices=Visit.Direction.choices, label=_("Direction"), empty_label=_("Any")
-    )
-    level = django_filters.ChoiceFilter(
-        choices=Visit.Level.choices, label=_("Level"), empty_label=_("Any")
-    )
-    status = django_filters.ChoiceFilter(
-        choices=Visit.Status.choices, label=_("Status"), empty_label=_("Any")
-    )
+    direction = _any_of(Visit.Direction.choices, label=_("Direction"))
+    level = _any_of(Visit.Level.choices, label=_("Level"))
+    status = _any_of(Visit.Status.choices, label=_("Status"))
     date_from = django_filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label=_("From"), widget=DateInput()
     )
@@ -64,7 +70,7 @@ class VisitFilter(django_filters.FilterSet):
         field_name="cities",
         choices=city_choices,
         label=_("City"),
-        empty_label=_("Any"),
+        empty_label=ANY,
         distinct=True,
         widget=QuickSelect,
     )
@@ -89,10 +95,6 @@ class VisitFilter(django_filters.FilterSet):
         model = Visit
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _bootstrap(self.form)
-
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
         value = value.strip()
         if not value:
@@ -100,21 +102,93 @@ class VisitFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
 
 
-class CalendarFilter(django_filters.FilterSet):
-    direction = django_filters.ChoiceFilter(
-        choices=Visit.Direction.choices, label=_("Direction"), empty_label=_("Any")
-    )
-    level = django_filters.ChoiceFilter(
-        choices=Visit.Level.choices, label=_("Level"), empty_label=_("Any")
-    )
-    status = django_filters.ChoiceFilter(
-        choices=Visit.Status.choices, label=_("Status"), empty_label=_("Any")
-    )
+class CalendarFilter(_BootstrapFilterSet):
+    direction = _any_of(Visit.Direction.choices, label=_("Direction"))
+    level = _any_of(Visit.Level.choices, label=_("Level"))
+    status = _any_of(Visit.Status.choices, label=_("Status"))
 
     class Meta:
         model = Visit
         fields: list[str] = []
 
+
+# --- Gifts register -----------------------------------------------------------------------------
+
+
+def gift_years() -> list[tuple[Any, Any]]:
+    """The years that have gifts, newest first, after an "any year" choice."""
+    years = [(d.year, d.year) for d in Gift.objects.dates("date", "year", order="DESC")]
+    return [("", _("Any year")), *years]
+
+
+class YearFilter(django_filters.TypedChoiceFilter):
+    """A year offered from the data; anything else makes the field invalid (and ignored)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("field_name", "date")
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(*args, **kwargs)
+
+
+def visits_with_gifts() -> list[tuple[int, str]]:
+    """Visits that have gifts, as ``(id, "date · title")``: one narrow query, no model instances
+    (a busy register links thousands of visits)."""
+    rows = (
+        Visit.objects.filter(pk__in=Gift.objects.filter(visit__isnull=False).values("visit"))
+        .order_by("-start_date", "title")
+        .values_list("pk", "start_date", "title")
+    )
+    return [(pk, f"{start:%Y-%m-%d} · {title}") for pk, start, title in rows]
+
+
+class GiftFilter(SortedFilterSet, StyledFilterSet):
+    SORTS = {
+        "-date": (_("Date, newest first"), ("-date", "-pk")),
+        "date": (_("Date, oldest first"), ("date", "pk")),
+        "-value": (_("Value, highest first"), (F("value").desc(nulls_last=True), "-date")),
+        "description": (_("Description"), ("description", "-date")),
+        "counterpart": (_("Counterpart"), ("counterpart", "-date")),
+    }
+    DEFAULT_SORT = "-date"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    direction = django_filters.ChoiceFilter(
+        label=_("Given / received"), choices=Gift.Direction.choices
+    )
+    disposition = django_filters.ChoiceFilter(
+        label=_("Disposition"), choices=Gift.Disposition.choices
+    )
+    year = YearFilter(label=_("Year"), choices=[])
+    visit = django_filters.ChoiceFilter(
+        label=_("Visit"), field_name="visit", choices=visits_with_gifts, widget=QuickSelect
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    search_fields: Sequence[str] = (
+        "description",
+        "counterpart",
+        "storage_location",
+        "notes",
+        "visit__title",
+    )
+
+    class Meta:
+        model = Gift
+        fields: list[str] = []
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _bootstrap(self.form)
+        self.filters["year"].extra["choices"] = gift_years()
+
+    def search(self, queryset: QuerySet[Gift], name: str, value: str) -> QuerySet[Gift]:
+        return queryset.filter(words_condition(self.search_fields, value))
+
+
+class PublicGiftFilter(GiftFilter):
+    """The public register searches public columns only and cannot filter by visit."""
+
+    visit = None  # type: ignore[assignment]  # django-filter drops a filter declared as None
+    search_fields = ("description", "counterpart", "visit__title")

@@ -1,4 +1,4 @@
-"""The gifts register: filters for the staff list and the public register, and the public columns.
+"""The gifts register's public columns (its filters are in ``filters.py``).
 
 The public register (page and CSV) shows only public columns: never the counterpart contact,
 the storage location or the internal notes. Its query selects just those columns, so nothing
@@ -7,18 +7,13 @@ internal is even loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-import django_filters
-from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core.widgets import QuickSelect
-from partners.filters_organizations import SortedFilterSet, words_condition
-
-from .models import Gift, Visit
+from .models import Gift
 
 
 def public_gifts() -> QuerySet[Gift]:
@@ -33,95 +28,6 @@ def public_gifts() -> QuerySet[Gift]:
         "disposition",
         "visit__title",
     )
-
-
-def gift_years() -> list[tuple[Any, Any]]:
-    """The years that have gifts, newest first, after an "any year" choice."""
-    years = [(d.year, d.year) for d in Gift.objects.dates("date", "year", order="DESC")]
-    return [("", _("Any year")), *years]
-
-
-class YearFilter(django_filters.TypedChoiceFilter):
-    """A year offered from the data; anything else makes the field invalid (and ignored)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", int)
-        kwargs.setdefault("field_name", "date")
-        kwargs.setdefault("lookup_expr", "year")
-        super().__init__(*args, **kwargs)
-
-
-def visits_with_gifts() -> list[tuple[int, str]]:
-    """Visits that have gifts, as ``(id, "date · title")``: one narrow query, no model instances
-    (a busy register links thousands of visits)."""
-    rows = (
-        Visit.objects.filter(pk__in=Gift.objects.filter(visit__isnull=False).values("visit"))
-        .order_by("-start_date", "title")
-        .values_list("pk", "start_date", "title")
-    )
-    return [(pk, f"{start:%Y-%m-%d} · {title}") for pk, start, title in rows]
-
-
-class GiftFilter(SortedFilterSet):
-    SORTS = {
-        "-date": (_("Date, newest first"), ("-date", "-pk")),
-        "date": (_("Date, oldest first"), ("date", "pk")),
-        "-value": (_("Value, highest first"), (F("value").desc(nulls_last=True), "-date")),
-        "description": (_("Description"), ("description", "-date")),
-        "counterpart": (_("Counterpart"), ("counterpart", "-date")),
-    }
-    DEFAULT_SORT = "-date"
-
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    direction = django_filters.ChoiceFilter(
-        label=_("Given / received"), choices=Gift.Direction.choices
-    )
-    disposition = django_filters.ChoiceFilter(
-        label=_("Disposition"), choices=Gift.Disposition.choices
-    )
-    year = YearFilter(label=_("Year"), choices=[])
-    visit = django_filters.ChoiceFilter(
-        label=_("Visit"), field_name="visit", choices=visits_with_gifts, widget=QuickSelect
-    )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
-    )
-
-    search_fields: Sequence[str] = (
-        "description",
-        "counterpart",
-        "storage_location",
-        "notes",
-        "visit__title",
-    )
-
-    class Meta:
-        model = Gift
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["sort"].extra["choices"] = self.sort_choices()
-        self.filters["year"].extra["choices"] = gift_years()
-
-    def search(self, queryset: QuerySet[Gift], name: str, value: str) -> QuerySet[Gift]:
-        return queryset.filter(words_condition(self.search_fields, value))
-
-
-class PublicGiftFilter(GiftFilter):
-    """The public register searches public columns only and cannot filter by visit."""
-
-    visit = None  # type: ignore[assignment]
-    search_fields = ("description", "counterpart", "visit__title")
-
-
-def visit_choice_label(visit: Visit) -> str:
-    return f"{visit.start_date:%Y-%m-%d} · {visit.title}"
-
-
-class VisitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Visit) -> str:  # type: ignore[override]
-        return visit_choice_label(obj)
 
 
 def public_rows(gifts: Iterable[Gift]) -> Iterator[list[Any]]:

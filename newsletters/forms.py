@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import Theme
 
-from .models import Edition, EditionItem, Story, Subscriber, Suppression
+from .models import Edition, EditionItem, Story, Suppression
 from .sanitize import sanitize_html
 
 STORY_IMAGE_MAX_BYTES = 2 * 1024 * 1024
@@ -24,7 +23,7 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 HONEYPOT_FIELD = "website"
 
 
-def _topic_choices() -> QuerySet[Theme]:
+def topic_choices() -> QuerySet[Theme]:
     return Theme.objects.order_by("kind", "order", "name")
 
 
@@ -59,7 +58,7 @@ class TopicsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=_topic_choices(), required=False, **kwargs)
+        super().__init__(queryset=topic_choices(), required=False, **kwargs)
 
 
 # --- Citizens ---------------------------------------------------------------------------------
@@ -91,32 +90,6 @@ class PreferencesForm(forms.Form):
 
 
 # --- Staff: subscribers -----------------------------------------------------------------------
-
-
-class SubscriberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=Subscriber.Status.choices, label=_("Status"))
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES, label=_("Language"))
-    topic = django_filters.ModelChoiceFilter(
-        field_name="topics", queryset=_topic_choices(), label=_("Topic")
-    )
-    source = django_filters.ChoiceFilter(
-        field_name="consent_source", choices=Subscriber.Source.choices, label=_("Source")
-    )
-    ordering = django_filters.OrderingFilter(
-        fields=(("email", "email"), ("created_at", "created"), ("status", "status")),
-        label=_("Sort by"),
-    )
-
-    class Meta:
-        model = Subscriber
-        fields: list[str] = []
-
-    def search(self, queryset: QuerySet[Subscriber], name: str, value: str) -> QuerySet:
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        return queryset.filter(Q(email__icontains=value) | Q(name__icontains=value))
 
 
 class SubscriberImportForm(forms.Form):

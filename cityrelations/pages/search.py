@@ -2,9 +2,13 @@
 
 On PostgreSQL: full-text search with the ``simple`` configuration (names in every language, no
 stemming), every word matched as a prefix ("vien" finds Vienna), results ranked. Contacts have
-a stored, GIN-indexed document (partners migration ``0005_contact_search_document``), so it
-stays fast with 100,000 contacts. On SQLite: every word must appear (``icontains``) in one of
-the fields. Either way: one query per kind, the total per kind from a window count.
+a stored, GIN-indexed document (``ContactSearchDocument``), so it stays fast with 100,000
+contacts. On SQLite: every word must appear (``icontains``) in one of the fields. Either way:
+one query per kind, the total per kind from a window count.
+
+This is a different search from the contact list's ``Contact.objects.search()`` (which also
+matches a contact's organisation and city, unranked): here a contact is found by its own name
+and email only, and organisations and cities are kinds of their own.
 """
 
 from __future__ import annotations
@@ -14,36 +18,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Agreement, City, Contact, Organization, Partnership
+from cityrelations.core.filters import all_words
+from partners.models import (
+    Agreement,
+    City,
+    Contact,
+    ContactSearchDocument,
+    Organization,
+    Partnership,
+)
 
 PER_KIND = 10
 CANDIDATES = 500  # matches counted and ranked per kind; beyond that the total shows "500+"
 MAX_WORDS = 6
 MAX_WORD_LENGTH = 40
 SEARCH_CONFIG = "simple"
-
-
-class ContactDocument(models.Expression):
-    """Contacts' stored ``search_document`` column: names and the words of the email address,
-    so "vienna" finds erika@vienna.example. PostgreSQL only; added by the partners migration
-    ``0005_contact_search_document`` with a GIN index, so 100,000 contacts stay fast."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
-        # a list: django.contrib.postgres.search concatenates params as lists
-        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 
 @dataclass(frozen=True)
@@ -94,16 +88,6 @@ def search_words(query: str) -> list[str]:
 def _prefix_tsquery(words: Sequence[str]) -> SearchQuery:
     # Each word holds only letters and digits (search_words), so the raw syntax is safe.
     return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG)
-
-
-def _all_words(fields: tuple[str, ...], words: Sequence[str]) -> Q:
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    return condition
 
 
 KINDS: tuple[_Kind, ...] = (
@@ -159,7 +143,7 @@ def _matching(kind: _Kind, words: Sequence[str]) -> models.QuerySet[Any]:
     base = kind.queryset().model._default_manager.all()
     if connection.vendor == "postgresql":
         vector = (
-            ContactDocument()
+            ContactSearchDocument()
             if kind.kind == "contacts"
             else SearchVector(*kind.fields, config=SEARCH_CONFIG)
         )
@@ -168,7 +152,7 @@ def _matching(kind: _Kind, words: Sequence[str]) -> models.QuerySet[Any]:
         ranked = kind.queryset().annotate(rank=SearchRank(vector, query))
         order: tuple[Any, ...] = ("-rank", *kind.order, "pk")
     else:
-        candidates = base.filter(_all_words(kind.fields, words))
+        candidates = base.filter(all_words(kind.fields, words))
         ranked = kind.queryset()
         order = (*kind.order, "pk")
     return (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page, get_from_query
 
-from ..forms_gifts import GiftForm
-from ..gifts import GiftFilter, PublicGiftFilter, public_gifts, public_headers, public_rows
+from ..filters import GiftFilter, PublicGiftFilter
+from ..forms.gifts import GiftForm
+from ..gifts import public_gifts, public_headers, public_rows
 from ..models import Gift, Visit
 
 PER_PAGE = 25
@@ -53,7 +54,7 @@ def _form_page(
 def gift_list(request: HttpRequest) -> HttpResponse:
     queryset = Gift.objects.select_related("visit", "counterpart_contact")
     filterset = GiftFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     return render(
         request,
         "delegations/gift_list.html",
@@ -130,7 +131,7 @@ def gift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def gift_public(request: HttpRequest) -> HttpResponse:
     filterset = PublicGiftFilter(request.GET, queryset=public_gifts())
-    page = Paginator(filterset.qs, PUBLIC_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PUBLIC_PER_PAGE)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cityrelations.core.concurrency import refuses_stale_saves
 
-from ..forms import AgendaItemForm
+from ..forms.plan import AgendaItemForm
 from ..models import AgendaItem
 from .common import child_delete_page, child_form_page, visit_for
 

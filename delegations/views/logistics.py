@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
 
-from ..forms import LogisticsItemForm
+from ..forms.plan import LogisticsItemForm
 from ..models import LogisticsItem
 from ..services import logistics_add_standard
 from .common import child_delete_page, child_form_page, visit_for

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cityrelations.core.concurrency import refuses_stale_saves
 
-from ..forms import ParticipantForm
+from ..forms.plan import ParticipantForm
 from ..models import Participant
 from .common import child_delete_page, child_form_page, visit_for
 

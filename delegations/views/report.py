@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.views import form_page
 
-from ..forms_report import FollowUpForm, PublishForm, ReportForm
+from ..forms.report import FollowUpForm, PublishForm, ReportForm
 from ..models import FollowUp, Visit
 from ..report import followup_toggle as toggle_follow_up
 from ..report import visit_publish as publish_visit

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..conflicts import with_conflicts
-from ..forms import TransitionForm
+from ..forms.visits import TransitionForm
 from ..models import Visit
 from ..workflow import REVIEW_ACTIONS, TRANSITIONS
 

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import get_from_query
 
 from ..conflicts import (
@@ -28,7 +28,7 @@ from ..conflicts import (
     with_conflicts,
 )
 from ..filters import VisitFilter
-from ..forms import TransitionForm, VisitForm
+from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, TransitionError, WrongRole, allowed_actions, visit_transition
 from .common import safe_next, visit_for, visit_trail
@@ -45,7 +45,7 @@ def _list_queryset() -> Any:
 def visit_list(request: HttpRequest) -> HttpResponse:
     visit_filter = VisitFilter(request.GET or None, queryset=_list_queryset())
     visits = visit_filter.qs if visit_filter.is_bound else _list_queryset()
-    page = Paginator(visits, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, visits, PER_PAGE)
     context = {
         "filter": visit_filter,
         "page": page,

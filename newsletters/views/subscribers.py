@@ -12,7 +12,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.exports import personal_data_response
 from cityrelations.core.models import PersonalDataExport
+from cityrelations.core.pagination import paginate
 from partners.models import Theme
 
-from ..forms import SubscriberFilter, SubscriberImportForm, SuppressionAddForm, SuppressionLiftForm
+from ..filters import SubscriberFilter
+from ..forms import SubscriberImportForm, SuppressionAddForm, SuppressionLiftForm
 from ..models import Subscriber, Suppression, SuppressionLift
 from ..subscriptions import (
     IMPORT_COLUMNS,
@@ -49,7 +50,7 @@ def _filtered(request: HttpRequest) -> SubscriberFilter:
 @require_GET
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     counts = dict(
         Subscriber.objects.order_by()
         .values_list("status")
@@ -190,9 +191,7 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
     reason_counts = [
         (value, label, counts.get(value, 0)) for value, label in Suppression.Reason.choices
     ]
-    page = Paginator(Suppression.objects.order_by("-created_at"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, Suppression.objects.order_by("-created_at"), PER_PAGE)
     return render(
         request,
         "newsletters/suppression_list.html",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
 from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
-from .contacts import SearchableSelect, SearchableSelectMultiple
-from .organizations import DATE_WIDGET, StaffUserChoiceField, diplomacy_unit_users
+from ..widgets import SearchableSelect, SearchableSelectMultiple
+from .organizations import DATE_WIDGET
 
 
 class AgreementForm(VersionedFormMixin, forms.ModelForm):
@@ -64,14 +66,14 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         querysets = {
-            "coordinator": diplomacy_unit_users(),
+            "coordinator": staff_users(),
             "partnership": Partnership.objects.select_related("city").order_by("city__name"),
             "cities": City.objects.order_by("name"),
             "organizations": Organization.objects.order_by("name"),
             "themes": Theme.objects.order_by("kind", "order", "name"),
         }
         for name, queryset in querysets.items():
-            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -1,76 +1,19 @@
-"""Contacts, their offices, the contact list filter and the merge form."""
+"""Contacts, their offices and the merge form."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, cast
 
 from django import forms
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import City, Contact, Office, Organization
 from partners.models.people import CONTACT_FIELDS
-
-
-class SearchableSelect(forms.Select):
-    """A <select> that renders only the chosen option(s), plus a search box that fetches more.
-
-    With thousands of cities, partnerships or organisations a full <select> takes seconds to
-    render. The form field still validates against its whole queryset. ``kind`` names the
-    option source of ``partners:option_search`` ("city", "organization", "partnership",
-    "contact").
-    """
-
-    template_name = "partners/_contact_searchable_select.html"
-
-    def __init__(self, kind: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.kind = kind
-
-    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
-        iterator = self.choices
-        chosen = [v for v in value if v not in ("", None) and str(v).isdigit()]
-        limited: list[tuple[Any, str]] = [] if self.allow_multiple_selected else [("", "---------")]
-        queryset = getattr(iterator, "queryset", None)
-        field = getattr(iterator, "field", None)
-        if chosen and queryset is not None and field is not None:
-            label = field.label_from_instance
-            limited += [(obj.pk, label(obj)) for obj in queryset.filter(pk__in=chosen)]
-        self.choices = limited
-        try:
-            return super().optgroups(name, value, attrs)
-        finally:
-            self.choices = iterator
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["kind"] = self.kind
-        return context
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        # The project's template engine (not the form renderer's): the template uses {% url %}.
-        context = self.get_context(name, value, attrs)
-        return mark_safe(render_to_string(self.template_name, context))
-
-
-class SearchableSelectMultiple(SearchableSelect):
-    allow_multiple_selected = True
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        getter = getattr(data, "getlist", None)
-        return getter(name) if getter else data.get(name)
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return False
+from partners.widgets import SearchableSelect
 
 
 def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -239,119 +182,6 @@ class OfficeForm(VersionedFormMixin, forms.ModelForm):
                     _("%(name)s only took this office on %(date)s.")
                     % {"name": office.contact, "date": office.started_on},
                 )
-
-
-MATCHED_IDS_LIMIT = 500  # organisations or cities matching one search word, looked up first
-
-
-def _matching_ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
-    """The ids of a few matching rows as a list, or the query itself when there are many.
-
-    A literal list lets the database see how few contacts it matches, so it combines index
-    scans (BitmapOr) instead of filtering every contact against a subquery.
-    """
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: MATCHED_IDS_LIMIT + 1])
-    return queryset.order_by().values("pk") if len(ids) > MATCHED_IDS_LIMIT else ids
-
-
-def search_contacts(contacts: QuerySet[Contact], query: str) -> QuerySet[Contact]:
-    """Every word must appear in the name or email, or in the organisation's or city's name.
-
-    Organisations and cities (small tables) are looked up first, one query per word. On
-    PostgreSQL the name and email parts use the trigram indexes of partners migration 0006, so
-    a search over 100,000 contacts reads only matching rows.
-    """
-    for word in query.split()[:6]:
-        organizations = Organization.objects.filter(
-            Q(name__icontains=word) | Q(acronym__icontains=word)
-        )
-        cities = City.objects.filter(name__icontains=word)
-        contacts = contacts.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(organization__in=_matching_ids(organizations))
-            | Q(city__in=_matching_ids(cities))
-        )
-    return contacts
-
-
-def _language_pattern(language: str) -> str:
-    """A case-insensitive regex matching one whole item of the comma-separated languages list."""
-    return r"(^|[,;/ ])" + re.escape(language) + r"($|[,;/ ])"
-
-
-class ContactFilterForm(forms.Form):
-    SORTS = {
-        "name": ("last_name", "first_name", "pk"),
-        "-name": ("-last_name", "-first_name", "-pk"),
-        "city": ("city__name", "last_name", "pk"),
-        "organization": ("organization__name", "last_name", "pk"),
-        "-updated": ("-updated_at", "-pk"),
-    }
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    # Typed names rather than <select>s: thousands of cities and organisations would make the
-    # page heavy. Links from a city or organisation page pass its id in the hidden fields.
-    city_name = forms.CharField(label=_("City"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    organization_name = forms.CharField(label=_("Organisation"), required=False, max_length=100)
-    language = forms.CharField(label=_("Language"), required=False, max_length=40)
-    city = forms.ModelChoiceField(
-        queryset=City.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    organization = forms.ModelChoiceField(
-        queryset=Organization.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("name", _("Name (A to Z)")),
-            ("-name", _("Name (Z to A)")),
-            ("city", _("City")),
-            ("organization", _("Organisation")),
-            ("-updated", _("Recently updated")),
-        ],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Only offer countries some contact is in; EXISTS uses the foreign-key index.
-        has_contacts = Exists(Contact.objects.filter(city=OuterRef("pk")))
-        codes = set(
-            City.objects.filter(has_contacts)
-            .order_by()
-            .values_list("country", flat=True)
-            .distinct()
-        )
-        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("Any country"))] + [
-            (code, name) for code, name in countries if code in codes
-        ]
-
-    def filter(self, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-        if not self.is_valid():
-            return contacts.order_by(*self.SORTS["name"])
-        data = self.cleaned_data
-        contacts = search_contacts(contacts, data["q"] or "")
-        if data["city"]:
-            contacts = contacts.filter(city=data["city"])
-        if data["city_name"].strip():
-            contacts = contacts.filter(city__name__icontains=data["city_name"].strip())
-        if data["country"]:
-            contacts = contacts.filter(city__country=data["country"])
-        if data["organization"]:
-            contacts = contacts.filter(organization=data["organization"])
-        organization_name = data["organization_name"].strip()
-        if organization_name:
-            contacts = contacts.filter(
-                Q(organization__name__icontains=organization_name)
-                | Q(organization__acronym__iexact=organization_name)
-            )
-        language = data["language"].strip()
-        if language:
-            contacts = contacts.filter(languages__iregex=_language_pattern(language))
-        return contacts.order_by(*self.SORTS.get(data["sort"] or "name", self.SORTS["name"]))
 
 
 class MergeForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Interactions (meetings, calls, letters…): the edit form and the list filter."""
+"""Interactions (meetings, calls, letters…): the edit form."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from partners.forms.contacts import SearchableSelect, _model_choice
+from partners.forms.contacts import _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
+from partners.widgets import SearchableSelect
 
 # How many contacts the form offers as ticked/suggested boxes; more are found by searching.
 SHOWN_CONTACTS = 40
@@ -96,59 +97,3 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
                 code="unlinked",
             )
         return cleaned
-
-
-class InteractionFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Interaction.Kind.choices]
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    partnership = forms.ModelChoiceField(
-        label=_("Partnership"),
-        required=False,
-        queryset=Partnership.objects.select_related("city").order_by("city__name"),
-        widget=SearchableSelect("partnership"),
-    )
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"),
-        required=False,
-        queryset=Organization.objects.order_by("name"),
-        widget=SearchableSelect("organization"),
-    )
-    theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.all())
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end of the range cannot be before its start."))
-        return cleaned
-
-    def filter(self, interactions: QuerySet[Interaction]) -> QuerySet[Interaction]:
-        if not self.is_valid():
-            return interactions.none()
-        data = self.cleaned_data
-        if data["kind"]:
-            interactions = interactions.filter(kind=data["kind"])
-        if data["date_from"]:
-            interactions = interactions.filter(occurred_on__gte=data["date_from"])
-        if data["date_to"]:
-            interactions = interactions.filter(occurred_on__lte=data["date_to"])
-        if data["partnership"]:
-            interactions = interactions.filter(partnership=data["partnership"])
-        if data["organization"]:
-            interactions = interactions.filter(organization=data["organization"])
-        if data["theme"]:
-            interactions = interactions.filter(themes=data["theme"])
-        for word in (data["q"] or "").split()[:6]:
-            interactions = interactions.filter(
-                Q(subject__icontains=word) | Q(summary__icontains=word)
-            )
-        return interactions

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import DIPLOMACY_UNIT, staff_users
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
 from ..models import Contact, Membership, Organization, Theme
-from .contacts import SearchableSelect
+from ..widgets import SearchableSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def diplomacy_unit_users() -> QuerySet[Any]:
-    return staff_users(DIPLOMACY_UNIT)
-
-
-class StaffUserChoiceField(forms.ModelChoiceField):
-    """A member of the diplomacy unit, shown by full name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class OrganizationForm(VersionedFormMixin, forms.ModelForm):
@@ -44,7 +34,7 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         themes = Theme.objects.order_by("kind", "order", "name")
-        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["themes"]).queryset = themes
         self.fields["city"].help_text = _("The city where the organisation has its seat.")
 
 
@@ -104,7 +94,7 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         elif isinstance(self.initial.get("organization"), Organization):
             # Opened from an organisation's page: the organisation is settled.
             self.fields["organization"].disabled = True
-        self.fields["coordinator"].queryset = diplomacy_unit_users()  # type: ignore[attr-defined]
+        cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = staff_users()
         organization = self._organization()
         contacts = Contact.objects.select_related("organization").order_by(
             "last_name", "first_name"
@@ -121,7 +111,7 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         else:
             # Any of 100,000 contacts: render only the chosen one, a search box finds others.
             self.fields["focal_point"].widget = SearchableSelect("contact")
-        self.fields["focal_point"].queryset = contacts  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["focal_point"]).queryset = contacts
 
     def _organization(self) -> Organization | None:
         if self.instance.pk:

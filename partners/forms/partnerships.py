@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -11,18 +11,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import staff_users
 
-from ..filters import diplomacy_unit_users, network_organizations
 from ..lifecycle import PartnershipTransitionError, check_partnership_transition
-from ..models import City, Partnership, Theme
+from ..models import City, Partnership
 from ..models.partnerships import LIFECYCLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CoordinatorField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -32,8 +28,8 @@ class CityChoiceField(forms.ModelChoiceField):
 
 class PartnershipForm(VersionedFormMixin, forms.ModelForm):
     city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
-    coordinator = CoordinatorField(
-        queryset=diplomacy_unit_users(),
+    coordinator = StaffUserChoiceField(
+        queryset=staff_users(),
         required=False,
         label=_("Coordinator"),
         help_text=_("A member of the diplomacy unit."),
@@ -65,7 +61,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        coordinators = diplomacy_unit_users()
+        coordinators = staff_users()
         if self.instance.coordinator_id:
             # Keep a former member selectable on the partnership they still coordinate.
             coordinators = (
@@ -75,7 +71,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
                 )
                 .order_by("first_name", "last_name", "username")
             )
-        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = coordinators
         self._saved_status = "" if self.instance._state.adding else self.instance.status
 
     def full_clean(self) -> None:
@@ -144,24 +140,4 @@ def partnership_integrity_message(partnership: Partnership) -> str:
     return str(
         _("%(city)s already has an open partnership (someone saved one a moment ago).")
         % {"city": partnership.city}
-    )
-
-
-class MapFilterForm(forms.Form):
-    """The map's filters. A partnership is "in a network" when one of its agreements or one of
-    its cooperation projects names that network organisation (see ``filters.in_network``)."""
-
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(),
-        required=False,
-        label=_("Theme"),
-        empty_label=_("All themes"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    network = forms.ModelChoiceField(
-        queryset=network_organizations(),
-        required=False,
-        label=_("Network"),
-        empty_label=_("All networks"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

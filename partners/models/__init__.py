@@ -13,7 +13,14 @@ from .base import SDG, City, Continent, Currency, Theme, TimeStamped, currency_f
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
-from .people import Contact, MergedContact, Office, OfficeQuerySet
+from .people import (
+    Contact,
+    ContactQuerySet,
+    ContactSearchDocument,
+    MergedContact,
+    Office,
+    OfficeQuerySet,
+)
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -23,6 +30,8 @@ __all__ = [
     "AgreementQuerySet",
     "City",
     "Contact",
+    "ContactQuerySet",
+    "ContactSearchDocument",
     "Continent",
     "Currency",
     "FeePayment",

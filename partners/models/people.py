@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +17,57 @@ from cityrelations.core.links import detail_url
 
 from .base import City, TimeStamped
 from .organizations import Organization
+
+MATCHED_IDS_LIMIT = 500  # organisations or cities matching one search word, looked up first
+SEARCH_WORDS = 6
+
+
+def _matching_ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
+    """The ids of a few matching rows as a list, or the query itself when there are many.
+
+    A literal list lets the database see how few contacts it matches, so it combines index
+    scans (BitmapOr) instead of filtering every contact against a subquery.
+    """
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: MATCHED_IDS_LIMIT + 1])
+    return queryset.order_by().values("pk") if len(ids) > MATCHED_IDS_LIMIT else ids
+
+
+class ContactSearchDocument(models.Expression):
+    """Contacts' stored ``search_document`` column: names and the words of the email address,
+    so "vienna" finds erika@vienna.example. PostgreSQL only; added by the partners migration
+    ``0005_contact_search_document`` with a GIN index, so 100,000 contacts stay fast. The global
+    search ranks contacts by it."""
+
+    output_field = SearchVectorField()
+
+    # The stubs want the params as a tuple; django.contrib.postgres.search concatenates lists.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def search(self, query: str) -> ContactQuerySet:
+        """Every word must appear in the name or email, or in the organisation's or city's name.
+
+        Organisations and cities (small tables) are looked up first, one query per word. On
+        PostgreSQL the name and email parts use the trigram indexes of partners migration 0006,
+        so a search over 100,000 contacts reads only matching rows.
+        """
+        contacts = self
+        for word in query.split()[:SEARCH_WORDS]:
+            organizations = Organization.objects.filter(
+                Q(name__icontains=word) | Q(acronym__icontains=word)
+            )
+            cities = City.objects.filter(name__icontains=word)
+            contacts = contacts.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(organization__in=_matching_ids(organizations))
+                | Q(city__in=_matching_ids(cities))
+            )
+        return contacts
 
 
 class Contact(Versioned, TimeStamped):
@@ -34,6 +88,8 @@ class Contact(Versioned, TimeStamped):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

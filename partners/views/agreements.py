@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -31,10 +30,11 @@ from django.views.decorators.http import require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
 from ..documents import agreement_delete
-from ..filters_agreements import AgreementFilter
+from ..filters.agreements import AgreementFilter
 from ..forms.agreements import AgreementForm
 from ..models import Agreement, AgreementDocument, City, Organization, Partnership
 
@@ -78,7 +78,7 @@ def _register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]
 @permission_required("partners.view_agreement", raise_exception=True)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     filterset = AgreementFilter(request.GET, queryset=_register_queryset())
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(

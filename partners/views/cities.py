@@ -6,7 +6,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 
-from ..filters import CityFilter
+from ..filters.cities import CityFilter
 from ..forms.cities import (
     CityForm,
     CitySearchForm,
@@ -80,7 +80,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
         "name", "country", "pk"
     )
     city_filter = CityFilter(request.GET or None, queryset=cities)
-    page = Paginator(city_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, city_filter.qs, PER_PAGE)
     return render(
         request,
         "partners/city_list.html",

@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import UncountedPage
 from cityrelations.core.views import get_from_query
+from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
-    ContactFilterForm,
     ContactForm,
     MergeForm,
     OfficeForm,
     likely_duplicates,
-    search_contacts,
 )
 from partners.models import City, Contact, MergedContact, Office, Organization, Partnership
 from partners.services import contact_merge, office_create
@@ -77,56 +77,25 @@ def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
     return [(_("Contacts"), reverse("partners:contact_list")), *items]
 
 
-class ContactWindow:
-    """One page of contacts without COUNT(*): a search over 100,000 rows should not scan twice.
-
-    Offers the attributes the pagination partial uses, except the total number of pages.
-    """
-
-    def __init__(self, contacts: QuerySet[Contact], number: Any, size: int = PAGE_SIZE) -> None:
-        try:
-            self.number = max(1, min(int(number), 10_000))
-        except (TypeError, ValueError):
-            self.number = 1
-        start = (self.number - 1) * size
-        rows = list(contacts[start : start + size + 1])
-        self.object_list = rows[:size]
-        self._has_next = len(rows) > size
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    def has_next(self) -> bool:
-        return self._has_next
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_other_pages(self) -> bool:
-        return self.has_next() or self.has_previous()
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
 @login_required
 @permission_required("partners.view_contact", raise_exception=True)
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form = ContactFilterForm(request.GET)
-    contacts = form.filter(Contact.objects.select_related("city", "organization"))
-    page = ContactWindow(contacts, request.GET.get("page"))
-    filtered = any(request.GET.get(k) for k in ContactFilterForm.base_fields if k != "sort")
+    contact_filter = ContactFilter(
+        request.GET, queryset=Contact.objects.select_related("city", "organization")
+    )
+    # Without COUNT(*): a search over 100,000 contacts should not scan twice.
+    page = UncountedPage(contact_filter.qs, request.GET.get("page"), PAGE_SIZE)
+    filtered = any(request.GET.get(k) for k in ContactFilter.base_filters if k != "sort")
     return render(
         request,
         "partners/contact_list.html",
-        {"form": form, "page": page, "contacts": page.object_list, "filtered": filtered},
+        {
+            "form": contact_filter.form,
+            "page": page,
+            "contacts": page.object_list,
+            "filtered": filtered,
+        },
     )
 
 
@@ -380,9 +349,7 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
     words = request.GET.get("q", "").split()[:4]
     found: list[Contact] = []
     if words:
-        found = list(
-            search_contacts(contacts, " ".join(words)).exclude(pk__in=ticked_ids)[:CHOICES_LIMIT]
-        )
+        found = list(contacts.search(" ".join(words)).exclude(pk__in=ticked_ids)[:CHOICES_LIMIT])
     return render(
         request,
         "partners/_contact_choices.html",

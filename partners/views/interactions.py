@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,8 +22,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import get_from_query
-from partners.forms.interactions import InteractionFilterForm, InteractionForm
+from partners.filters.interactions import InteractionFilter
+from partners.forms.interactions import InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
 PAGE_SIZE = 25
@@ -97,15 +98,14 @@ def _back_url(request: HttpRequest, preselected: dict[str, Any]) -> str:
 @permission_required("partners.view_interaction", raise_exception=True)
 @require_GET
 def interaction_list(request: HttpRequest) -> HttpResponse:
-    form = InteractionFilterForm(request.GET)
-    interactions = form.filter(
-        Interaction.objects.timeline().prefetch_related("contacts", "themes")
+    interaction_filter = InteractionFilter(
+        request.GET, queryset=Interaction.objects.timeline().prefetch_related("contacts", "themes")
     )
-    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, interaction_filter.qs, PAGE_SIZE)
     return render(
         request,
         "partners/interaction_list.html",
-        {"form": form, "page": page, "interactions": page.object_list},
+        {"form": interaction_filter.form, "page": page, "interactions": page.object_list},
     )
 
 

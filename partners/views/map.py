@@ -13,30 +13,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
-from ..filters import in_network
-from ..forms.partnerships import MapFilterForm
+from ..filters.partnerships import MapFilter
 from ..models import Partnership
 
 
-def _map_filter(request: HttpRequest) -> MapFilterForm:
-    form = MapFilterForm(request.GET)
-    form.is_valid()  # invalid values are reported on the page and ignored, never a 500
-    return form
-
-
-def _mapped_partnerships(form: MapFilterForm) -> QuerySet[Partnership]:
-    """Partnerships whose city has coordinates, filtered by theme and network (one query)."""
+def _map_filter(request: HttpRequest) -> MapFilter:
+    """Partnerships whose city has coordinates, filtered by theme and network (one query).
+    Invalid values are reported on the page and ignored, never a 500."""
     partnerships: QuerySet[Partnership] = (
         Partnership.objects.filter(city__latitude__isnull=False, city__longitude__isnull=False)
         .select_related("city")
         .order_by("city__name", "pk")
     )
-    data = getattr(form, "cleaned_data", {})
-    if data.get("theme"):
-        partnerships = partnerships.filter(themes=data["theme"])
-    if data.get("network"):
-        partnerships = in_network(partnerships, data["network"])
-    return partnerships
+    return MapFilter(request.GET, queryset=partnerships)
 
 
 def _levels() -> list[dict[str, str]]:
@@ -47,14 +36,14 @@ def _levels() -> list[dict[str, str]]:
 @permission_required("partners.view_partnership", raise_exception=True)
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    form = _map_filter(request)
+    map_filter = _map_filter(request)
     query = request.GET.urlencode()
     return render(
         request,
         "partners/map.html",
         {
-            "form": form,
-            "partnerships": _markers(form),
+            "form": map_filter.form,
+            "partnerships": _markers(map_filter.qs),
             "levels": _levels(),
             "data_url": reverse("partners:map_data") + (f"?{query}" if query else ""),
             "tile_url": settings.MAP_TILE_URL,
@@ -64,7 +53,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _markers(form: MapFilterForm) -> list[dict[str, Any]]:
+def _markers(partnerships: QuerySet[Partnership]) -> list[dict[str, Any]]:
     """The JSON markers, built from plain rows: labels, country names and the detail URL are
     looked up once per request, not once per partnership. (Per model instance,
     ``get_level_display()`` and ``reverse()`` cost about a millisecond each; with 5,000
@@ -74,7 +63,7 @@ def _markers(form: MapFilterForm) -> list[dict[str, Any]]:
     country_names: dict[str, str] = {}
     placeholder = "2147483647"  # reverse() once, then put each id in place of this one
     url_pattern = reverse("partners:partnership_detail", args=[int(placeholder)])
-    rows = _mapped_partnerships(form).values_list(
+    rows = partnerships.values_list(
         "pk", "city__name", "city__country", "level", "status", "city__latitude", "city__longitude"
     )
     markers = []
@@ -103,13 +92,13 @@ def _markers(form: MapFilterForm) -> list[dict[str, Any]]:
 @permission_required("partners.view_partnership", raise_exception=True)
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    form = _map_filter(request)
+    map_filter = _map_filter(request)
     home = settings.HOME_CITY
     return JsonResponse(
         {
             "home": {"name": home["name"], "lat": home["latitude"], "lng": home["longitude"]},
             "levels": _levels(),
-            "partnerships": _markers(form),
-            "errors": form.errors.get_json_data() if form.errors else {},
+            "partnerships": _markers(map_filter.qs),
+            "errors": map_filter.errors.get_json_data() if map_filter.errors else {},
         }
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page, get_from_query
 
-from ..filters_organizations import MembershipFilter
+from ..filters.organizations import MembershipFilter
 from ..forms.fees import FeePaymentForm, FeePaymentVoidForm
 from ..forms.organizations import MembershipForm
 from ..memberships import fee_payment_record, one_year_later
@@ -47,7 +47,7 @@ def _organization_from_query(request: HttpRequest) -> Organization | None:
 def membership_list(request: HttpRequest) -> HttpResponse:
     queryset = Membership.objects.select_related("organization", "focal_point", "coordinator")
     filterset = MembershipFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     context = {
         "filter": filterset,
         "page": page,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
-from ..filters_organizations import OrganizationFilter
+from ..filters.organizations import OrganizationFilter
 from ..forms.organizations import OrganizationForm
 from ..models import Agreement, Membership, Organization, Project
 from ..timeline import (
@@ -52,7 +52,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         .annotate(is_member=Exists(current))
     )
     filterset = OrganizationFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PER_PAGE)
     return render(
         request,
         "partners/organization_list.html",

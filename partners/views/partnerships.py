@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 
-from ..filters import PartnershipFilter, sort_partnerships
+from ..filters.partnerships import PartnershipFilter, sort_partnerships
 from ..forms.partnerships import PartnershipForm, partnership_integrity_message
 from ..lifecycle import PartnershipTransitionError, WrongRole, partnership_transition
 from ..models import Partnership
@@ -95,7 +95,7 @@ def _sort_columns(current: str) -> list[dict[str, Any]]:
 @require_GET
 def partnership_list(request: HttpRequest) -> HttpResponse:
     partnership_filter, rows, sort = _filtered(request)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     return render(
         request,
         "partners/partnership_list.html",

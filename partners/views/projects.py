@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,10 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
-from partners.forms.projects import ProjectFilterForm, ProjectForm
+from partners.filters.projects import ProjectFilter
+from partners.forms.projects import ProjectForm
 from partners.models import Partnership, Project
 
 PAGE_SIZE = 25
@@ -33,20 +34,18 @@ def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
 @permission_required("partners.view_project", raise_exception=True)
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(request.GET)
-    projects = form.filter(
-        Project.objects.select_related("coordinator").prefetch_related(
-            Prefetch("partnerships", queryset=Partnership.objects.select_related("city")),
-            "organizations",
-            "themes",
-            "sdgs",
-        )
+    projects = Project.objects.select_related("coordinator").prefetch_related(
+        Prefetch("partnerships", queryset=Partnership.objects.select_related("city")),
+        "organizations",
+        "themes",
+        "sdgs",
     )
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    project_filter = ProjectFilter(request.GET, queryset=projects)
+    page = paginate(request, project_filter.qs, PAGE_SIZE)
     return render(
         request,
         "partners/project_list.html",
-        {"form": form, "page": page, "projects": page.object_list},
+        {"form": project_filter.form, "page": page, "projects": page.object_list},
     )
 
 

@@ -294,7 +294,7 @@ def test_public_page_query_count_does_not_grow(anonymous_client, django_assert_n
 
 
 def test_the_visit_choice_is_bounded_but_keeps_the_linked_visit():
-    from delegations.forms_gifts import GiftForm
+    from delegations.forms.gifts import GiftForm
 
     old = VisitFactory(
         owner=None,

@@ -1,108 +1,26 @@
-"""Forms for visits, participants, agenda items, logistics items and workflow decisions."""
+"""The visit's plan: participants, agenda items (the itinerary) and logistics items."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core import roles
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
-from partners.models import City, Contact, Organization, Partnership
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
+from partners.models import City, Contact
 
-from .models import AgendaItem, LogisticsItem, Participant, Visit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
-
-
-def staff_users() -> Any:
-    return roles.staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE)
-
-
-def set_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
-class VisitForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Visit
-        fields = [
-            "direction",
-            "title",
-            "purpose",
-            "level",
-            "start_date",
-            "end_date",
-            "cities",
-            "organizations",
-            "partnership",
-            "themes",
-            "sdgs",
-            "budget",
-            "currency",
-            "head_of_delegation",
-        ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "purpose": forms.Textarea(attrs={"rows": 3}),
-            "cities": forms.SelectMultiple(attrs={"size": 6}),
-            "organizations": forms.SelectMultiple(attrs={"size": 6}),
-            "themes": forms.SelectMultiple(attrs={"size": 6}),
-            "sdgs": forms.SelectMultiple(attrs={"size": 6}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self, "cities", City.objects.order_by("name"))
-        set_choices(self, "organizations", Organization.objects.order_by("name"))
-        set_choices(self, "partnership", Partnership.objects.select_related("city"))
-        set_choices(self, "head_of_delegation", Contact.objects.order_by("last_name", "first_name"))
-        self.fields["budget"].widget.attrs["min"] = "0"
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The visit cannot end before it starts."))
-        elif start and end and self.instance.pk:
-            outside = self.instance.agenda_items.exclude(date__range=(start, end)).count()
-            if outside:
-                self.add_error(
-                    None,
-                    _(
-                        "%(count)d agenda item(s) would fall outside these dates. "
-                        "Move or delete them first."
-                    )
-                    % {"count": outside},
-                )
-        return cleaned
+from ..models import AgendaItem, LogisticsItem, Participant, Visit
+from .common import DateInput, TimeInput, set_choices
 
 
 class ParticipantForm(VersionedFormMixin, forms.ModelForm):
-    user = UserChoiceField(queryset=None, required=False, label=_("staff member"))  # type: ignore[arg-type]
+    user = StaffUserChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=_("staff member")
+    )
 
     class Meta:
         model = Participant
@@ -125,7 +43,7 @@ class ParticipantForm(VersionedFormMixin, forms.ModelForm):
         self.visit = visit
         self.instance.visit = visit
         set_choices(self, "contact", Contact.objects.order_by("last_name", "first_name"))
-        set_choices(self, "user", staff_users())
+        set_choices(self, "user", staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE))
         self.fields["contact"].help_text = _("A partner-side contact, or…")
         self.fields["user"].help_text = _("…one of our staff. Choose exactly one.")
 
@@ -187,7 +105,9 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
 
 
 class LogisticsItemForm(VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(queryset=None, required=False, label=_("owner"))  # type: ignore[arg-type]
+    owner = StaffUserChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=_("owner")
+    )
 
     class Meta:
         model = LogisticsItem
@@ -197,13 +117,4 @@ class LogisticsItemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.visit = visit
-        set_choices(self, "owner", staff_users())
-
-
-class TransitionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
-    )
+        set_choices(self, "owner", staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE))

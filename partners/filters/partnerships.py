@@ -1,10 +1,10 @@
-"""django-filter FilterSets and sort orders for the city and partnership lists, and the map's
-network definition."""
+"""The partnership list's filters and sort orders, and the map's filters with its definition of
+"in a network"."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import cast
 
 import django_filters
 from django import forms
@@ -14,35 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cityrelations.core.roles import DIPLOMACY_UNIT, staff_users
-from cityrelations.core.widgets import quicken
+from cityrelations.core.filters import ANY, StaffUserFilter, StyledFilterSet
+from cityrelations.core.roles import staff_users
 
-from .models import SDG, Agreement, City, Continent, Organization, Partnership, Project, Theme
+from ..models import (
+    SDG,
+    Agreement,
+    Continent,
+    Organization,
+    Partnership,
+    PartnershipQuerySet,
+    Project,
+    Theme,
+)
 
 NO_CONTACT_DAYS = 365
-ANY = _("Any")
-
-
-def diplomacy_unit_users() -> QuerySet[Any]:
-    """Active members of the diplomacy unit: the people who can coordinate a partnership."""
-    return staff_users(DIPLOMACY_UNIT)
-
-
-def _coordinators(request: Any) -> QuerySet[Any]:
-    return diplomacy_unit_users()
-
-
-def _user_label(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-class _StaffUserField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return _user_label(obj)
-
-
-class StaffUserFilter(django_filters.ModelChoiceFilter):
-    field_class = _StaffUserField
 
 
 def in_network(
@@ -59,54 +45,6 @@ def in_network(
 
 def network_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=Organization.Kind.NETWORK).order_by("name")
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the form's widgets (and ``is-invalid`` on fields with errors), so
-    templates can render ``{{ field }}`` (rendering a ModelChoiceField's choices by hand costs
-    an extra COUNT query per field)."""
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for name, field in form.fields.items():
-                widget = field.widget = quicken(field.widget)
-                if isinstance(widget, forms.CheckboxInput):
-                    css = "form-check-input"
-                elif isinstance(widget, forms.Select):
-                    css = "form-select form-select-sm"
-                else:
-                    css = "form-control form-control-sm"
-                if self.is_bound and name in form.errors:
-                    css += " is-invalid"
-                widget.attrs["class"] = css
-            form._styled = True  # type: ignore[attr-defined]
-        return form
-
-
-# --- Cities -------------------------------------------------------------------------------------
-
-
-class CityFilter(StyledFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    country = django_filters.ChoiceFilter(empty_label=ANY, choices=countries, label=_("Country"))
-    continent = django_filters.ChoiceFilter(
-        empty_label=ANY, choices=Continent.choices, label=_("Continent")
-    )
-
-    class Meta:
-        model = City
-        fields: list[str] = []
-
-    def search(self, queryset: QuerySet[City], name: str, value: str) -> QuerySet[City]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(region__icontains=value))
-
-
-# --- Partnerships -------------------------------------------------------------------------------
 
 
 class PartnershipFilter(StyledFilterSet):
@@ -132,7 +70,9 @@ class PartnershipFilter(StyledFilterSet):
     sdg = django_filters.ModelChoiceFilter(
         empty_label=ANY, field_name="sdgs", queryset=SDG.objects.all(), label=_("SDG")
     )
-    coordinator = StaffUserFilter(empty_label=ANY, queryset=_coordinators, label=_("Coordinator"))
+    coordinator = StaffUserFilter(
+        empty_label=ANY, queryset=lambda request: staff_users(), label=_("Coordinator")
+    )
     no_contact = django_filters.BooleanFilter(
         method="filter_no_contact",
         label=_("No contact for 12 months"),
@@ -163,7 +103,7 @@ class PartnershipFilter(StyledFilterSet):
         if not value:
             return queryset
         since = timezone.localdate() - dt.timedelta(days=NO_CONTACT_DAYS)
-        return queryset.no_contact_since(since)  # type: ignore[attr-defined]
+        return cast(PartnershipQuerySet, queryset).no_contact_since(since)
 
 
 def _in_order(field: str, values: list[str]) -> Case:
@@ -212,3 +152,32 @@ def sort_partnerships(
     ascending, descending = _partnership_sorts()[key]
     order = descending if sort.startswith("-") else ascending
     return queryset.order_by(*order, "pk"), sort
+
+
+class MapFilter(django_filters.FilterSet):
+    """The map's filters. A partnership is "in a network" when one of its agreements or one of
+    its cooperation projects names that network organisation (see :func:`in_network`)."""
+
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        label=_("Theme"),
+        empty_label=_("All themes"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    network = django_filters.ModelChoiceFilter(
+        method="filter_network",
+        queryset=network_organizations(),
+        label=_("Network"),
+        empty_label=_("All networks"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    class Meta:
+        model = Partnership
+        fields: list[str] = []
+
+    def filter_network(
+        self, queryset: QuerySet[Partnership], name: str, value: Organization
+    ) -> QuerySet[Partnership]:
+        return in_network(queryset, value)

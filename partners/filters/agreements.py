@@ -1,4 +1,4 @@
-"""Filters for the agreements register (the list and its CSV/XLSX export share them)."""
+"""The agreements register's filters (the list and its CSV/XLSX export share them)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .filters_organizations import DaysFilter, SortedFilterSet, words_condition
-from .forms.contacts import SearchableSelect
-from .models import Agreement, AgreementQuerySet, City, Organization, Theme
+from cityrelations.core.filters import DaysFilter, SortedFilterSet, StyledFilterSet, words_condition
+
+from ..models import Agreement, AgreementQuerySet, City, Organization, Theme
+from ..widgets import SearchableSelect
 
 
 class CityCodeChoiceField(forms.ModelChoiceField):
@@ -21,11 +22,11 @@ class CityCodeChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.__dict__.get('country') or '?'})"
 
 
-class CityFilter(django_filters.ModelChoiceFilter):
+class CityCodeChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = CityCodeChoiceField
 
 
-class AgreementFilter(SortedFilterSet):
+class AgreementFilter(SortedFilterSet, StyledFilterSet):
     SORTS = {
         "-signed": (
             _("Signed, newest first"),
@@ -50,7 +51,7 @@ class AgreementFilter(SortedFilterSet):
         method="expiring",
         help_text=_("Signed or in force, and ending within this many days."),
     )
-    city = CityFilter(
+    city = CityCodeChoiceFilter(
         label=_("City"),
         field_name="cities",
         queryset=City.objects.only("pk", "name", "country").order_by("name", "country"),
@@ -72,10 +73,6 @@ class AgreementFilter(SortedFilterSet):
     class Meta:
         model = Agreement
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["sort"].extra["choices"] = self.sort_choices()
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         fields = (

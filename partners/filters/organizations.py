@@ -1,77 +1,29 @@
-"""Filters for the organisation and membership lists.
-
-Every value arrives from the query string: an invalid one makes its field invalid, and
-django-filter then simply leaves that filter out, so a malformed URL never fails the page.
-"""
+"""The organisation and membership lists' filters."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any, cast
 
 import django_filters
-from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .filters import StyledFilterSet
-from .forms.organizations import StaffUserChoiceField, diplomacy_unit_users
-from .models import Membership, MembershipQuerySet, Organization, Theme
+from cityrelations.core.filters import (
+    DaysFilter,
+    SortedFilterSet,
+    StaffUserFilter,
+    StyledFilterSet,
+    words_condition,
+)
+from cityrelations.core.roles import staff_users
 
-MAX_DAYS = 3650
-
-
-def words_condition(fields: Iterable[str], text: str) -> Q:
-    """Every word must appear in at least one of ``fields``."""
-    condition = Q()
-    for word in text.split()[:6]:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    return condition
+from ..models import Membership, MembershipQuerySet, Organization, Theme
 
 
-class DaysFilter(django_filters.NumberFilter):
-    """A whole number of days between 0 and ten years."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", MAX_DAYS)
-        super().__init__(*args, **kwargs)
-
-
-class CoordinatorFilter(django_filters.ModelChoiceFilter):
-    field_class = StaffUserChoiceField
-
-
-class SortedFilterSet(StyledFilterSet):
-    """A FilterSet with a ``sort`` choice mapped to order_by expressions in ``SORTS``."""
-
-    SORTS: dict[str, tuple[Any, tuple[Any, ...]]] = {}
-    DEFAULT_SORT = ""
-
-    @classmethod
-    def sort_choices(cls) -> list[tuple[str, str]]:
-        return [(key, label) for key, (label, _order) in cls.SORTS.items()]
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        queryset = super().filter_queryset(queryset)
-        key = self.form.cleaned_data.get("sort") or self.DEFAULT_SORT
-        if key in self.SORTS:
-            queryset = queryset.order_by(*self.SORTS[key][1])
-        return queryset
-
-    def sort_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        return queryset  # applied last, in filter_queryset
-
-
-class OrganizationFilter(SortedFilterSet):
+class OrganizationFilter(SortedFilterSet, StyledFilterSet):
     SORTS = {
         "name": (_("Name"), ("name",)),
         "kind": (_("Kind"), ("kind", "name")),
@@ -96,7 +48,6 @@ class OrganizationFilter(SortedFilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["sort"].extra["choices"] = self.sort_choices()
         used = (
             Organization.objects.exclude(country="")
             .order_by()
@@ -112,7 +63,7 @@ class OrganizationFilter(SortedFilterSet):
         return queryset.filter(words_condition(("name", "acronym", "description"), value))
 
 
-class MembershipFilter(SortedFilterSet):
+class MembershipFilter(SortedFilterSet, StyledFilterSet):
     SHOW_CHOICES = [("current", _("Current")), ("past", _("Past")), ("all", _("All"))]
     SORTS = {
         "fee_due": (
@@ -142,9 +93,7 @@ class MembershipFilter(SortedFilterSet):
     )
     fee_due_within = DaysFilter(label=_("Fee due within (days)"), method="fee_due")
     report_due_within = DaysFilter(label=_("Report due within (days)"), method="report_due")
-    coordinator = CoordinatorFilter(
-        label=_("Coordinator"), queryset=lambda request: diplomacy_unit_users()
-    )
+    coordinator = StaffUserFilter(label=_("Coordinator"), queryset=lambda request: staff_users())
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )
@@ -152,10 +101,6 @@ class MembershipFilter(SortedFilterSet):
     class Meta:
         model = Membership
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["sort"].extra["choices"] = self.sort_choices()
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()

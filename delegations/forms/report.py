@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
 
-from .forms import DateInput, UserChoiceField, staff_users
-from .models import FollowUp, Visit
+from ..models import FollowUp, Visit
+from .common import DateInput
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):
@@ -28,7 +30,9 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
 
 
 class FollowUpForm(VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(label=_("Owner"), queryset=staff_users(), required=False)
+    owner = StaffUserChoiceField(
+        label=_("Owner"), queryset=staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE), required=False
+    )
 
     class Meta:
         model = FollowUp

@@ -13,12 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from partners.models import Contact, Office
 
-from .gifts import VisitChoiceField
-from .models import Gift, Participant, Visit
+from ..models import Gift, Participant, Visit
 
 # The visit choice offers recent and coming visits (plus the one already linked), which keeps
 # the list short however many years of visits the register holds.
 VISIT_CHOICE_YEARS_BACK = 2
+
+
+def visit_choice_label(visit: Visit) -> str:
+    return f"{visit.start_date:%Y-%m-%d} · {visit.title}"
+
+
+class VisitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return visit_choice_label(obj)
 
 
 def visit_choices(*, keep: int | None = None) -> QuerySet[Visit]:

@@ -1,0 +1,80 @@
+"""The visit form and the workflow decision's comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cityrelations.core.concurrency import VersionedFormMixin
+from partners.models import City, Contact, Organization, Partnership
+
+from ..models import Visit
+from .common import DateInput, set_choices
+
+
+class VisitForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = [
+            "direction",
+            "title",
+            "purpose",
+            "level",
+            "start_date",
+            "end_date",
+            "cities",
+            "organizations",
+            "partnership",
+            "themes",
+            "sdgs",
+            "budget",
+            "currency",
+            "head_of_delegation",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "cities": forms.SelectMultiple(attrs={"size": 6}),
+            "organizations": forms.SelectMultiple(attrs={"size": 6}),
+            "themes": forms.SelectMultiple(attrs={"size": 6}),
+            "sdgs": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "cities", City.objects.order_by("name"))
+        set_choices(self, "organizations", Organization.objects.order_by("name"))
+        set_choices(self, "partnership", Partnership.objects.select_related("city"))
+        set_choices(self, "head_of_delegation", Contact.objects.order_by("last_name", "first_name"))
+        self.fields["budget"].widget.attrs["min"] = "0"
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The visit cannot end before it starts."))
+        elif start and end and self.instance.pk:
+            outside = self.instance.agenda_items.exclude(date__range=(start, end)).count()
+            if outside:
+                self.add_error(
+                    None,
+                    _(
+                        "%(count)d agenda item(s) would fall outside these dates. "
+                        "Move or delete them first."
+                    )
+                    % {"count": outside},
+                )
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
