@@ -190,5 +190,5 @@ class GiftFilter(SortedFilterSet, StyledFilterSet):
 class PublicGiftFilter(GiftFilter):
     """The public register searches public columns only and cannot filter by visit."""
 
-    visit = None  # type: ignore[assignment]  # django-filter drops a filter declared as None
+    visit = None  # django-filter drops a filter declared as None
     search_fields = ("description", "counterpart", "visit__title")

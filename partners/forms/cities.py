@@ -117,7 +117,7 @@ class CityForm(VersionedFormMixin, forms.ModelForm):
                 raise forms.ValidationError(duplicate_message(existing), code="duplicate")
         return data
 
-    def _get_validation_exclusions(self) -> set[str]:  # type: ignore[override]
+    def _get_validation_exclusions(self) -> set[str]:
         # clean() already refused a duplicate with a message linking to the existing city; skip
         # the model's uniqueness constraints then, so the same problem is not reported twice.
         exclude = super()._get_validation_exclusions()  # type: ignore[misc]

@@ -91,7 +91,7 @@ class ImportResource(resources.ModelResource):
             model_field, "blank", False
         )
 
-    def import_field(self, field: Any, instance: Any, row: Any, is_m2m: bool = False, **kw: Any):  # type: ignore[no-untyped-def]
+    def import_field(self, field: Any, instance: Any, row: Any, is_m2m: bool = False, **kw: Any):
         empty = field.column_name in row and is_empty_cell(row[field.column_name])
         if empty and not field.readonly and self._keeps_value(field, instance):
             return

@@ -198,13 +198,13 @@ class ContactResource(ImportResource):
         self._by_name = {}
         if emails:
             for contact in Contact.objects.annotate(key=Lower("email")).filter(key__in=emails):
-                self._by_email.setdefault(contact.key, contact)  # type: ignore[attr-defined]
+                self._by_email.setdefault(contact.key, contact)
         if last_names:
             contacts = Contact.objects.annotate(
                 first=Lower("first_name"), last=Lower("last_name")
             ).filter(last__in=last_names)
             for person in contacts:
-                name = (person.first, person.last)  # type: ignore[attr-defined]
+                name = (person.first, person.last)
                 self._by_name.setdefault(name, []).append(person)
 
     def find_existing(self, row: dict[str, Any]) -> Contact | None:

@@ -163,19 +163,19 @@ def _picked_initial(request: HttpRequest) -> dict[str, object]:
 def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     city = _city_for(pk)
     partnerships = list(
-        city.partnerships.select_related("coordinator").order_by("-established_on", "-pk")  # type: ignore[attr-defined]
+        city.partnerships.select_related("coordinator").order_by("-established_on", "-pk")
     )
-    offices = list(city.offices.current().select_related("contact"))  # type: ignore[attr-defined]
+    offices = list(city.offices.current().select_related("contact"))
     context = {
         "city": city,
         "partnerships": partnerships,
         "open_partnership": next((p for p in partnerships if p.is_open), None),
         # Office holders are listed with their office; the other contacts below them.
         "offices": offices,
-        "contacts": city.contacts.exclude(  # type: ignore[attr-defined]
-            pk__in=[o.contact_id for o in offices]
-        ).select_related("organization"),
-        "organizations": city.organizations.order_by("name"),  # type: ignore[attr-defined]
+        "contacts": city.contacts.exclude(pk__in=[o.contact_id for o in offices]).select_related(
+            "organization"
+        ),
+        "organizations": city.organizations.order_by("name"),
         "history": history_rows(city),
         "trail": [(_("Cities"), reverse("partners:city_list")), (str(city), "")],
     }

@@ -156,11 +156,11 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_for(pk)
-    interactions = list(partnership.interactions.timeline())  # type: ignore[attr-defined]
+    interactions = list(partnership.interactions.timeline())
     timeline = merge_timeline(
         interaction_entries(interactions),
-        agreement_entries(partnership.agreements.all()),  # type: ignore[attr-defined]
-        project_entries(partnership.projects.all()),  # type: ignore[attr-defined]
+        agreement_entries(partnership.agreements.all()),
+        project_entries(partnership.projects.all()),
     )
     context = {
         "p": partnership,
