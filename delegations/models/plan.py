@@ -98,9 +98,12 @@ class Participant(Versioned, RowLinks, models.Model):
 
     @property
     def name(self) -> str:
-        if self.contact_id:
-            return self.contact.full_name  # type: ignore[union-attr]
-        return self.user.get_full_name() or self.user.get_username()  # type: ignore[union-attr]
+        # A participant is a contact or a staff user (a check constraint says so).
+        if self.contact is not None:
+            return self.contact.full_name
+        if self.user is not None:
+            return self.user.get_full_name() or self.user.get_username()
+        return ""
 
 
 class AgendaItem(Versioned, RowLinks, models.Model):
