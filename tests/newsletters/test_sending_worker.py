@@ -206,7 +206,9 @@ def test_the_global_rate_limit_holds_across_worker_processes(start_worker):
 
     assert len(stamps) == MESSAGES
     rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-    assert LIMIT * 0.9 <= rate <= LIMIT * 1.1, rate
+    # Only the ceiling is the limiter's promise: a busy machine makes the send slower, never
+    # faster, so a floor here failed on shared CI without anything being wrong.
+    assert rate <= LIMIT * 1.1, rate
 
 
 def test_a_greylisted_recipient_is_retried_by_the_worker_and_sent_once(start_worker):
