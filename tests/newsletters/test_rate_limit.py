@@ -69,7 +69,7 @@ def test_redis_limiter_is_shared_by_every_client(redis_url):
         thread.join()
     stamps.sort()
     rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-    assert 45 <= rate <= 55
+    assert rate <= 55  # the ceiling is the promise; a busy machine only makes it slower
     limiters[0].reset()
 
 
@@ -108,5 +108,5 @@ def test_a_fast_limiter_leases_slots_and_still_keeps_the_rate(redis_url):
         limiter.acquire()
     elapsed = time.monotonic() - start
     assert calls == 5
-    assert 0.18 <= elapsed <= 0.4  # 400 intervals of 0.5 ms (never faster; a busy CI may lag)
+    assert elapsed >= 0.19  # 400 intervals of 0.5 ms: never faster (a busy machine only lags)
     limiter.reset()
