@@ -243,6 +243,9 @@ for _proxy in TRUSTED_PROXIES:  # a typo here would otherwise surface as a 500 o
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hu", _("Hungarian"))]
+# The language staff read email in while accounts have no language of their own: the unit's
+# working language (Hungarian). Citizens' email follows the language they chose.
+STAFF_LANGUAGE = env.str("STAFF_LANGUAGE", default="hu")
 # locale/vendor: Hungarian for the server-side messages of third-party packages that ship none
 # (django-otp-webauthn); not made by makemessages, so it never drops them as obsolete.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]

@@ -11,5 +11,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# Staff email is Hungarian by default (the unit's language); most assertions read the English
+# text, and the tests about staff email in Hungarian set STAFF_LANGUAGE themselves.
+os.environ.setdefault("STAFF_LANGUAGE", "en")
 
 from cityrelations.settings import *  # noqa: F403

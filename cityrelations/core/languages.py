@@ -1,8 +1,8 @@
 """Which language a person reads: the one place that decides it for emails (and, later, pages).
 
 A subscriber chose theirs (``Subscriber.language``); staff users have no setting of their own
-yet, so :func:`user_language` answers the site's language. Issue 12 stores a per-user choice:
-only this module changes then.
+yet, so :func:`user_language` answers ``settings.STAFF_LANGUAGE``, the unit's working language
+(Hungarian unless configured). Issue 12 stores a per-user choice: only this module changes then.
 """
 
 from __future__ import annotations
@@ -24,5 +24,5 @@ def first_site_language(codes: Iterable[str]) -> str:
 
 
 def user_language(user: Any) -> str:
-    """The language a staff user reads email in: the site's, until users can choose (issue 12)."""
-    return settings.LANGUAGE_CODE
+    """The language a staff user reads email in: the unit's, until users can choose (issue 12)."""
+    return settings.STAFF_LANGUAGE

@@ -54,11 +54,25 @@ def test_make_message_builds_the_triple_in_the_language_given(language, subject)
 
 
 @pytest.mark.django_db
-def test_staff_read_email_in_the_sites_language_until_they_can_choose(settings):
+def test_staff_read_email_in_the_units_language_until_they_can_choose(settings):
     user = UserFactory(username="ana")
-    assert user_language(user) == "en"
-    settings.LANGUAGE_CODE = "hu"
+    settings.STAFF_LANGUAGE = "hu"
     assert user_language(user) == "hu"
+    settings.STAFF_LANGUAGE = "en"
+    assert user_language(user) == "en"
+
+
+def test_the_units_language_is_hungarian_unless_configured():
+    """The product default, read from the settings module as a deployment would (the suite's
+    settings ask for English)."""
+    env = {k: v for k, v in os.environ.items() if k != "STAFF_LANGUAGE"}
+    env.update(DJANGO_SETTINGS_MODULE="cityrelations.settings", DJANGO_DEBUG="true")
+    script = (
+        "import django; django.setup(); "
+        "from django.conf import settings; print(settings.STAFF_LANGUAGE)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "hu", out.stderr
 
 
 @pytest.mark.parametrize(

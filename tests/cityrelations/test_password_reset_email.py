@@ -75,7 +75,7 @@ def test_the_email_is_in_the_users_language_not_the_requests(
     with django_capture_on_commit_callbacks(execute=True):
         _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="hu")
     assert mail.outbox[-1].subject.startswith("Password reset on ")
-    settings.LANGUAGE_CODE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
     with django_capture_on_commit_callbacks(execute=True):
         _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="en")
     assert mail.outbox[-1].subject.startswith("Jelszó újragenerálása")

@@ -145,7 +145,7 @@ def test_the_decision_is_in_the_owners_language_not_the_reviewers(
     first = VisitFactory(title="Vienna", status=S.SUBMITTED, owner=owner)
     with translation.override("hu"), django_capture_on_commit_callbacks(execute=True):
         visit_review(visit=first, by=mayor_user, decision="approve")
-    settings.LANGUAGE_CODE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
     second = VisitFactory(title="Graz", status=S.SUBMITTED, owner=owner)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         visit_review(visit=second, by=mayor_user, decision="approve")
