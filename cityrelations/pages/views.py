@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityrelations.core.pagination import paginate
 from cityrelations.mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 
 from .dashboard import dashboard_context
 from .search import global_search
+
+MAILBOX_PER_PAGE = 50
 
 
 @login_required
@@ -45,7 +47,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     """The embedded mode's outbox, newest first: the reader's own mail and, for the diplomacy
     unit, mail to citizens (see mailbox.py for who reads what)."""
     reader = _mailbox_reader(request)
-    page = Paginator(reader.messages(), 50).get_page(request.GET.get("page"))
+    page = paginate(request, reader.messages(), MAILBOX_PER_PAGE)
     rows = [
         {
             "name": message.name,

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,6 +23,8 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from cityrelations.core.pagination import paginate
 
 from ..conflicts import with_conflicts
 from ..filters import CalendarFilter
@@ -128,7 +129,7 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
     weeks: list[list[dict[str, Any]]] = []
     if as_list:
         visits_with_cities = calendar_filter.qs.prefetch_related("cities")
-        page = Paginator(visits_with_cities, LIST_PER_PAGE).get_page(request.GET.get("page"))
+        page = paginate(request, visits_with_cities, LIST_PER_PAGE)
         visits = with_conflicts(page.object_list)
     else:
         weeks, visits = _weeks(request, first, calendar_filter.qs, today)

@@ -6,12 +6,13 @@ everything else in the coming 90 days; each section paginated (``?page=`` and
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from cityrelations.core.pagination import paginate
 
 from ..conflicts import with_conflicts
 from ..forms.visits import TransitionForm
@@ -33,12 +34,13 @@ def _decisions() -> list[tuple[str, object]]:
 @permission_required("delegations.view_visit", raise_exception=True)
 def review_queue(request: HttpRequest) -> HttpResponse:
     base = Visit.objects.select_related("owner").order_by("start_date", "pk")
-    awaiting = Paginator(base.awaiting_review(), AWAITING_PER_PAGE).get_page(
-        request.GET.get("page")
+    awaiting = paginate(request, base.awaiting_review(), AWAITING_PER_PAGE)
+    upcoming = paginate(
+        request,
+        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED),
+        UPCOMING_PER_PAGE,
+        param="upcoming_page",
     )
-    upcoming = Paginator(
-        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED), UPCOMING_PER_PAGE
-    ).get_page(request.GET.get("upcoming_page"))
     # One look-up of cities and conflicts for both sections' rows.
     rows = [*awaiting.object_list, *upcoming.object_list]
     prefetch_related_objects(rows, "cities")
