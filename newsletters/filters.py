@@ -1,4 +1,5 @@
-"""The subscriber list's filters (the list and its export share them)."""
+"""The newsletter lists' filters: subscribers (the list and its export share them), stories
+and editions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core.filters import StyledFilterSet
+
 from .forms import topic_choices
-from .models import Subscriber
+from .models import Edition, Story, Subscriber
+
+MAX_STORY_SEARCH = 100
 
 
 class SubscriberFilter(django_filters.FilterSet):
@@ -35,3 +40,35 @@ class SubscriberFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(email__icontains=value) | Q(name__icontains=value))
+
+
+class StoryFilter(StyledFilterSet):
+    """Kind and title search; an unknown kind is left out, the search still applies."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(
+        choices=Story.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+
+    class Meta:
+        model = Story
+        fields: list[str] = []
+
+    @property
+    def query(self) -> str:
+        """The search as applied (stripped, at most ``MAX_STORY_SEARCH`` characters)."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return str(cleaned.get("q") or "")[:MAX_STORY_SEARCH]
+
+    def search(self, queryset: QuerySet[Story], name: str, value: str) -> QuerySet[Story]:
+        return queryset.filter(title__icontains=value[:MAX_STORY_SEARCH])
+
+
+class EditionFilter(StyledFilterSet):
+    """The edition's status; an unknown one shows every edition."""
+
+    status = django_filters.ChoiceFilter(choices=Edition.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Edition
+        fields: list[str] = []

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
 from ..assembly import (
@@ -27,6 +27,7 @@ from ..assembly import (
     edition_reopen,
     previous_month,
 )
+from ..filters import EditionFilter
 from ..forms import AssembleForm, EditionForm, EditionItemForm
 from ..models import Delivery, Edition, EditionItem, Subscriber
 from ..sending.message import render_edition
@@ -71,18 +72,17 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.annotate(
         item_count=Count("items", filter=Q(items__included=True))
     ).order_by("-month")
-    status = request.GET.get("status", "")
-    if status in Edition.Status.values:
-        editions = editions.filter(status=status)
-    page = Paginator(editions, PER_PAGE).get_page(request.GET.get("page"))
+    filterset = EditionFilter(request.GET, queryset=editions)
+    page = paginate(request, filterset.qs, PER_PAGE)
     return render(
         request,
         "newsletters/edition_list.html",
         {
+            "filter": filterset,
             "page": page,
             "editions": page.object_list,
             "statuses": Edition.Status.choices,
-            "status": status,
+            "status": request.GET.get("status", ""),
             "assemble_form": AssembleForm(initial={"month": previous_month()}),
         },
     )

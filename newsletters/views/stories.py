@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
+from ..filters import StoryFilter
 from ..forms import StoryForm
 from ..models import Story
 
@@ -37,22 +38,18 @@ def _form_page(request: HttpRequest, form: StoryForm, title: str) -> HttpRespons
 @require_GET
 def story_list(request: HttpRequest) -> HttpResponse:
     stories = Story.objects.prefetch_related("themes").order_by("-month", "title")
-    kind = request.GET.get("kind", "")
-    if kind in Story.Kind.values:
-        stories = stories.filter(kind=kind)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        stories = stories.filter(title__icontains=query)
-    page = Paginator(stories, PER_PAGE).get_page(request.GET.get("page"))
+    filterset = StoryFilter(request.GET, queryset=stories)
+    page = paginate(request, filterset.qs, PER_PAGE)
     return render(
         request,
         "newsletters/story_list.html",
         {
+            "filter": filterset,
             "page": page,
             "stories": page.object_list,
             "kinds": Story.Kind.choices,
-            "kind": kind,
-            "q": query,
+            "kind": request.GET.get("kind", ""),
+            "q": filterset.query,
         },
     )
 

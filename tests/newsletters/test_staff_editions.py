@@ -130,6 +130,27 @@ def test_story_list_query_count(staff_client, django_assert_num_queries, rows):
         )
 
 
+def test_story_list_filters_by_kind_and_title(staff_client):
+    StoryFactory(title="Solar schools", kind=Story.Kind.NEWS, month=dt.date(2026, 5, 1))
+    StoryFactory(title="Solar buses", kind=Story.Kind.BEST_PRACTICE, month=dt.date(2026, 4, 1))
+    StoryFactory(title="Bike lanes", kind=Story.Kind.NEWS, month=dt.date(2026, 6, 1))
+    url = reverse("newsletters:story_list")
+
+    def titles(query: str) -> list[str]:
+        return [s.title for s in staff_client.get(url + query).context["stories"]]
+
+    assert titles("") == ["Bike lanes", "Solar schools", "Solar buses"]
+    assert titles("?kind=news") == ["Bike lanes", "Solar schools"]
+    assert titles("?q=+solar+") == ["Solar schools", "Solar buses"]
+    assert titles("?q=solar&kind=best_practice") == ["Solar buses"]
+    # An unknown kind is ignored; the search still applies
+    assert titles("?q=solar&kind=bogus") == ["Solar schools", "Solar buses"]
+    response = staff_client.get(url + "?q=" + "x" * 150 + "&kind=bogus")
+    assert response.context["q"] == "x" * 100
+    assert response.context["kind"] == "bogus"
+    assert staff_client.get(url + "?q=+solar+").context["q"] == "solar"
+
+
 # --- Editions ----------------------------------------------------------------------------------
 
 
@@ -150,6 +171,21 @@ def test_edition_list_has_the_previous_month_as_default(staff_client):
     first = timezone.localdate().replace(day=1)
     expected = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     assert f'value="{expected}"' in response.content.decode()
+
+
+def test_edition_list_filters_by_status(staff_client):
+    draft = EditionFactory()
+    sent = EditionFactory(status=Edition.Status.SENT)
+    url = reverse("newsletters:edition_list")
+
+    def editions(query: str) -> list[Edition]:
+        return list(staff_client.get(url + query).context["editions"])
+
+    assert editions("") == [draft, sent]
+    assert editions("?status=sent") == [sent]
+    assert editions("?status=approved") == []
+    assert editions("?status=bogus") == [draft, sent]  # an unknown status shows every edition
+    assert staff_client.get(url + "?status=bogus").context["status"] == "bogus"
 
 
 @pytest.mark.parametrize("rows", [1, 10])
