@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrelations.core.http import AuthenticatedHttpRequest
+from cityrelations.core.views import form_page
 
 from ..models import Edition
 from ..sending.progress import edition_progress
@@ -85,15 +86,12 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The edition will be sent on %(when)s.") % {"when": f"{when:%Y-%m-%d %H:%M}"},
             )
         return redirect(edition)
-    return render(
+    return form_page(
         request,
-        "cityrelations/form.html",
-        {
-            "form": form,
-            "title": _("Schedule “%(title)s”") % {"title": edition.title},
-            "cancel_url": edition.get_absolute_url(),
-            "trail": [(_("Editions"), None), (edition.title, edition.get_absolute_url())],
-        },
+        form=form,
+        title=_("Schedule “%(title)s”") % {"title": edition.title},
+        cancel_url=edition.get_absolute_url(),
+        trail=[(_("Editions"), None), (edition.title, edition.get_absolute_url())],
         status=400 if form.is_bound else 200,
     )
 
