@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.filters import all_words
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
 from cityrelations.core.views import get_from_query
@@ -398,12 +399,7 @@ def option_search(request: HttpRequest) -> HttpResponse:
     found: list[Any] = []
     words = request.GET.get(f"{field}__search", "").split()[:4]
     if words:
-        matches = queryset.exclude(pk__in=chosen_ids)
-        for word in words:
-            condition = Q()
-            for name in fields:
-                condition |= Q(**{f"{name}__icontains": word})
-            matches = matches.filter(condition)
+        matches = queryset.exclude(pk__in=chosen_ids).filter(all_words(fields, words))
         found = list(matches[:CHOICES_LIMIT])
     context = {
         "chosen": [(o.pk, str(o)) for o in chosen],
