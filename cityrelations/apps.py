@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +10,7 @@ class CityRelationsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from cityrelations.core.languages import reset_language
         from cityrelations.core.roles import sync_role_permissions
 
         from . import checks  # noqa: F401  (registers the security checks)
@@ -17,3 +19,5 @@ class CityRelationsConfig(AppConfig):
         post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.core.roles")
         user_logged_in.connect(on_user_logged_in, dispatch_uid="cityrelations.mfa")
         user_logged_out.connect(on_user_logged_out, dispatch_uid="cityrelations.mfa")
+        request_started.connect(reset_language, dispatch_uid="cityrelations.language.start")
+        request_finished.connect(reset_language, dispatch_uid="cityrelations.language.end")

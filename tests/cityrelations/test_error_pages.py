@@ -238,3 +238,26 @@ def test_a_bad_host_gets_the_full_400_page_without_a_fallback(caplog):
         response = _client().get("/", headers={"host": "evil.example", "accept-language": "en"})
     assert_error_page(response, status=400, kind=400, layout="public", language="en")
     assert "could not be rendered" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_page_answered_before_locale_middleware_is_not_in_the_previous_readers_language(
+    settings, caplog
+):
+    # With the HTTPS redirect on, SecurityMiddleware reads the host before LocaleMiddleware has
+    # chosen a language: the refusal must not speak whatever the thread's last request spoke.
+    settings.SECURE_SSL_REDIRECT = True
+    hungarian = _client().get(
+        "/newsletter/archive/", secure=True, headers={"accept-language": "hu"}
+    )
+    assert hungarian["Content-Language"] == "hu"
+    with caplog.at_level(logging.CRITICAL):
+        response = _client().get("/", headers={"host": "evil.example"})
+    assert_error_page(response, status=400, kind=400, layout="public", language="en")
+
+
+@pytest.mark.django_db
+def test_the_thread_is_back_in_the_sites_language_after_a_request():
+    response = _client().get("/newsletter/archive/", headers={"accept-language": "hu"})
+    assert response["Content-Language"] == "hu"
+    assert translation.get_language() == "en"
