@@ -8,10 +8,10 @@ from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 
 from cityrelations.core.client_ip import client_ip
+from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.throttle import password_reset_allowed
 
 from . import tasks
@@ -44,11 +44,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
             "html_email_template_name": html_email_template_name,
             "from_email": from_email,
         }
-
-        def enqueue() -> None:  # a named function: Django logs a robust hook by its name
-            tasks.send_password_reset_email.delay(user_id, to_email, **options)
-
-        transaction.on_commit(enqueue, robust=True)
+        enqueue_on_commit(tasks.send_password_reset_email, user_id, to_email, **options)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
