@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from cityrelations.core.mail import make_message, render_email
+from cityrelations.core.mail import make_message, message_from_parts, render_email
 
 from ..models import Edition, Subscriber
 from ..tokens import absolute_url, preferences_url, unsubscribe_url
@@ -143,16 +143,14 @@ def build_message(
         "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = EmailMultiAlternatives(
+    return message_from_parts(
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        text=text,
+        html=body,
         to=[subscriber.email],
         headers=headers,
         connection=connection,
     )
-    message.attach_alternative(body, "text/html")
-    return message
 
 
 def build_test_message(
