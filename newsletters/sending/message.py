@@ -154,11 +154,11 @@ def build_message(
 
 
 def build_test_message(
-    *, edition: Edition, to: str, connection: BaseEmailBackend | None = None
+    *, edition: Edition, to: str, language: str, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """A staff preview in the staff user's language: the same templates, marked as a test,
-    without anyone's links."""
-    language = site_language(translation.get_language() or "en")
+    """A staff preview in ``language`` (the staff member's): the same templates, marked as a
+    test, without anyone's links."""
+    language = site_language(language)
     return make_message(
         "editions/edition",
         to=[to],

@@ -113,6 +113,7 @@ EMAIL_TASKS = {
     "delegations.tasks.send_visit_reminders",
     "newsletters.tasks.send_confirmation",
     "newsletters.tasks.send_already_subscribed",
+    "newsletters.tasks.send_test_copy",
     "partners.tasks.send_reminder_digests",
 }
 
