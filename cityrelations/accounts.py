@@ -20,10 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's form, except that each reset email leaves from a task enqueued on commit
-    (``account_emails`` makes the link there), not inside the request. Like Django's own send,
-    a failure to enqueue is logged, not raised: an error page only for existing accounts would
-    tell a stranger which addresses have one."""
+    """Django's form, except that each reset email leaves from a task enqueued on commit, not
+    inside the request, and is built by ``account_emails`` from our own template triple (Django's
+    template names are not used). Like Django's own send, a failure to enqueue is logged, not
+    raised: an error page only for existing accounts would tell a stranger which addresses have
+    one."""
 
     def send_mail(
         self,
@@ -39,9 +40,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
             "domain": context["domain"],
             "site_name": context["site_name"],
             "protocol": context["protocol"],
-            "subject_template_name": subject_template_name,
-            "email_template_name": email_template_name,
-            "html_email_template_name": html_email_template_name,
             "from_email": from_email,
         }
         enqueue_on_commit(tasks.send_password_reset_email, user_id, to_email, **options)
