@@ -14,8 +14,8 @@ Every message is made by :func:`message_from_parts`; the newsletter, rendered on
 for thousands of readers, calls it with parts it rendered through :func:`render_email`.
 The language is the recipient's: ``Subscriber.language`` for a subscriber,
 ``core.languages.user_language(user)`` for staff. Callers never render email templates
-themselves; an email a request causes is sent by a Celery task enqueued on commit, never inside
-the request.
+themselves; an email a request causes is sent by a Celery task enqueued on commit
+(``core.tasks.enqueue_on_commit``), never inside the request.
 """
 
 from __future__ import annotations
