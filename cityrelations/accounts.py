@@ -8,10 +8,10 @@ from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 
 from cityrelations.core.client_ip import client_ip
+from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.throttle import password_reset_allowed
 
 from . import tasks
@@ -20,10 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's form, except that each reset email leaves from a task enqueued on commit
-    (``account_emails`` makes the link there), not inside the request. Like Django's own send,
-    a failure to enqueue is logged, not raised: an error page only for existing accounts would
-    tell a stranger which addresses have one."""
+    """Django's form, except that each reset email leaves from a task enqueued on commit, not
+    inside the request, and is built by ``account_emails`` from our own template triple (Django's
+    template names are not used). Like Django's own send, a failure to enqueue is logged, not
+    raised: an error page only for existing accounts would tell a stranger which addresses have
+    one."""
 
     def send_mail(
         self,
@@ -39,16 +40,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
             "domain": context["domain"],
             "site_name": context["site_name"],
             "protocol": context["protocol"],
-            "subject_template_name": subject_template_name,
-            "email_template_name": email_template_name,
-            "html_email_template_name": html_email_template_name,
             "from_email": from_email,
         }
-
-        def enqueue() -> None:  # a named function: Django logs a robust hook by its name
-            tasks.send_password_reset_email.delay(user_id, to_email, **options)
-
-        transaction.on_commit(enqueue, robust=True)
+        enqueue_on_commit(tasks.send_password_reset_email, user_id, to_email, **options)
 
 
 class ThrottledPasswordResetView(PasswordResetView):

@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core.tasks import enqueue_on_commit
+
+from . import tasks
 from .models import Visit, VisitTransition
 
 Status = Visit.Status
@@ -192,12 +195,11 @@ def visit_transition(*, visit: Visit, by: Any, action: str, comment: str = "") -
 
 
 def _enqueue_notifications(*, visit_id: int, transition: VisitTransition) -> None:
-    from . import tasks
-
+    """After commit; a broker outage is logged, the transition stands (``core.tasks``)."""
     if transition.to_status == Status.SUBMITTED:
-        transaction.on_commit(lambda: tasks.notify_visit_submitted.delay(visit_id))
+        enqueue_on_commit(tasks.notify_visit_submitted, visit_id)
     elif transition.is_review:
-        transaction.on_commit(lambda: tasks.notify_visit_decided.delay(transition.pk))
+        enqueue_on_commit(tasks.notify_visit_decided, transition.pk)
 
 
 def visit_submit(*, visit: Visit, by: Any, comment: str = "") -> Visit:

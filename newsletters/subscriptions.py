@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from cityrelations.core.tasks import enqueue_on_commit
 from partners.models import Theme
 
 from . import tasks
@@ -34,17 +35,6 @@ def normalize_email(email: str) -> str:
     """Trimmed, with the domain in lower case (the local part is the mailbox owner's business)."""
     local, _, domain = email.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if local else email.strip()
-
-
-def _enqueue(task: Any, subscriber_id: int) -> None:
-    """Send by ``task`` once the transaction is committed: the task reads the row as committed,
-    and a rolled-back request sends nothing. A failure to enqueue is logged, not raised, so the
-    answer stays the same for every address."""
-
-    def enqueue() -> None:  # a named function: Django logs a robust hook by its name
-        task.delay(subscriber_id)
-
-    transaction.on_commit(enqueue, robust=True)
 
 
 # --- Citizens ---------------------------------------------------------------------------------
@@ -76,7 +66,7 @@ def subscriber_subscribe(
         return None
     subscriber = Subscriber.objects.select_for_update().by_email(email).first()
     if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
-        _enqueue(tasks.send_already_subscribed, subscriber.pk)
+        enqueue_on_commit(tasks.send_already_subscribed, subscriber.pk)
         return subscriber
     if subscriber is None:
         subscriber = Subscriber(email=email)
@@ -92,7 +82,7 @@ def subscriber_subscribe(
     rotate_nonce(subscriber)  # voids confirmation links sent earlier
     subscriber.save()
     subscriber.topics.set(list(topics))
-    _enqueue(tasks.send_confirmation, subscriber.pk)
+    enqueue_on_commit(tasks.send_confirmation, subscriber.pk)
     return subscriber
 
 
@@ -372,7 +362,7 @@ def _save_import(parsed: list[_ImportRow], result: ImportResult) -> None:
             result.activated += 1
         else:
             result.pending += 1
-            _enqueue(tasks.send_confirmation, subscriber.pk)
+            enqueue_on_commit(tasks.send_confirmation, subscriber.pk)
 
 
 def _new_import_rows(parsed: list[_ImportRow], result: ImportResult) -> list[_ImportRow]:

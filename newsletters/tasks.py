@@ -1,7 +1,7 @@
 """Thin Celery tasks of the newsletter: each takes ids, loads what it needs and calls a service.
 
 The sending engine (``newsletters/sending/``, DESIGN.md "The sending protocol") enqueues
-``send_batch`` by this name; see ``sending/enqueue.py``.
+``send_batch`` and ``send_test_copy`` by these names; see ``sending/enqueue.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .assembly import edition_assemble, previous_month
 from .models import Edition
 from .retention import purge_unconfirmed
 from .sending.batch import run_batch
-from .sending.start import editions_send_due
+from .sending.start import edition_send_test, editions_send_due
 from .sending.sweep import deliveries_requeue_stuck
 
 
@@ -48,6 +48,18 @@ def send_confirmation(subscriber_id: int) -> int:
 @shared_task
 def send_already_subscribed(subscriber_id: int) -> int:
     return emails.subscriber_send_already_subscribed(subscriber_id=subscriber_id)
+
+
+# --- A staff member's test copy (enqueued on commit by sending.start.edition_queue_test) -------
+
+
+@shared_task
+def send_test_copy(edition_id: int, address: str, language: str) -> str:
+    """Send one test copy; the Message-ID, or "" if the edition is gone by now."""
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        return ""
+    return edition_send_test(edition=edition, to=address, language=language)
 
 
 # --- Sending (DESIGN.md "The sending protocol"; the engine is newsletters/sending/) ------------

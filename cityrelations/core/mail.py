@@ -10,10 +10,12 @@ recipient's language.
 with the context, plus what every email may mention (``site_url``, ``unit_name``,
 ``home_city``), inside ``translation.override(language)``, so ``{% trans %}``, dates and numbers
 follow the reader, not the request that caused the email. The subject is folded to one line.
+Every message is made by :func:`message_from_parts`; the newsletter, rendered once per language
+for thousands of readers, calls it with parts it rendered through :func:`render_email`.
 The language is the recipient's: ``Subscriber.language`` for a subscriber,
 ``core.languages.user_language(user)`` for staff. Callers never render email templates
-themselves; an email a request causes is sent by a Celery task enqueued on commit, never inside
-the request.
+themselves; an email a request causes is sent by a Celery task enqueued on commit
+(``core.tasks.enqueue_on_commit``), never inside the request.
 """
 
 from __future__ import annotations
@@ -61,6 +63,31 @@ def make_message(
 ) -> EmailMultiAlternatives:
     """An unsent message to ``to`` built from the ``emails/<name>`` triple; ``send()`` it."""
     subject, text, html = render_email(name, context=context, language=language)
+    return message_from_parts(
+        subject=subject,
+        text=text,
+        html=html,
+        to=to,
+        from_email=from_email,
+        headers=headers,
+        connection=connection,
+    )
+
+
+def message_from_parts(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: Sequence[str],
+    from_email: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    connection: Any = None,
+) -> EmailMultiAlternatives:
+    """The one message constructor: ``text`` with ``html`` as its alternative, from
+    ``DEFAULT_FROM_EMAIL`` unless told otherwise, ``headers`` in their order. The parts are
+    already rendered: by :func:`make_message`, or once per language for many readers by the
+    newsletter (its fast path flattens one such message into bytes and reuses them)."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -18,8 +18,8 @@ The protocol (DESIGN.md, "The sending protocol"), and where each step lives:
 5. One global rate limit for every worker (:mod:`.rate_limit`, a Redis token bucket), and the
    progress the send panel polls while it runs (:mod:`.progress`, which also marks the edition
    SENT once no row is left).
-6. The message (:mod:`.message`): ``emails/edition*`` rendered once per edition and language
-   through ``cityrelations.core.mail``, with ``List-Unsubscribe`` and
+6. The message (:mod:`.message`): ``emails/editions/edition*`` rendered once per edition and
+   language through ``cityrelations.core.mail``, with ``List-Unsubscribe`` and
    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), a plain-text part and a
    web-archive link; over SMTP it is assembled as bytes per subscriber (:mod:`.raw`, the fast
    path: the same templates, flattened once per edition and language).

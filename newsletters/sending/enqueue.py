@@ -1,12 +1,14 @@
 """Batch tasks on the queue: ids only, one task per chunk of deliveries (DESIGN.md, the sending
 protocol, step 1). Callers enqueue after the commit that wrote the rows
-(``transaction.on_commit``), so a worker never looks for rows it cannot see yet.
+(``transaction.on_commit``), so a worker never looks for rows it cannot see yet. A staff test
+copy is queued here too (``core.tasks.enqueue_on_commit``): no email leaves inside a request.
 
-The task is ``newsletters.tasks.send_batch``, a thin wrapper around :mod:`.batch`. It is looked up
-by name in the Celery app's registry instead of imported: ``tasks.py`` imports the engine, so
-the engine must not import ``tasks.py`` (the ``acyclic_siblings`` contract in pyproject.toml).
-``NewslettersConfig.ready`` imports the tasks, so the name is registered in every process (web,
-worker, beat, commands), and calling it through the registered task keeps eager mode working.
+The tasks are ``newsletters.tasks.send_batch``, a thin wrapper around :mod:`.batch`, and
+``send_test_copy``. They are looked up by name in the Celery app's registry instead of imported:
+``tasks.py`` imports the engine, so the engine must not import ``tasks.py`` (the
+``acyclic_siblings`` contract in pyproject.toml). ``NewslettersConfig.ready`` imports the tasks,
+so the names are registered in every process (web, worker, beat, commands), and calling them
+through the registered tasks keeps eager mode working.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from collections.abc import Iterator, Sequence
 from celery import current_app
 from django.conf import settings
 
+from cityrelations.core.tasks import enqueue_on_commit
+
 SEND_BATCH = "newsletters.tasks.send_batch"
+SEND_TEST_COPY = "newsletters.tasks.send_test_copy"
 
 
 def batch_size() -> int:
@@ -36,3 +41,8 @@ def enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
     send_batch = current_app.tasks[SEND_BATCH]
     for chunk in _chunks(delivery_ids, batch_size()):
         send_batch.delay(edition_id, chunk)
+
+
+def enqueue_test_copy(edition_id: int, to: str, language: str) -> None:
+    """One ``send_test_copy`` task, once the transaction commits."""
+    enqueue_on_commit(current_app.tasks[SEND_TEST_COPY], edition_id, to, language)

@@ -1,8 +1,8 @@
 """The newsletter email: subject, plain text and HTML, and the message with its list headers.
 
-The templates are ``emails/edition_subject.txt``, ``emails/edition.txt`` and
-``emails/edition.html``, rendered by ``cityrelations.core.mail`` like every other email (the staff
-test copy is a plain ``make_message``). For subscribers an edition is rendered once per
+The templates are ``emails/editions/edition_subject.txt``, ``edition.txt`` and ``edition.html``,
+rendered by ``cityrelations.core.mail`` like every other email (the staff test copy is a plain
+``make_message``). For subscribers an edition is rendered once per
 language (cached on the edition instance a batch task holds); only the subscriber's own signed
 links are put in per message, so a batch of a hundred messages costs two template renders, not
 two hundred. The HTML is a table layout with inline CSS for email clients (the site's CSP
@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from cityrelations.core.mail import make_message, render_email
+from cityrelations.core.mail import make_message, message_from_parts, render_email
 
 from ..models import Edition, Subscriber
 from ..tokens import absolute_url, preferences_url, unsubscribe_url
@@ -70,8 +70,8 @@ def _as_text(value: str) -> str:
 
 
 def edition_context(edition: Edition, *, language: str, test_copy: bool) -> dict[str, object]:
-    """What ``emails/edition*`` show, in ``language``; ``core.mail`` adds the unit and the city.
-    A subscriber's copy carries stand-ins for their links; a staff test copy has none."""
+    """What ``emails/editions/edition*`` show, in ``language``; ``core.mail`` adds the unit and
+    the city. A subscriber's copy carries stand-ins for their links; a staff test copy has none."""
     with translation.override(language):
         items = [
             {"title": item.title, "html": _clean_html(item.body), "text": _as_text(item.body)}
@@ -103,7 +103,7 @@ def rendered_templates(edition: Edition, *, language: str, test_copy: bool) -> t
     key = (language, test_copy)
     if key not in cache:
         context = edition_context(edition, language=language, test_copy=test_copy)
-        subject, text, body = render_email("edition", context=context, language=language)
+        subject, text, body = render_email("editions/edition", context=context, language=language)
         cache[key] = (subject, str(text), str(body))
     return cache[key]
 
@@ -143,26 +143,24 @@ def build_message(
         "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = EmailMultiAlternatives(
+    return message_from_parts(
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        text=text,
+        html=body,
         to=[subscriber.email],
         headers=headers,
         connection=connection,
     )
-    message.attach_alternative(body, "text/html")
-    return message
 
 
 def build_test_message(
-    *, edition: Edition, to: str, connection: BaseEmailBackend | None = None
+    *, edition: Edition, to: str, language: str, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """A staff preview in the staff user's language: the same templates, marked as a test,
-    without anyone's links."""
-    language = site_language(translation.get_language() or "en")
+    """A staff preview in ``language`` (the staff member's): the same templates, marked as a
+    test, without anyone's links."""
+    language = site_language(language)
     return make_message(
-        "edition",
+        "editions/edition",
         to=[to],
         context=edition_context(edition, language=language, test_copy=True),
         language=language,

@@ -20,6 +20,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
+from cityrelations.core.mail import message_from_parts
+
 from ..models import Edition, Subscriber
 from ..tokens import absolute_url, make_token
 from .message import (
@@ -138,15 +140,9 @@ def _stand_in_message(subject: str, text: str, body: str) -> EmailMultiAlternati
         "List-Unsubscribe": stand_in["List-Unsubscribe"],
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[stand_in["To"]],
-        headers=headers,
+    return message_from_parts(
+        subject=subject, text=text, html=body, to=[stand_in["To"]], headers=headers
     )
-    message.attach_alternative(body, "text/html")
-    return message
 
 
 def _plain_links(links: dict[str, tuple[str, str]]) -> bool:

@@ -1,4 +1,5 @@
-"""Starting a send (DESIGN.md, the sending protocol, step 1), scheduling it, and a test copy.
+"""Starting a send (DESIGN.md, the sending protocol, step 1), scheduling it, and a test copy
+(queued by :func:`edition_queue_test`, sent by a task through :func:`edition_send_test`).
 
 :func:`edition_send` flips the edition to SENDING with one conditional UPDATE, writes every
 ``Delivery`` row (``queued``) with one ``INSERT … SELECT``, and after commit enqueues batch tasks
@@ -15,12 +16,12 @@ from functools import partial
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
-from .enqueue import enqueue_batches
-from .message import build_test_message
+from .enqueue import enqueue_batches, enqueue_test_copy
+from .message import build_test_message, site_language
 from .progress import edition_finish_if_done, record_history
 
 logger = logging.getLogger(__name__)
@@ -139,9 +140,18 @@ def editions_send_due() -> int:
     return started
 
 
-def edition_send_test(*, edition: Edition, to: str) -> str:
-    """Send one rendered copy to a staff address; returns its Message-ID."""
+def edition_queue_test(*, edition: Edition, to: str, language: str | None = None) -> None:
+    """Have a test copy sent to a staff address by a task (``send_test_copy``, which calls
+    :func:`edition_send_test`) once the transaction commits; in ``language``, by default the
+    caller's (the staff member's page)."""
+    enqueue_test_copy(edition.pk, to, site_language(language or translation.get_language()))
+
+
+def edition_send_test(*, edition: Edition, to: str, language: str | None = None) -> str:
+    """Send one rendered copy to a staff address in ``language`` (by default the active one);
+    returns its Message-ID."""
     edition = Edition.objects.prefetch_related("items").get(pk=edition.pk)
-    message = build_test_message(edition=edition, to=to)
+    language = site_language(language or translation.get_language())
+    message = build_test_message(edition=edition, to=to, language=language)
     message.send(fail_silently=False)
     return message.extra_headers["Message-ID"]

@@ -81,6 +81,25 @@ def test_the_email_is_in_the_users_language_not_the_requests(
     assert mail.outbox[-1].subject.startswith("Jelszó újragenerálása")
 
 
+def test_the_email_is_the_password_reset_triple_in_the_users_language(
+    settings, django_capture_on_commit_callbacks
+):
+    """Built by core.mail from emails/accounts/password_reset, not by Django's form."""
+    UserFactory(username="ana", email="ana@city.example")
+    settings.LANGUAGE_CODE = "hu"  # what user_language answers for staff today
+    with django_capture_on_commit_callbacks(execute=True):
+        _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="en")
+    [message] = mail.outbox
+    assert message.subject == "Jelszó újragenerálása ezen az oldalon: testserver"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    link = re.search(r"http://testserver/accounts/reset/\S+/", message.body)
+    assert link, message.body
+    assert "Ha esetleg elfelejtette volna, a felhasználóneve: ana\n" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and 'lang="hu"' in html
+    assert f'<a href="{link.group(0)}">' in html and "testserver csapat" in html
+
+
 @pytest.mark.parametrize("change", ["deactivated", "address changed", "deleted"])
 def test_the_task_sends_nothing_when_django_would_no_longer_send_it(
     change, django_capture_on_commit_callbacks

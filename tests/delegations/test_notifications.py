@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib import import_module
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
@@ -133,6 +135,32 @@ def test_emails_leave_after_a_real_commit(staff_user, mayor_user):
     assert [m.to for m in mail.outbox] == [[mayor_user.email]]
     visit_review(visit=visit, by=mayor_user, decision="approve", comment="Go")
     assert [m.to for m in mail.outbox][1:] == [[staff_user.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("status", "action", "persona", "task", "after"),
+    [
+        (S.DRAFT, "submit", "staff_client", "notify_visit_submitted", S.SUBMITTED),
+        (S.SUBMITTED, "approve", "mayor_client", "notify_visit_decided", S.APPROVED),
+    ],
+)
+def test_a_broker_outage_is_logged_and_the_step_stands(
+    request, staff_user, caplog, status, action, persona, task, after
+):
+    """The step is committed before its email is enqueued: a broker that is down then must not
+    turn the committed step into an error page (a real COMMIT, inside the request)."""
+    visit = VisitFactory(status=status, owner=staff_user)
+    client = request.getfixturevalue(persona)
+    outage = ConnectionError("broker down")
+    with mock.patch.object(getattr(tasks, task), "delay", side_effect=outage) as delay:
+        response = client.post(reverse("delegations:visit_transition", args=[visit.pk, action]))
+    assert delay.called
+    assert response.status_code == 302 and response["Location"] == visit.get_absolute_url()
+    visit.refresh_from_db()
+    assert visit.status == after
+    assert f"delegations.tasks.{task}" in caplog.text and "broker down" in caplog.text
+    assert mail.outbox == []
 
 
 # --- In the recipient's language (issue 11: one way to send an email) ----------------------------

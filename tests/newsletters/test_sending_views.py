@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from newsletters import tasks
 from newsletters.models import Delivery, Edition
 
 from .factories import EditionFactory, EditionItemFactory, SubscriberFactory
@@ -28,6 +32,11 @@ def approved():
     edition = EditionFactory(status=Edition.Status.APPROVED)
     EditionItemFactory(edition=edition)
     return edition
+
+
+TEST_COPY_NOTICE = (
+    "TEST COPY: subscribers receive their own unsubscribe and preferences links here."
+)
 
 
 def _url(name: str, edition: Edition) -> str:
@@ -109,12 +118,59 @@ def test_a_bad_schedule_shows_the_error_beside_the_field(value, approved, staff_
     assert approved.status == Edition.Status.APPROVED
 
 
-def test_a_test_copy_goes_to_the_staff_member(approved, staff_client, staff_user):
+def test_a_test_copy_goes_to_the_staff_member(
+    approved, staff_client, staff_user, django_capture_on_commit_callbacks
+):
     SubscriberFactory.create_batch(2)
-    response = staff_client.post(_url("edition_send_test", approved), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(_url("edition_send_test", approved), follow=True)
     assert [m.to for m in mail.outbox] == [[staff_user.email]]
     assert staff_user.email in response.content.decode()
     assert not Delivery.objects.exists()
+
+
+def test_the_test_copy_leaves_from_a_task_enqueued_on_commit(
+    approved, staff_client, staff_user, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(tasks.send_test_copy, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = staff_client.post(_url("edition_send_test", approved), follow=True)
+        assert mail.outbox == [] and not delay.called  # nothing inside the request
+        assert len(callbacks) == 1
+        callbacks[0]()
+    delay.assert_called_once_with(approved.pk, staff_user.email, "en")
+    assert json.loads(json.dumps(delay.call_args.args)) == list(delay.call_args.args)
+    assert f"A test copy is on its way to {staff_user.email}." in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_test_copy_is_in_the_language_of_the_staff_members_page(
+    approved, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(_url("edition_send_test", approved), HTTP_ACCEPT_LANGUAGE="hu")
+    [message] = mail.outbox
+    with translation.override("hu"):
+        notice = gettext(TEST_COPY_NOTICE)
+    assert notice != TEST_COPY_NOTICE and notice in message.body
+
+
+def test_a_broker_outage_is_logged_and_the_page_answers(
+    approved, staff_client, staff_user, django_capture_on_commit_callbacks, caplog
+):
+    outage = ConnectionError("broker down")
+    with (
+        mock.patch.object(tasks.send_test_copy, "delay", side_effect=outage),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = staff_client.post(_url("edition_send_test", approved))
+    assert response.status_code == 302 and response["Location"] == approved.get_absolute_url()
+    assert "newsletters.tasks.send_test_copy" in caplog.text and "broker down" in caplog.text
+
+
+def test_the_task_sends_nothing_for_an_edition_deleted_meanwhile(approved):
+    assert tasks.send_test_copy.delay(approved.pk + 1, "staff@city.example", "en").get() == ""
+    assert mail.outbox == []
 
 
 def test_progress_polls_while_sending_and_stops_when_sent(
