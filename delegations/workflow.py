@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.tasks import enqueue_on_commit
+from cityrelations.core.transitions import TransitionError, WrongRole, WrongState
 
 from . import tasks
 from .models import Visit, VisitTransition
@@ -119,22 +120,6 @@ TRANSITIONS: dict[str, Transition] = {
     ),
 }
 REVIEW_ACTIONS = (Action.APPROVE, Action.REQUEST_CHANGES, Action.DECLINE)
-
-
-class TransitionError(Exception):
-    """A workflow step that may not happen; the message is shown to the user."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-class WrongRole(TransitionError):
-    pass
-
-
-class WrongState(TransitionError):
-    pass
 
 
 class CommentRequired(TransitionError):

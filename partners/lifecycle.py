@@ -16,27 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrelations.core.history import note_change
+from cityrelations.core.transitions import WrongRole, WrongState
 
 from .models import Partnership
 from .models.partnerships import LIFECYCLE
 
 Status = Partnership.Status
-
-
-class PartnershipTransitionError(Exception):
-    """A lifecycle step that may not happen; the message is shown to the user."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-class WrongRole(PartnershipTransitionError):
-    pass
-
-
-class WrongState(PartnershipTransitionError):
-    pass
 
 
 def check_partnership_transition(*, status: str, to: str, by: Any = None) -> None:
@@ -55,7 +40,7 @@ def check_partnership_transition(*, status: str, to: str, by: Any = None) -> Non
 
 
 def partnership_transition(*, partnership: Partnership, to: str, by: Any) -> Partnership:
-    """Move the partnership to ``to``, as ``by``; ``PartnershipTransitionError`` if the table
+    """Move the partnership to ``to``, as ``by``; ``TransitionError`` if the table
     or the user's role does not allow it (nothing changes then).
 
     An ended partnership gets an end date (today) if it has none, as the form requires.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.transitions import TransitionError, WrongRole
 from cityrelations.core.views import get_from_query
 
 from ..conflicts import (
@@ -30,7 +31,7 @@ from ..conflicts import (
 from ..filters import VisitFilter
 from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
-from ..workflow import TRANSITIONS, TransitionError, WrongRole, allowed_actions, visit_transition
+from ..workflow import TRANSITIONS, allowed_actions, visit_transition
 from .common import safe_next, visit_for, visit_trail
 
 PER_PAGE = 25

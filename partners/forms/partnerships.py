@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import staff_users
+from cityrelations.core.transitions import TransitionError
 
-from ..lifecycle import PartnershipTransitionError, check_partnership_transition
+from ..lifecycle import check_partnership_transition
 from ..models import City, Partnership
 from ..models.partnerships import LIFECYCLE_FIELDS
 
@@ -87,7 +88,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
             return
         try:
             check_partnership_transition(status=self._saved_status, to=status)
-        except PartnershipTransitionError as error:
+        except TransitionError as error:
             self.add_error("status", error.message)
 
     def clean(self) -> dict[str, Any]:

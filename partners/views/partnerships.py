@@ -22,10 +22,11 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.transitions import TransitionError, WrongRole
 
 from ..filters.partnerships import PartnershipFilter, sort_partnerships
 from ..forms.partnerships import PartnershipForm, partnership_integrity_message
-from ..lifecycle import PartnershipTransitionError, WrongRole, partnership_transition
+from ..lifecycle import partnership_transition
 from ..models import Partnership
 from ..timeline import agreement_entries, interaction_entries, merge_timeline, project_entries
 
@@ -332,7 +333,7 @@ def partnership_mark_dormant(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except WrongRole as error:
             raise PermissionDenied(error.message) from error
-        except PartnershipTransitionError as error:  # someone moved it on meanwhile
+        except TransitionError as error:  # someone moved it on meanwhile
             messages.error(request, error.message)
         else:
             messages.success(

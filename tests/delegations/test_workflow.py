@@ -9,13 +9,11 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
 
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE
+from cityrelations.core.transitions import TransitionError, WrongRole, WrongState
 from delegations.models import Visit, VisitTransition
 from delegations.workflow import (
     TRANSITIONS,
     CommentRequired,
-    TransitionError,
-    WrongRole,
-    WrongState,
     allowed_actions,
     visit_cancel,
     visit_complete,

@@ -10,12 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partners.lifecycle import (
-    PartnershipTransitionError,
-    WrongRole,
-    WrongState,
-    partnership_transition,
-)
+from cityrelations.core.transitions import TransitionError, WrongRole, WrongState
+from partners.lifecycle import partnership_transition
 from partners.models import Partnership
 from partners.models.partnerships import LIFECYCLE
 from tests.editing import edit_form_data
@@ -125,7 +121,7 @@ def test_ending_gives_an_end_date(staff_user):
 
 def test_the_error_is_a_translated_message(staff_user):
     partnership = _partnership(S.ENDED)
-    with pytest.raises(PartnershipTransitionError) as refused, translation.override("hu"):
+    with pytest.raises(TransitionError) as refused, translation.override("hu"):
         partnership_transition(partnership=partnership, to=S.ACTIVE, by=staff_user)
     assert refused.value.message == "„Megszűnt” állapotú partnerség nem kerülhet „Aktív” állapotba."
 
