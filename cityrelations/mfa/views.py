@@ -18,7 +18,6 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,6 +27,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn import views as webauthn
 
+from cityrelations.core.views import safe_next
+
 from . import devices, policy
 from .forms import CodeForm, ConfirmWithSecretForm, TotpConfirmForm
 
@@ -35,12 +36,7 @@ NEW_CODES_SESSION_KEY = "mfa_new_recovery_codes"
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _verified_if_enrolled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,4 +1,4 @@
-"""Helpers shared by the delegations views: access helpers, breadcrumbs, the safe "next" URL."""
+"""Helpers shared by the delegations views: access helpers, breadcrumbs, child form pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cityrelations.core.views import form_page
@@ -27,15 +26,6 @@ def visit_trail(visit: Visit | None = None, *items: tuple[str, str]) -> list[tup
     if visit is not None:
         trail.append((visit.title, visit.get_absolute_url()))
     return [*trail, *items]
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _refuse_change(request: HttpRequest, visit: Visit) -> HttpResponse:

@@ -19,7 +19,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.transitions import TransitionError, WrongRole
-from cityrelations.core.views import get_from_query
+from cityrelations.core.views import get_from_query, safe_next
 
 from ..conflicts import (
     Conflict,
@@ -32,7 +32,7 @@ from ..filters import VisitFilter
 from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, allowed_actions, visit_transition
-from .common import safe_next, visit_for, visit_trail
+from .common import visit_for, visit_trail
 
 PER_PAGE = 25
 

@@ -31,7 +31,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
-from cityrelations.core.views import form_page
+from cityrelations.core.views import form_page, id_from_query
 
 from ..documents import agreement_delete
 from ..filters.agreements import AgreementFilter
@@ -178,20 +178,15 @@ def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     """Pre-fill from the page the user came from: ``?organization=``, ``?city=`` or
     ``?partnership=`` (a primary key); unknown or malformed values are ignored."""
     initial: dict[str, Any] = {}
-
-    def pk(name: str) -> int | None:
-        raw = request.GET.get(name, "")
-        return int(raw) if raw.isdigit() and len(raw) < 12 else None
-
-    if (org_pk := pk("organization")) is not None:
+    if (org_pk := id_from_query(request.GET.get("organization"))) is not None:
         organization = Organization.objects.filter(pk=org_pk).first()
         if organization is not None:
             initial["organizations"] = [organization]
-    if (city_pk := pk("city")) is not None:
+    if (city_pk := id_from_query(request.GET.get("city"))) is not None:
         city = City.objects.filter(pk=city_pk).first()
         if city is not None:
             initial["cities"] = [city]
-    if (partnership_pk := pk("partnership")) is not None:
+    if (partnership_pk := id_from_query(request.GET.get("partnership"))) is not None:
         partnership = Partnership.objects.select_related("city").filter(pk=partnership_pk).first()
         if partnership is not None:
             initial["partnership"] = partnership

@@ -11,7 +11,6 @@ from django.db.models import Count, ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.views import safe_next
 
 from ..filters.cities import CityFilter
 from ..forms.cities import (
@@ -37,16 +37,6 @@ SUGGESTION_LIMIT = 10
 
 def _city_for(pk: int) -> City:
     return get_object_or_404(City, pk=pk)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The ``next`` URL from the query string or form, if it points back into this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _with_param(url: str, **params: object) -> str:
@@ -98,7 +88,7 @@ def city_suggest(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/_city_suggestions.html",
-        {"query": query, "suggestions": _suggestions(query), "next": _safe_next(request)},
+        {"query": query, "suggestions": _suggestions(query), "next": safe_next(request, "")},
     )
 
 
@@ -107,7 +97,7 @@ def city_suggest(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def city_create(request: HttpRequest) -> HttpResponse:
     """Pick from the gazetteer (``?geonames_id=``) so the facts fill themselves, or type them."""
-    next_url = _safe_next(request)
+    next_url = safe_next(request, "")
     if request.method == "POST":
         form = CityForm(request.POST)
         if form.is_valid():

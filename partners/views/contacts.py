@@ -21,7 +21,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.filters import all_words
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
-from cityrelations.core.views import get_from_query
+from cityrelations.core.views import get_from_query, ids_from_query
 from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
     ContactForm,
@@ -342,7 +342,7 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
 
     The ticked ones (sent back as ``contacts``) stay ticked and first; matches for ``q`` follow.
     """
-    ticked_ids = [int(v) for v in request.GET.getlist("contacts") if v.isdigit() and len(v) < 10]
+    ticked_ids = ids_from_query(request.GET.getlist("contacts"))
     contacts = Contact.objects.select_related("city", "organization").order_by(
         "last_name", "first_name", "pk"
     )
@@ -394,7 +394,7 @@ def option_search(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(permission):
         raise PermissionDenied
     field = request.GET.get("field", "")[:50]
-    chosen_ids = [v for v in request.GET.getlist(field) if v.isdigit() and len(v) < 10]
+    chosen_ids = ids_from_query(request.GET.getlist(field))
     chosen = list(queryset.filter(pk__in=chosen_ids)) if chosen_ids else []
     found: list[Any] = []
     words = request.GET.get(f"{field}__search", "").split()[:4]

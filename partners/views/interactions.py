@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
@@ -23,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.pagination import paginate
-from cityrelations.core.views import get_from_query
+from cityrelations.core.views import get_from_query, safe_next
 from partners.filters.interactions import InteractionFilter
 from partners.forms.interactions import InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
@@ -83,11 +82,8 @@ def _url_of(obj: Any) -> str | None:
 
 def _back_url(request: HttpRequest, preselected: dict[str, Any]) -> str:
     """Where to go after saving: ``next`` if it is ours, else the page of what was preselected."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
+    if target := safe_next(request, ""):
+        return target
     for name in ("contact", "organization", "partnership"):
         if name in preselected and (url := _url_of(preselected[name])):
             return url

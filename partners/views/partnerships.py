@@ -23,6 +23,7 @@ from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.transitions import TransitionError, WrongRole
+from cityrelations.core.views import id_from_query
 
 from ..filters.partnerships import PartnershipFilter, sort_partnerships
 from ..forms.partnerships import PartnershipForm, partnership_integrity_message
@@ -183,8 +184,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _initial_city(request: HttpRequest) -> dict[str, Any]:
     """``?city=<pk>`` preselects a city (the gazetteer page sends the user back with it)."""
-    raw = request.GET.get("city", "")
-    return {"city": int(raw)} if raw.isdigit() else {}
+    city = id_from_query(request.GET.get("city"))
+    return {"city": city} if city is not None else {}
 
 
 def _save(request: HttpRequest, form: PartnershipForm) -> Partnership | None:

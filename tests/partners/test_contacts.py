@@ -508,3 +508,12 @@ def test_option_search_finds_contacts(staff_client, mayor_client):
     assert f'<option value="{eva.pk}">' in body
     assert "Novak" not in body
     assert mayor_client.get(url, query).status_code == 200
+
+
+def test_contact_choices_ignore_ids_that_are_no_numbers(staff_client, contact):
+    """``"²".isdigit()`` is true but ``int("²")`` fails: such a value is dropped, not a 500."""
+    response = staff_client.get(
+        reverse("partners:contact_choices"), {"contacts": ["²", str(contact.pk)]}
+    )
+    assert response.status_code == 200
+    assert list(response.context["ticked"]) == [contact]
