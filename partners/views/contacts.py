@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
-from cityrelations.core.filters import all_words
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
 from cityrelations.core.views import get_from_query, ids_from_query
@@ -29,7 +28,7 @@ from partners.forms.contacts import (
     OfficeForm,
     likely_duplicates,
 )
-from partners.models import City, Contact, MergedContact, Office, Organization, Partnership
+from partners.models import Contact, MergedContact, Office
 from partners.services import contact_merge, office_create
 
 from .interactions import timeline_entries
@@ -356,54 +355,3 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
         "partners/_contact_choices.html",
         {"ticked": ticked, "contacts": found, "searched": bool(words)},
     )
-
-
-# --- Options for SearchableSelect widgets (htmx) -------------------------------------------------
-
-
-def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
-    """kind -> (permission needed, queryset, fields searched)."""
-    return {
-        "city": ("partners.view_city", City.objects.order_by("name"), ("name",)),
-        "organization": (
-            "partners.view_organization",
-            Organization.objects.order_by("name"),
-            ("name", "acronym"),
-        ),
-        "contact": (
-            "partners.view_contact",
-            Contact.objects.select_related("organization").order_by("last_name", "first_name"),
-            ("first_name", "last_name", "email"),
-        ),
-        "partnership": (
-            "partners.view_partnership",
-            Partnership.objects.select_related("city").order_by("city__name"),
-            ("city__name",),
-        ),
-    }
-
-
-@login_required
-@require_GET
-def option_search(request: HttpRequest) -> HttpResponse:
-    """<option>s for a SearchableSelect: the chosen ones first (still selected), then matches."""
-    source = _option_sources().get(request.GET.get("kind", ""))
-    if source is None:
-        raise Http404("Unknown kind.")
-    permission, queryset, fields = source
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    field = request.GET.get("field", "")[:50]
-    chosen_ids = ids_from_query(request.GET.getlist(field))
-    chosen = list(queryset.filter(pk__in=chosen_ids)) if chosen_ids else []
-    found: list[Any] = []
-    words = request.GET.get(f"{field}__search", "").split()[:4]
-    if words:
-        matches = queryset.exclude(pk__in=chosen_ids).filter(all_words(fields, words))
-        found = list(matches[:CHOICES_LIMIT])
-    context = {
-        "chosen": [(o.pk, str(o)) for o in chosen],
-        "found": [(o.pk, str(o)) for o in found],
-        "multiple": bool(request.GET.get("multiple")),
-    }
-    return render(request, "partners/_contact_options.html", context)
