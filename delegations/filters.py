@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
-from cityrelations.core.widgets import QuickSelect, quicken
+from cityrelations.core.widgets import DateInput, QuickSelect, quicken
 from partners.models import City
 
-from .forms.common import DateInput
 from .models import Gift, Visit
 
 

@@ -1,4 +1,9 @@
-"""A ``<select>`` rendered without a template per option.
+"""The widgets the apps' forms share: the browser's date and time pickers, and a ``<select>``
+rendered without a template per option.
+
+:class:`DateInput` and :class:`TimeInput` write the ISO value an ``<input type="date">`` or
+``type="time"`` expects, whatever the language: the localised format ("2024.05.01." in
+Hungarian) would leave the picker empty.
 
 Django renders each ``<option>`` through two included templates: the country filter's 250
 options were the largest cost of the partnership list, and the visit list offers thousands of
@@ -23,6 +28,20 @@ def _escape(value: Any) -> str:
 
 
 _GROUP = (list, tuple)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
 
 
 class QuickSelectMixin(forms.Select):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.widgets import DateInput
 from partners.models import Contact, Office
 
 from ..models import Gift, Participant, Visit
@@ -75,7 +76,7 @@ class GiftForm(VersionedFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "value": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
         }

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
+from cityrelations.core.widgets import DateInput, TimeInput
 from partners.models import City, Contact
 
 from ..models import AgendaItem, LogisticsItem, Participant, Visit
-from .common import DateInput, TimeInput, set_choices
+from .common import set_choices
 
 
 class ParticipantForm(VersionedFormMixin, forms.ModelForm):

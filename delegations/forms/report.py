@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
+from cityrelations.core.widgets import DateInput
 
 from ..models import FollowUp, Visit
-from .common import DateInput
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):

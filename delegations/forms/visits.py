@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.widgets import DateInput
 from partners.models import City, Contact, Organization, Partnership
 
 from ..models import Visit
-from .common import DateInput, set_choices
+from .common import set_choices
 
 
 class VisitForm(VersionedFormMixin, forms.ModelForm):

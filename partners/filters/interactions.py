@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import words_condition
+from cityrelations.core.widgets import DateInput
 
 from ..models import Interaction, Organization, Partnership, Theme
 from ..widgets import SearchableSelect
@@ -36,13 +37,13 @@ class InteractionFilter(django_filters.FilterSet):
         label=_("From"),
         field_name="occurred_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("To"),
         field_name="occurred_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     partnership = django_filters.ModelChoiceFilter(
         label=_("Partnership"),

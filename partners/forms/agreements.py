@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import staff_users
+from cityrelations.core.widgets import DateInput
 
 from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
 from ..widgets import SearchableSelect, SearchableSelectMultiple
-from .organizations import DATE_WIDGET
 
 
 class AgreementForm(VersionedFormMixin, forms.ModelForm):
@@ -46,9 +46,9 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "signed_on": DATE_WIDGET,
-            "valid_from": DATE_WIDGET,
-            "valid_until": DATE_WIDGET,
+            "signed_on": DateInput(),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
             "themes": forms.CheckboxSelectMultiple,
             # Thousands of options: only the chosen ones are rendered, a search box finds more.
             "partnership": SearchableSelect("partnership"),

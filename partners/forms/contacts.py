@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.widgets import DateInput
 from partners.models import City, Contact, Office, Organization
 from partners.models.people import CONTACT_FIELDS
 from partners.widgets import SearchableSelect
@@ -105,8 +106,8 @@ class OfficeForm(VersionedFormMixin, forms.ModelForm):
         widgets = {
             "city": SearchableSelect("city"),
             "organization": SearchableSelect("organization"),
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
         }
 
     def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:

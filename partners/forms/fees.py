@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core.widgets import DateInput
+
 from ..models import FeePayment
-from .organizations import DATE_WIDGET
 
 
 class FeePaymentForm(forms.ModelForm):
@@ -24,7 +25,7 @@ class FeePaymentForm(forms.ModelForm):
     class Meta:
         model = FeePayment
         fields = ["paid_on", "amount", "currency", "reference"]
-        widgets = {"paid_on": DATE_WIDGET}
+        widgets = {"paid_on": DateInput()}
 
     def clean_paid_on(self) -> Any:
         paid_on = self.cleaned_data["paid_on"]

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 from partners.widgets import SearchableSelect
@@ -39,7 +40,7 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "occurred_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
             "partnership": SearchableSelect("partnership"),

@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import staff_users
+from cityrelations.core.widgets import DateInput
 
 from ..models import Contact, Membership, Organization, Theme
 from ..widgets import SearchableSelect
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganizationForm(VersionedFormMixin, forms.ModelForm):
@@ -73,10 +72,10 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "organization": SearchableSelect("organization"),
-            "since": DATE_WIDGET,
-            "until": DATE_WIDGET,
-            "fee_due_on": DATE_WIDGET,
-            "next_report_due_on": DATE_WIDGET,
+            "since": DateInput(),
+            "until": DateInput(),
+            "fee_due_on": DateInput(),
+            "next_report_due_on": DateInput(),
             "working_groups": forms.Textarea(attrs={"rows": 2}),
             "commitments": forms.Textarea(attrs={"rows": 3}),
             "reporting_notes": forms.Textarea(attrs={"rows": 3}),

@@ -14,12 +14,11 @@ from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import staff_users
 from cityrelations.core.transitions import TransitionError
+from cityrelations.core.widgets import DateInput
 
 from ..lifecycle import check_partnership_transition
 from ..models import City, Partnership
 from ..models.partnerships import LIFECYCLE_FIELDS
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -50,10 +49,10 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "proposed_on": DATE_WIDGET,
-            "established_on": DATE_WIDGET,
-            "ended_on": DATE_WIDGET,
-            "council_resolution_on": DATE_WIDGET,
+            "proposed_on": DateInput(),
+            "established_on": DateInput(),
+            "ended_on": DateInput(),
+            "council_resolution_on": DateInput(),
             "themes": forms.CheckboxSelectMultiple,
             "sdgs": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),

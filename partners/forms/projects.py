@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
 from partners.models import Organization, Partnership, Project
 from partners.widgets import SearchableSelectMultiple
@@ -38,8 +39,8 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         widgets = {
             "partnerships": SearchableSelectMultiple("partnership"),
             "organizations": SearchableSelectMultiple("organization"),
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,
