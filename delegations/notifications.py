@@ -9,13 +9,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from cityrelations.core.languages import first_site_language, user_language
 from cityrelations.core.mail import make_message
-from cityrelations.core.roles import MAYORS_OFFICE
+from cityrelations.core.roles import MAYORS_OFFICE, staff_users
 
 from .models import Visit, VisitTransition
 
@@ -34,8 +33,8 @@ def _send(*, name: str, context: dict[str, Any], recipients: Mapping[str, str]) 
 
 def mayors_office_recipients() -> dict[str, str]:
     """``{address: language}`` of the mayor's office."""
-    users = get_user_model().objects.filter(groups__name=MAYORS_OFFICE, is_active=True)
-    return {user.email: user_language(user) for user in users.exclude(email="").distinct()}
+    users = staff_users(MAYORS_OFFICE).exclude(email="")
+    return {user.email: user_language(user) for user in users}
 
 
 def visit_people_recipients(visit: Visit) -> dict[str, str]:

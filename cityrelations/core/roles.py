@@ -64,15 +64,19 @@ def can_edit(user: Any) -> bool:
     return is_diplomacy_unit(user)
 
 
+# How people are listed wherever a user is picked.
+BY_NAME = ("first_name", "last_name", "username")
+
+
+def active_users() -> QuerySet[Any]:
+    """Every user who may still sign in, by name."""
+    return get_user_model().objects.filter(is_active=True).order_by(*BY_NAME)
+
+
 def staff_users(*roles: str) -> QuerySet[Any]:
     """Active members of ``roles`` (by default the diplomacy unit), by name: the people a
     record can be given to (a coordinator, an owner, a participant from our side)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles or (DIPLOMACY_UNIT,))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return active_users().filter(groups__name__in=roles or (DIPLOMACY_UNIT,)).distinct()
 
 
 def sync_role_permissions(**kwargs: Any) -> None:

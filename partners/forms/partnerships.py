@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
-from cityrelations.core.roles import staff_users
+from cityrelations.core.roles import BY_NAME, staff_users
 from cityrelations.core.transitions import TransitionError
 from cityrelations.core.widgets import DateInput
 
@@ -69,7 +69,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
                 .objects.filter(
                     Q(pk__in=coordinators.values("pk")) | Q(pk=self.instance.coordinator_id)
                 )
-                .order_by("first_name", "last_name", "username")
+                .order_by(*BY_NAME)
             )
         cast(StaffUserChoiceField, self.fields["coordinator"]).queryset = coordinators
         self._saved_status = "" if self.instance._state.adding else self.instance.status

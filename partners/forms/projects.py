@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.roles import active_users
 from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
 from partners.models import Organization, Partnership, Project
@@ -54,9 +54,10 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         partnerships = Partnership.objects.select_related("city").order_by("city__name")
         _model_choice(self, "partnerships").queryset = partnerships
         _model_choice(self, "organizations").queryset = Organization.objects.order_by("name")
-        users = get_user_model().objects.filter(is_active=True)
-        coordinator = _model_choice(self, "coordinator")
-        coordinator.queryset = users.order_by("first_name", "last_name", "username")
+        # Any active user, not only staff_users(): a project's coordinator has always been
+        # chosen from everyone who can sign in, and narrowing the choice would make a project
+        # coordinated by someone outside the diplomacy unit fail validation on its next edit.
+        _model_choice(self, "coordinator").queryset = active_users()
         self.fields["budget"].widget.attrs["min"] = "0"
 
     def clean(self) -> dict[str, Any]:
