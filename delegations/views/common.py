@@ -28,12 +28,11 @@ def visit_trail(visit: Visit | None = None, *items: tuple[str, str]) -> list[tup
     return [*trail, *items]
 
 
-def _refuse_change(request: HttpRequest, visit: Visit) -> HttpResponse:
-    messages.error(
-        request,
-        _("A visit that is %(status)s can no longer be changed.")
-        % {"status": visit.get_status_display().lower()},
-    )
+def refuse_change(request: HttpRequest, visit: Visit, message: str = "") -> HttpResponse:
+    """Back to the visit, with an error: it is past the states in which it can be changed.
+    ``message`` (with ``%(status)s``) says what was refused; by default, any change."""
+    template = message or _("A visit that is %(status)s can no longer be changed.")
+    messages.error(request, template % {"status": visit.get_status_display().lower()})
     return redirect(visit)
 
 
@@ -42,7 +41,7 @@ def child_form_page(
 ) -> HttpResponse:
     """Create/edit page of something that belongs to a visit (participant, agenda item…)."""
     if not visit.is_editable:
-        return _refuse_change(request, visit)
+        return refuse_change(request, visit)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, success)
@@ -60,7 +59,7 @@ def child_delete_page(
     request: HttpRequest, *, visit: Visit, obj: Any, success: str, anchor: str
 ) -> HttpResponse:
     if not visit.is_editable:
-        return _refuse_change(request, visit)
+        return refuse_change(request, visit)
     back = f"{visit.get_absolute_url()}#{anchor}"
     if request.method == "POST":
         obj.delete()

@@ -32,7 +32,7 @@ from ..filters import VisitFilter
 from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, allowed_actions, visit_transition
-from .common import visit_for, visit_trail
+from .common import refuse_change, visit_for, visit_trail
 
 PER_PAGE = 25
 
@@ -158,12 +158,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 def visit_update(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
     if not visit.is_editable:
-        messages.error(
-            request,
-            _("A visit that is %(status)s can no longer be edited.")
-            % {"status": visit.get_status_display().lower()},
+        return refuse_change(
+            request, visit, _("A visit that is %(status)s can no longer be edited.")
         )
-        return redirect(visit)
     form = VisitForm(request.POST or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         visit = form.save()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from delegations.models import Visit
+from tests.delegations.factories import VisitFactory
 
 S = Visit.Status
 EDITABLE = {S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED, S.CONFIRMED}
@@ -17,3 +20,16 @@ def test_what_each_status_allows(status):
     assert visit.can_delete == (status == S.DRAFT)
     assert visit.can_publish == (status == S.COMPLETED)
     assert Visit(status=status, is_public=True).can_publish  # a public visit can be withdrawn
+
+
+@pytest.mark.django_db
+def test_pages_refuse_changes_to_a_finished_visit(staff_client):
+    visit = VisitFactory(status=S.COMPLETED)
+    refusals = {
+        "delegations:visit_update": "A visit that is completed can no longer be edited.",
+        "delegations:participant_create": "A visit that is completed can no longer be changed.",
+    }
+    for name, text in refusals.items():
+        response = staff_client.get(reverse(name, args=[visit.pk]), follow=True)
+        assert response.redirect_chain == [(visit.get_absolute_url(), 302)]
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [text]
