@@ -13,21 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
-from cityrelations.core.widgets import DateInput, QuickSelect, quicken
+from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.models import City
 
 from .models import Gift, Visit
 
 
-class _BootstrapFilterSet(django_filters.FilterSet):
-    """Bootstrap's full-size classes on the form's widgets, selects rendered quickly."""
+class _FullSizeFilterSet(StyledFilterSet):
+    """The visit list and calendar: full-size controls, errors shown under each field."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            field.widget = quicken(field.widget)
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+    small_widgets = False
+    mark_invalid = False
 
 
 def _any_of(choices: Any, *, label: Any) -> django_filters.ChoiceFilter:
@@ -50,7 +46,7 @@ def city_choices() -> list[tuple[int, str]]:
     ]
 
 
-class VisitFilter(_BootstrapFilterSet):
+class VisitFilter(_FullSizeFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
@@ -101,7 +97,7 @@ class VisitFilter(_BootstrapFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
 
 
-class CalendarFilter(_BootstrapFilterSet):
+class CalendarFilter(_FullSizeFilterSet):
     direction = _any_of(Visit.Direction.choices, label=_("Direction"))
     level = _any_of(Visit.Level.choices, label=_("Level"))
     status = _any_of(Visit.Status.choices, label=_("Status"))

@@ -59,7 +59,12 @@ class StaffUserFilter(django_filters.ModelChoiceFilter):
 class StyledFilterSet(django_filters.FilterSet):
     """Bootstrap classes on the form's widgets (and ``is-invalid`` on fields with errors), so
     templates can render ``{{ field }}`` (rendering a ModelChoiceField's choices by hand costs
-    an extra COUNT query per field)."""
+    an extra COUNT query per field). Selects are rendered quickly (:func:`quicken`)."""
+
+    # Bootstrap's small controls (``form-control-sm``, ``form-select-sm``); False for full size.
+    small_widgets = True
+    # ``is-invalid`` on a field with an error; False where the page shows errors its own way.
+    mark_invalid = True
 
     _styled_form: forms.Form | None = None
 
@@ -72,10 +77,10 @@ class StyledFilterSet(django_filters.FilterSet):
                 if isinstance(widget, forms.CheckboxInput):
                     css = "form-check-input"
                 elif isinstance(widget, forms.Select):
-                    css = "form-select form-select-sm"
+                    css = "form-select form-select-sm" if self.small_widgets else "form-select"
                 else:
-                    css = "form-control form-control-sm"
-                if self.is_bound and name in form.errors:
+                    css = "form-control form-control-sm" if self.small_widgets else "form-control"
+                if self.mark_invalid and self.is_bound and name in form.errors:
                     css += " is-invalid"
                 widget.attrs["class"] = css
             self._styled_form = form
