@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -69,8 +70,6 @@ def read_token(token: str, purpose: str) -> Subscriber:
 
 
 def absolute_url(path: str) -> str:
-    from django.conf import settings
-
     return f"{settings.SITE_URL}{path}"
 
 

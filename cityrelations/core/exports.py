@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from .models import PersonalDataExport
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -63,10 +65,8 @@ def export_filters(request: HttpRequest, *, ignore: Sequence[str] = ("page",)) -
 
 def log_personal_data_export(
     *, request: HttpRequest, kind: str, filters: str, row_count: int, file_format: str
-) -> Any:
+) -> PersonalDataExport:
     """Record who exported which personal data, with which filter and how many rows."""
-    from .models import PersonalDataExport
-
     user = request.user
     return PersonalDataExport.objects.create(
         kind=kind,

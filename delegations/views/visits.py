@@ -33,6 +33,7 @@ from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, allowed_actions, visit_transition
 from .common import refuse_change, visit_for, visit_trail
+from .review import queue_row_response
 
 PER_PAGE = 25
 
@@ -210,8 +211,6 @@ def visit_transition_view(request: HttpRequest, pk: int, action: str) -> HttpRes
         error = exc.message
         visit.refresh_from_db()
     if request.headers.get("HX-Request") == "true" and request.POST.get("row"):
-        from .review import queue_row_response
-
         return queue_row_response(request, visit, error=error)
     if error:
         messages.error(request, error)

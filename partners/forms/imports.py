@@ -8,12 +8,17 @@ import tablib
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..importing import KIND_LABELS, MAX_BYTES, ImportFileError, file_format, read_dataset
+from ..importing import (
+    KIND_LABELS,
+    KIND_PERMISSIONS,
+    MAX_BYTES,
+    ImportFileError,
+    file_format,
+    read_dataset,
+)
 
 
 def allowed_kinds(user: Any) -> list[str]:
-    from ..importing import KIND_PERMISSIONS
-
     return [kind for kind, perm in KIND_PERMISSIONS.items() if user.has_perm(perm)]
 
 
