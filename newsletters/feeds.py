@@ -32,7 +32,7 @@ class EditionFeed(Feed):
         return reverse("newsletters:archive")
 
     def items(self) -> QuerySet[Edition]:
-        return Edition.objects.filter(status=Edition.Status.SENT).order_by("-month")[:FEED_SIZE]
+        return Edition.objects.sent().order_by("-month")[:FEED_SIZE]
 
     def item_title(self, item: Edition) -> str:
         return item.title

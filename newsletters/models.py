@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
+from cityrelations.core.queries import count_by
 from partners.models import Theme
 
 from .sanitize import SanitizedHTMLField
@@ -54,6 +55,10 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
 
     def by_email(self, email: str) -> SubscriberQuerySet:
         return self.filter(email__iexact=email.strip())
+
+    def status_counts(self) -> dict[str, int]:
+        """Subscribers per status, in one query (a status with none is absent)."""
+        return count_by(self, "status")
 
 
 class Subscriber(ChoiceLabels, models.Model):
@@ -139,6 +144,10 @@ class SuppressionQuerySet(models.QuerySet["Suppression"]):
 
     def blocking_all_mail(self) -> SuppressionQuerySet:
         return self.filter(reason__in=Suppression.BLOCKS_ALL_MAIL)
+
+    def reason_counts(self) -> dict[str, int]:
+        """Suppressed addresses per reason, in one query (a reason with none is absent)."""
+        return count_by(self, "reason")
 
 
 class Suppression(ChoiceLabels, models.Model):
@@ -242,6 +251,12 @@ class Story(Versioned, ChoiceLabels, models.Model):
         return self.title
 
 
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def sent(self) -> EditionQuerySet:
+        """Editions that went out: the public archive and its feed show these, and only these."""
+        return self.filter(status=Edition.Status.SENT)
+
+
 class Edition(Versioned, ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -267,6 +282,7 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month"]

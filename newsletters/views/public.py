@@ -210,7 +210,7 @@ def unsubscribe(request: HttpRequest, subscriber: Subscriber, token: str) -> Htt
 
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    editions = Edition.objects.filter(status=Edition.Status.SENT).order_by("-month")
+    editions = Edition.objects.sent().order_by("-month")
     return render(request, "newsletters/public/archive.html", {"editions": editions})
 
 
@@ -222,9 +222,7 @@ def sent_edition_for(month: str) -> Edition:
     except ValueError as error:
         raise Http404("No such month.") from error
     items = Prefetch("items", queryset=EditionItem.objects.order_by("order", "pk"))
-    return get_object_or_404(
-        Edition.objects.prefetch_related(items), month=first, status=Edition.Status.SENT
-    )
+    return get_object_or_404(Edition.objects.sent().prefetch_related(items), month=first)
 
 
 def _story_images(items: list[EditionItem]) -> dict[int, Story]:

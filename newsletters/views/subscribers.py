@@ -12,7 +12,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,12 +51,7 @@ def _filtered(request: HttpRequest) -> SubscriberFilter:
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = paginate(request, filterset.qs, PER_PAGE)
-    counts = dict(
-        Subscriber.objects.order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    counts = Subscriber.objects.status_counts()
     status_counts = [
         (value, label, counts.get(value, 0)) for value, label in Subscriber.Status.choices
     ]
@@ -182,12 +177,7 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
                 else _("The address was already on the suppression list."),
             )
             return redirect("newsletters:suppression_list")
-    counts = dict(
-        Suppression.objects.order_by()
-        .values_list("reason")
-        .annotate(n=Count("pk"))
-        .values_list("reason", "n")
-    )
+    counts = Suppression.objects.reason_counts()
     reason_counts = [
         (value, label, counts.get(value, 0)) for value, label in Suppression.Reason.choices
     ]

@@ -6,6 +6,8 @@ import pytest
 
 from newsletters.models import Edition
 
+from .factories import EditionFactory
+
 S = Edition.Status
 
 
@@ -15,3 +17,10 @@ def test_what_each_status_allows(status):
     assert edition.is_editable == (status == S.DRAFT)
     assert edition.can_reopen == (status in (S.APPROVED, S.SCHEDULED))
     assert edition.sending_started == (status in (S.SENDING, S.SENT))
+
+
+@pytest.mark.django_db
+def test_only_sent_editions_are_sent(django_assert_num_queries):
+    editions = {status: EditionFactory(status=status) for status in S.values}
+    with django_assert_num_queries(1):
+        assert list(Edition.objects.sent()) == [editions[S.SENT]]

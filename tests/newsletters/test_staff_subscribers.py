@@ -195,3 +195,15 @@ def test_suppress_rejects_a_malformed_address(staff_client):
     response = staff_client.post(SUPPRESSION, {"email": "nope", "reason": "bounced"})
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
+
+
+def test_counts_per_status_and_per_reason(django_assert_num_queries):
+    S, R = Subscriber.Status, Suppression.Reason
+    for status in (S.ACTIVE, S.ACTIVE, S.PENDING):
+        SubscriberFactory(status=status)
+    for n, reason in enumerate((R.BOUNCED, R.BOUNCED, R.BOUNCED, R.ERASED)):
+        Suppression.objects.create(email_hash=email_hash(f"gone{n}@mail.example"), reason=reason)
+    with django_assert_num_queries(1):
+        assert Subscriber.objects.status_counts() == {S.ACTIVE: 2, S.PENDING: 1}
+    with django_assert_num_queries(1):
+        assert Suppression.objects.reason_counts() == {R.BOUNCED: 3, R.ERASED: 1}
