@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
 from delegations.dashboard import visit_dashboard
@@ -40,16 +40,6 @@ def _section(queryset: Any) -> Section:
     return Section(rows=rows[:SECTION_SIZE], more=len(rows) > SECTION_SIZE)
 
 
-def _partnership_counts() -> dict[str, int]:
-    status = Partnership.Status
-    return Partnership.objects.aggregate(
-        open=Count("pk", filter=~Q(status=status.ENDED)),
-        active=Count("pk", filter=Q(status=status.ACTIVE)),
-        in_preparation=Count("pk", filter=Q(status__in=[status.PROPOSED, status.UNDER_REVIEW])),
-        dormant=Count("pk", filter=Q(status=status.DORMANT)),
-    )
-
-
 def _by_continent() -> list[tuple[str, int]]:
     # One join (partnership -> city), no DISTINCT: each partnership is counted once anyway.
     rows = (
@@ -64,7 +54,7 @@ def _by_continent() -> list[tuple[str, int]]:
 
 def dashboard_context(user: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    partnerships = _partnership_counts()
+    partnerships = Partnership.objects.status_counts()
     return {
         "today": today,
         "soon": today + dt.timedelta(days=30),

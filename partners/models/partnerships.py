@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
@@ -29,12 +30,30 @@ LIFECYCLE_FIELDS = (
 )
 
 
+def _status_groups() -> dict[str, Q]:
+    """The groups of statuses the pages filter and count by, each as a condition."""
+    status = Partnership.Status
+    return {
+        "open": ~Q(status=status.ENDED),
+        "active": Q(status=status.ACTIVE),
+        "in_preparation": Q(status__in=[status.PROPOSED, status.UNDER_REVIEW]),
+        "dormant": Q(status=status.DORMANT),
+    }
+
+
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def open(self) -> PartnershipQuerySet:
-        return self.exclude(status=Partnership.Status.ENDED)
+        """Not ended (a city has at most one open partnership)."""
+        return self.filter(_status_groups()["open"])
 
     def active(self) -> PartnershipQuerySet:
-        return self.filter(status=Partnership.Status.ACTIVE)
+        return self.filter(_status_groups()["active"])
+
+    def status_counts(self) -> dict[str, int]:
+        """How many partnerships are open, active, in preparation (proposed or under review)
+        and dormant: ``{"open": n, …}``, in one query."""
+        groups = _status_groups()
+        return self.aggregate(**{name: Count("pk", filter=q) for name, q in groups.items()})
 
     def with_last_contact(self) -> PartnershipQuerySet:
         """``last_contact_on``: the latest interaction's date. A correlated subquery read from
@@ -143,6 +162,34 @@ class Partnership(Versioned, TimeStamped):
         """Whether the lifecycle lets the partnership move from its status to ``status``."""
         step = LIFECYCLE.get(status)
         return step is not None and self.status in step.sources
+
+    def deletion_consequences(self) -> list[str]:
+        """What deleting the partnership does to the records that refer to it, for the
+        confirmation page (one query): its interactions go with it, its agreements stay."""
+        counts = Partnership.objects.filter(pk=self.pk).aggregate(
+            interactions=Count("interactions", distinct=True),
+            agreements=Count("agreements", distinct=True),
+        )
+        consequences = []
+        if counts["interactions"]:
+            consequences.append(
+                ngettext(
+                    "Its %(count)d interaction will be deleted with it.",
+                    "Its %(count)d interactions will be deleted with it.",
+                    counts["interactions"],
+                )
+                % {"count": counts["interactions"]}
+            )
+        if counts["agreements"]:
+            consequences.append(
+                ngettext(
+                    "%(count)d agreement will be kept but no longer linked to a partnership.",
+                    "%(count)d agreements will be kept but no longer linked to a partnership.",
+                    counts["agreements"],
+                )
+                % {"count": counts["agreements"]}
+            )
+        return consequences
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ProtectedError, QuerySet, RestrictedError
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
@@ -283,36 +283,13 @@ def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The partnership with %(city)s was deleted.") % {"city": partnership.city}
         )
         return redirect("partners:partnership_list")
-    counts = Partnership.objects.filter(pk=partnership.pk).aggregate(
-        interactions=Count("interactions", distinct=True),
-        agreements=Count("agreements", distinct=True),
-    )
-    consequences = []
-    if counts["interactions"]:
-        consequences.append(
-            ngettext(
-                "Its %(count)d interaction will be deleted with it.",
-                "Its %(count)d interactions will be deleted with it.",
-                counts["interactions"],
-            )
-            % {"count": counts["interactions"]}
-        )
-    if counts["agreements"]:
-        consequences.append(
-            ngettext(
-                "%(count)d agreement will be kept but no longer linked to a partnership.",
-                "%(count)d agreements will be kept but no longer linked to a partnership.",
-                counts["agreements"],
-            )
-            % {"count": counts["agreements"]}
-        )
     return render(
         request,
         "cityrelations/confirm_delete.html",
         {
             "object": partnership,
             "cancel_url": partnership.get_absolute_url(),
-            "consequences": consequences,
+            "consequences": partnership.deletion_consequences(),
         },
     )
 

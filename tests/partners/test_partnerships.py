@@ -513,3 +513,20 @@ def test_city_page_offers_a_partnership_only_without_an_open_one(staff_client):
     PartnershipFactory(city=city, status="ended", ended_on=dt.date(2019, 1, 1))
     html = staff_client.get(city.get_absolute_url()).content.decode()
     assert f"{reverse('partners:partnership_create')}?city={city.pk}" in html
+
+
+def test_status_counts_group_the_statuses_in_one_query(django_assert_num_queries):
+    S = Partnership.Status
+    for status in (S.PROPOSED, S.UNDER_REVIEW, S.ACTIVE, S.ACTIVE, S.DORMANT, S.SUSPENDED):
+        PartnershipFactory(status=status)
+    PartnershipFactory(status=S.ENDED, established_on=None, ended_on=dt.date(2020, 1, 1))
+    with django_assert_num_queries(1):
+        counts = Partnership.objects.status_counts()
+    assert counts == {"open": 6, "active": 2, "in_preparation": 2, "dormant": 1}
+    assert Partnership.objects.open().count() == 6
+
+
+def test_deleting_an_unreferenced_partnership_has_no_consequences(django_assert_num_queries):
+    partnership = PartnershipFactory()
+    with django_assert_num_queries(1):
+        assert partnership.deletion_consequences() == []
