@@ -47,6 +47,10 @@ class VisitQuerySet(models.QuerySet["Visit"]):
     def awaiting_review(self) -> VisitQuerySet:
         return self.filter(status=Visit.Status.SUBMITTED)
 
+    def not_awaiting_review(self) -> VisitQuerySet:
+        """Every other visit: the review queue lists these below the ones to decide on."""
+        return self.exclude(status=Visit.Status.SUBMITTED)
+
     def upcoming(self, days: int = 30) -> VisitQuerySet:
         today = timezone.localdate()
         # Plain date conditions, not overlapping(): the queue pages these by start date, and

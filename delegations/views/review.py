@@ -37,7 +37,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     awaiting = paginate(request, base.awaiting_review(), AWAITING_PER_PAGE)
     upcoming = paginate(
         request,
-        base.upcoming(UPCOMING_DAYS).exclude(status=Visit.Status.SUBMITTED),
+        base.upcoming(UPCOMING_DAYS).not_awaiting_review(),
         UPCOMING_PER_PAGE,
         param="upcoming_page",
     )

@@ -33,3 +33,11 @@ def test_pages_refuse_changes_to_a_finished_visit(staff_client):
         response = staff_client.get(reverse(name, args=[visit.pk]), follow=True)
         assert response.redirect_chain == [(visit.get_absolute_url(), 302)]
         assert [str(m) for m in get_messages(response.wsgi_request)] == [text]
+
+
+@pytest.mark.django_db
+def test_awaiting_review_and_the_rest_split_the_visits():
+    visits = {status: VisitFactory(status=status) for status in S.values}
+    assert list(Visit.objects.awaiting_review()) == [visits[S.SUBMITTED]]
+    rest = set(Visit.objects.not_awaiting_review())
+    assert rest == {v for status, v in visits.items() if status != S.SUBMITTED}
