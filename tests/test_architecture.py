@@ -1,8 +1,10 @@
-"""The import rules in pyproject.toml cover the whole project layer.
+"""The import rules in pyproject.toml cover what they are meant to, as the code grows.
 
-``make lint`` runs the contracts (import-linter); this test makes sure a module added to
-``cityrelations/`` later does not escape them: every module there is either a layer of the
-"layers" contract or forbidden to core and the apps by the "project-not-from-below" one.
+``make lint`` runs the contracts (import-linter); these tests make sure a module added later
+does not escape them: every module of ``cityrelations/`` is either a layer of the "layers"
+contract or forbidden to core and the apps by the "project-not-from-below" one; every ``demo``
+and ``bench`` package is forbidden to product code; every module of the sending engine has its
+layer.
 """
 
 from __future__ import annotations
@@ -52,3 +54,22 @@ def test_the_apps_are_layered_in_the_order_design_md_gives():
 def test_every_package_is_checked_for_cycles():
     ancestors = set(_contracts()["no-cycles"]["ancestors"])
     assert ancestors == {"cityrelations", "partners", "delegations", "newsletters"}
+
+
+def test_every_demo_and_bench_package_is_forbidden_to_product_code():
+    packages = {
+        f"{path.parent.parent.name}.{path.parent.name}"
+        for name in ("demo", "bench")
+        for path in ROOT.glob(f"*/{name}/__init__.py")
+    }
+    assert packages  # the glob found them
+    assert packages == set(_contracts()["product-not-demo"]["forbidden_modules"])
+
+
+def test_every_module_of_the_sending_engine_has_its_layer():
+    contract = _contracts()["sending-engine"]
+    (container,) = contract["containers"]
+    layered = {name.strip() for layer in contract["layers"] for name in re.split(r"[|:]", layer)}
+    folder = ROOT.joinpath(*container.split("."))
+    modules = {path.stem for path in folder.glob("*.py") if path.stem != "__init__"}
+    assert modules == layered
