@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
