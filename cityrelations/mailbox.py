@@ -51,7 +51,7 @@ class MailboxBackend(BaseEmailBackend):
             stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
             path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
             # Django 5.2's message() takes ``linesep`` (django-stubs 6 describes Django 6's).
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
+            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
             sent += 1
         return sent
 

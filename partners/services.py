@@ -82,7 +82,7 @@ def _move_foreign_keys(rel: ForeignObjectRel, keep: Contact, remove: Contact) ->
 
     (e.g. both contacts on the same visit's participant list: one participant row remains).
     """
-    model = rel.related_model
+    model = cast("type[models.Model]", rel.related_model)  # a model class, never 'self' here
     field_name = rel.field.name
     for row in model._base_manager.filter(**{field_name: remove}):
         if _would_clash(row, field_name, keep):

@@ -41,7 +41,7 @@ class ContactSearchDocument(models.Expression):
     output_field = SearchVectorField()
 
     # The stubs want the params as a tuple; django.contrib.postgres.search concatenates lists.
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
         return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 

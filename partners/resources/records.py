@@ -3,7 +3,7 @@ registry the import pages read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -198,13 +198,14 @@ class ContactResource(ImportResource):
         self._by_name = {}
         if emails:
             for contact in Contact.objects.annotate(key=Lower("email")).filter(key__in=emails):
-                self._by_email.setdefault(contact.key, contact)
+                self._by_email.setdefault(cast(Any, contact).key, contact)
         if last_names:
             contacts = Contact.objects.annotate(
                 first=Lower("first_name"), last=Lower("last_name")
             ).filter(last__in=last_names)
             for person in contacts:
-                name = (person.first, person.last)
+                annotated = cast(Any, person)  # the lower-cased names annotated above
+                name = (annotated.first, annotated.last)
                 self._by_name.setdefault(name, []).append(person)
 
     def find_existing(self, row: dict[str, Any]) -> Contact | None:

@@ -3,7 +3,7 @@ create, edit and delete."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -65,13 +65,15 @@ def _register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
+    registered = (
         Agreement.objects.select_related("partnership__city")
         .prefetch_related("cities", "organizations", "themes")
         .annotate(
             document_count=Coalesce(Subquery(documents, output_field=IntegerField()), Value(0))
         )
     )
+    # The plugin types the annotation as Any; the rows carry an int.
+    return cast("QuerySet[WithAnnotations[Agreement, _DocumentCount]]", registered)
 
 
 @login_required
