@@ -8,6 +8,8 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from cityrelations.core.views import ids_from_query
+
 
 class SearchableSelect(forms.Select):
     """A <select> that renders only the chosen option(s), plus a search box that fetches more.
@@ -26,7 +28,7 @@ class SearchableSelect(forms.Select):
 
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
         iterator = self.choices
-        chosen = [v for v in value if v not in ("", None) and str(v).isdigit()]
+        chosen = ids_from_query(str(v) for v in value if v not in ("", None))
         limited: list[tuple[Any, str]] = [] if self.allow_multiple_selected else [("", "---------")]
         queryset = getattr(iterator, "queryset", None)
         field = getattr(iterator, "field", None)

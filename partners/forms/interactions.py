@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.views import ids_from_query
 from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
@@ -65,7 +66,7 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
         if self.is_bound:
             getlist = getattr(self.data, "getlist", None)
             raw = getlist(self.add_prefix("contacts")) if getlist else []
-            return {int(v) for v in raw if str(v).isdigit() and int(v) < 2**31}
+            return set(ids_from_query(str(v) for v in raw))
         if self.instance.pk is not None:
             return set(self.instance.contacts.values_list("pk", flat=True))
         initial = self.initial.get("contacts") or []

@@ -283,3 +283,16 @@ def test_out_of_range_ids_are_form_errors_not_500s(staff_client):
     options = {"kind": "city", "field": "city", "city": huge}
     assert staff_client.get(reverse("partners:option_search"), options).status_code == 200
     assert Interaction.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "9" * 40])
+def test_a_contact_id_that_is_not_an_id_is_a_form_error_not_a_500(staff_client, raw):
+    """A "²" passes isdigit() yet fails int(); the form and the picker widget used to call it."""
+    partnership = PartnershipFactory()
+    response = staff_client.post(
+        reverse("partners:interaction_create"),
+        _data(partnership=partnership.pk, contacts=[raw]),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Interaction.objects.count() == 0
