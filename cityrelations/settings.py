@@ -57,6 +57,7 @@ HOME_CITY = {
 UNIT_NAME = env.str("UNIT_NAME", default="City Diplomacy Unit")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, whose forms it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -249,6 +250,12 @@ STAFF_LANGUAGE = env.str("STAFF_LANGUAGE", default="hu")
 # locale/vendor: Hungarian for the server-side messages of third-party packages that ship none
 # (django-otp-webauthn); not made by makemessages, so it never drops them as obsolete.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
+# Texts staff write for the public (an edition, its stories, themes) are kept in every language by
+# django-modeltranslation: a column per language (title_en, title_hu) on the model's own table,
+# so lists, filters and history read them without a join. A text missing in the reader's
+# language falls back to the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Budapest")
 USE_I18N = True
 USE_TZ = True
