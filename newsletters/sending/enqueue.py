@@ -13,12 +13,15 @@ through the registered tasks keeps eager mode working.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 
 from celery import current_app
 from django.conf import settings
 
 from cityrelations.core.tasks import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 SEND_BATCH = "newsletters.tasks.send_batch"
 SEND_TEST_COPY = "newsletters.tasks.send_test_copy"
@@ -37,10 +40,24 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 def enqueue_batches(edition_id: int, delivery_ids: Sequence[int]) -> None:
-    """One ``send_batch`` task per :func:`batch_size` deliveries."""
+    """One ``send_batch`` task per :func:`batch_size` deliveries.
+
+    Called after the commit that wrote the rows, so a broker that is down must not raise: the
+    send has started and its rows are ``queued``; the sweeper (:mod:`.sweep`) enqueues the
+    stalled edition's queued rows again once ``NEWSLETTER_STUCK_AFTER`` has passed.
+    """
     send_batch = current_app.tasks[SEND_BATCH]
     for chunk in _chunks(delivery_ids, batch_size()):
-        send_batch.delay(edition_id, chunk)
+        try:
+            send_batch.delay(edition_id, chunk)
+        except Exception as error:  # any broker failure: logged; the sweeper retries the rows
+            logger.error(
+                "edition %s: could not enqueue %d deliveries (%s); the sweeper will requeue them",
+                edition_id,
+                len(chunk),
+                error,
+                exc_info=True,
+            )
 
 
 def enqueue_test_copy(edition_id: int, to: str, language: str) -> None:

@@ -168,6 +168,30 @@ def test_a_broker_outage_is_logged_and_the_page_answers(
     assert "newsletters.tasks.send_test_copy" in caplog.text and "broker down" in caplog.text
 
 
+def test_a_broker_outage_at_send_start_leaves_queued_rows_for_the_sweeper(
+    approved, staff_client, django_capture_on_commit_callbacks, caplog
+):
+    SubscriberFactory.create_batch(3)
+    with (
+        mock.patch.object(tasks.send_batch, "delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = staff_client.post(_url("edition_send", approved))
+    assert response.status_code == 302 and "broker down" in caplog.text
+    approved.refresh_from_db()
+    assert approved.status == Edition.Status.SENDING
+    rows = Delivery.objects.filter(edition=approved)
+    assert sorted(rows.values_list("status", flat=True)) == [Delivery.Status.QUEUED] * 3
+
+    from newsletters.sending.sweep import deliveries_requeue_stuck
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_stuck(stuck_after=dt.timedelta(0)) == 3
+    assert len(mail.outbox) == 3 and set(rows.values_list("status", flat=True)) == {
+        Delivery.Status.SENT
+    }
+
+
 def test_the_task_sends_nothing_for_an_edition_deleted_meanwhile(approved):
     assert tasks.send_test_copy.delay(approved.pk + 1, "staff@city.example", "en").get() == ""
     assert mail.outbox == []
