@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.translated import localized
 from partners.models import Theme
 
 from .models import Edition, EditionItem, Story, Suppression
@@ -148,14 +149,6 @@ class SuppressionLiftForm(forms.Form):
 
 
 # --- Staff: stories and editions --------------------------------------------------------------
-
-
-def localized(*names: str) -> list[str]:
-    """The per-language form fields of translated model fields, each field's languages together:
-    ``localized("title")`` is ``["title_en", "title_hu"]`` (one more per language in settings)."""
-    return [
-        build_localized_fieldname(name, code) for name in names for code, _n in settings.LANGUAGES
-    ]
 
 
 class TranslatedFieldsMixin(_ModelFormBase):

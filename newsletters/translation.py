@@ -3,13 +3,15 @@
 Each field gets a column per language (``title_en``, ``title_hu``) on the model's own table; the
 field itself (``edition.title``) reads the current language's column, falling back to the other.
 
-The historical models of Story and Edition (django-simple-history) were built from the model
-before modeltranslation added those columns, so they are registered too: every history record
-keeps both languages, and simple-history's copy of a saved row has a column for each of them.
+Story and Edition keep their history (django-simple-history) by registering it here, after
+modeltranslation added the columns, as simple-history's documentation advises: a historical
+model declared on the class would be built without them, so its records, their diffs and a
+revert would know one language only.
 """
 
 from __future__ import annotations
 
+import simple_history
 from modeltranslation.translator import TranslationOptions, translator
 
 from .models import Edition, EditionItem, Story
@@ -28,7 +30,7 @@ class EditionItemTranslation(TranslationOptions):
 
 
 translator.register(Edition, EditionTranslation)
-translator.register(Edition.history.model, EditionTranslation)
 translator.register(Story, StoryTranslation)
-translator.register(Story.history.model, StoryTranslation)
 translator.register(EditionItem, EditionItemTranslation)
+simple_history.register(Edition)
+simple_history.register(Story)

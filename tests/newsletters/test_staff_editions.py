@@ -267,7 +267,7 @@ def test_approve_only_drafts_and_then_no_more_edits(staff_client, staff_user, ma
 
 
 def test_an_empty_edition_cannot_be_approved(staff_client):
-    edition = EditionFactory(introduction="")
+    edition = EditionFactory(introduction="", introduction_hu="")
     staff_client.post(reverse("newsletters:edition_approve", args=[edition.pk]))
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
@@ -275,8 +275,8 @@ def test_an_empty_edition_cannot_be_approved(staff_client):
 
 def test_preview_html_and_text(staff_client, mayor_client):
     edition = EditionFactory(title="May news")
-    EditionItemFactory(edition=edition, title="Shown")
-    EditionItemFactory(edition=edition, title="Dropped", included=False)
+    EditionItemFactory(edition=edition, title="Shown", title_hu="Látható")
+    EditionItemFactory(edition=edition, title="Dropped", title_hu="Elhagyott", included=False)
     url = reverse("newsletters:edition_preview", args=[edition.pk])
     html = staff_client.get(url + "?format=html")
     assert html.status_code == 200
@@ -284,7 +284,7 @@ def test_preview_html_and_text(staff_client, mayor_client):
     assert "'unsafe-inline'" in html["Content-Security-Policy"]
     text = mayor_client.get(url + "?format=text&language=hu")
     assert text["Content-Type"].startswith("text/plain")
-    assert "Shown" in text.content.decode()
+    assert "Látható" in text.content.decode() and "Elhagyott" not in text.content.decode()
     assert staff_client.get(url + "?language=xx").status_code == 200
 
 
