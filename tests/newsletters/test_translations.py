@@ -4,6 +4,8 @@ with a text missing in a language is approved only on explicit confirmation."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -186,3 +188,78 @@ def test_a_complete_edition_is_approved_without_a_question(staff_client):
     staff_client.post(reverse("newsletters:edition_approve", args=[edition.pk]))
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED
+
+
+# --- The public archive and its feeds, per language ---------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _sent_edition() -> Edition:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    edition = EditionFactory(
+        month=dt.date(2026, 4, 1),
+        title="April news",
+        title_hu="Áprilisi hírek",
+        introduction="<p>Spring in the city.</p>",
+        introduction_hu="<p>Tavasz a városban.</p>",
+        status=Edition.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    EditionItemFactory(edition=edition, title="Trams", title_hu="Villamosok")
+    EditionItemFactory(edition=edition, title="Only in English", title_hu="")
+    return edition
+
+
+def test_the_archive_and_an_edition_read_in_the_readers_language(client):
+    _sent_edition()
+    archive = reverse("newsletters:archive")
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    hu = client.get(archive, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert '<html lang="hu">' in hu and "Áprilisi hírek" in hu and "April news" not in hu
+    for code in ("en", "hu"):
+        feed = reverse("newsletters:feed_language", args=[code])
+        assert (
+            f'<link rel="alternate" type="application/atom+xml" hreflang="{code}"' in hu
+            and f'href="{feed}"' in hu
+        )
+    hu = client.get(page, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Tavasz a városban." in hu and "Villamosok" in hu
+    assert "Only in English" in hu  # no Hungarian text: the English one, not a gap
+    en = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in en and "Spring in the city." in en and "Villamosok" not in en
+    # The header switch (a cookie) chooses too.
+    client.post(reverse("set_language"), {"language": "hu", "next": page})
+    assert "Áprilisi hírek" in client.get(page).content.decode()
+
+
+def _feed(client, url: str, **headers: str) -> ET.Element:
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)
+
+
+def test_a_feed_per_language_and_the_old_address_still_works(client):
+    _sent_edition()
+    hu = _feed(client, reverse("newsletters:feed_language", args=["hu"]))
+    assert hu.get("{http://www.w3.org/XML/1998/namespace}lang") == "hu"
+    assert "hírlevél" in hu.find(f"{ATOM}title").text
+    [entry] = hu.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == "Áprilisi hírek"
+    assert "Tavasz a városban." in entry.find(f"{ATOM}summary").text
+
+    en = _feed(client, reverse("newsletters:feed_language", args=["en"]))
+    assert en.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert en.find(f"{ATOM}title").text.endswith("newsletter")
+    assert [e.find(f"{ATOM}title").text for e in en.findall(f"{ATOM}entry")] == ["April news"]
+
+    old = _feed(client, reverse("newsletters:feed"))  # the reader's language, English by default
+    assert [e.find(f"{ATOM}title").text for e in old.findall(f"{ATOM}entry")] == ["April news"]
+    old_hu = _feed(client, reverse("newsletters:feed"), HTTP_ACCEPT_LANGUAGE="hu")
+    assert old_hu.find(f"{ATOM}entry").find(f"{ATOM}title").text == "Áprilisi hírek"
+
+    assert client.get("/newsletter/archive/feed/xx/").status_code == 404
