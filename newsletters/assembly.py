@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,12 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
-from cityrelations.core.translated import localized
+from cityrelations.core.translated import language_codes, localized
 from delegations.models import Visit
 from partners.models import Agreement, City, Interaction, Membership, Partnership
 
 from .models import Edition, EditionItem, Story
 from .sanitize import text_to_html
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UPCOMING_VISIT_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
 
@@ -50,34 +53,39 @@ def previous_month(today: dt.date | None = None) -> dt.date:
     return (first - dt.timedelta(days=1)).replace(day=1)
 
 
+Texts = tuple[str, str]  # an item's title and its HTML text
+T = TypeVar("T")
+
+
 def edition_default_titles(month: dt.date) -> dict[str, str]:
     """The new edition's title in each language: "Newsletter — May 2026", "Hírlevél — 2026. május"."""
-    return in_each_language(
-        "title",
-        lambda: _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
-    )
+    return {
+        build_localized_fieldname("title", code): title
+        for code, title in in_each_language(_default_title, month).items()
+    }
 
 
-def in_each_language(field: str, render: Callable[[], str]) -> dict[str, str]:
-    """``{"title_en": …, "title_hu": …}``: ``render`` called once under each language, so its
-    gettext sentences, choice labels, dates and names read as that language writes them."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
+def _default_title(month: dt.date) -> str:
+    return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+
+
+def in_each_language(render: Callable[..., T], *args: Any) -> dict[str, T]:
+    """``{language code: render(*args)}``, each call under its language, so its gettext
+    sentences, choice labels, dates and names read as that language writes them."""
+    texts: dict[str, T] = {}
+    for code in language_codes():
         with translation.override(code):
-            texts[build_localized_fieldname(field, code)] = render()
+            texts[code] = render(*args)
     return texts
 
 
-def _item(
-    kind: str, source_key: str, title: Callable[[], str], body: Callable[[], str]
-) -> EditionItem:
-    """An unsaved item whose title and text are rendered in every language."""
-    return EditionItem(
-        kind=kind,
-        source_key=source_key,
-        **in_each_language("title", title),
-        **in_each_language("body", body),
-    )
+def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) -> EditionItem:
+    """An unsaved item whose title and text are ``render(*args)`` in every language."""
+    fields = {}
+    for code, (title, body) in in_each_language(render, *args).items():
+        fields[build_localized_fieldname("title", code)] = title
+        fields[build_localized_fieldname("body", code)] = body
+    return EditionItem(kind=kind, source_key=source_key, **fields)
 
 
 @functools.lru_cache(maxsize=512)
@@ -118,20 +126,17 @@ def _names(cities: list[City]) -> str:
     return ", ".join(str(city) for city in cities)
 
 
+def _visit_texts(visit: Visit, cities: list[City]) -> Texts:
+    facts = (_dates(visit.start_date, visit.end_date), _names(cities))
+    return visit.title, _body(visit.public_summary or visit.purpose, *facts)
+
+
 def _visit_entries(visits: models.QuerySet[Visit], kind: str) -> Iterator[EditionItem]:
     rows = list(visits.only("pk", "title", "public_summary", "purpose", "start_date", "end_date"))
     cities = _cities(Visit.cities.through, "visit", [visit.pk for visit in rows])
     for visit in rows:
-        yield _item(
-            kind,
-            f"delegations.visit:{visit.pk}",
-            title=lambda visit=visit: visit.title,
-            body=lambda visit=visit: _body(
-                visit.public_summary or visit.purpose,
-                _dates(visit.start_date, visit.end_date),
-                _names(cities.get(visit.pk, [])),
-            ),
-        )
+        key = f"delegations.visit:{visit.pk}"
+        yield _item(kind, key, _visit_texts, visit, cities.get(visit.pk, []))
 
 
 def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -139,15 +144,16 @@ def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     return _visit_entries(visits, EditionItem.Kind.VISIT)
 
 
-def _agreement_body(agreement: Agreement, cities: list[City]) -> str:
+def _agreement_texts(agreement: Agreement, cities: list[City]) -> Texts:
     parties = [_names(cities), *map(str, agreement.organizations.all())]
-    return _body(
+    body = _body(
         agreement.summary,
         agreement.get_kind_display(),
         _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
         agreement.signed_at,
         ", ".join(filter(None, parties)),
     )
+    return agreement.title, body
 
 
 def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -157,18 +163,18 @@ def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     rows = list(agreements.order_by("signed_on", "pk"))
     cities = _cities(Agreement.cities.through, "agreement", [a.pk for a in rows])
     for agreement in rows:
+        key = f"partners.agreement:{agreement.pk}"
         yield _item(
             EditionItem.Kind.AGREEMENT,
-            f"partners.agreement:{agreement.pk}",
-            title=lambda agreement=agreement: agreement.title,
-            body=lambda agreement=agreement: _agreement_body(
-                agreement, cities.get(agreement.pk, [])
-            ),
+            key,
+            _agreement_texts,
+            agreement,
+            cities.get(agreement.pk, []),
         )
 
 
 # A headline per level, so each language words it as a sentence of its own.
-NEW_PARTNERSHIP_TITLES = {
+NEW_PARTNERSHIP_TITLES: dict[str, StrOrPromise] = {
     Partnership.Level.SISTER: gettext_lazy("New sister city: %(city)s"),
     Partnership.Level.PARTNER: gettext_lazy("New partner city: %(city)s"),
     Partnership.Level.FRIENDSHIP: gettext_lazy("New friendship city: %(city)s"),
@@ -176,14 +182,16 @@ NEW_PARTNERSHIP_TITLES = {
 }
 
 
-def _partnership_title(partnership: Partnership) -> str:
+def _partnership_texts(partnership: Partnership) -> Texts:
     title = NEW_PARTNERSHIP_TITLES.get(partnership.level)
     if title is None:
-        return _("New %(level)s: %(city)s") % {
+        headline = _("New %(level)s: %(city)s") % {
             "level": partnership.get_level_display(),
             "city": partnership.city,
         }
-    return str(title) % {"city": partnership.city}
+    else:
+        headline = str(title) % {"city": partnership.city}
+    return headline, _body(partnership.summary, _dates(partnership.established_on))
 
 
 def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -191,14 +199,17 @@ def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         is_public=True, established_on__gte=first, established_on__lte=last
     ).select_related("city")
     for partnership in partnerships.order_by("established_on", "pk"):
-        yield _item(
-            EditionItem.Kind.PARTNERSHIP,
-            f"partners.partnership:{partnership.pk}",
-            title=lambda partnership=partnership: _partnership_title(partnership),
-            body=lambda partnership=partnership: _body(
-                partnership.summary, _dates(partnership.established_on)
-            ),
-        )
+        key = f"partners.partnership:{partnership.pk}"
+        yield _item(EditionItem.Kind.PARTNERSHIP, key, _partnership_texts, partnership)
+
+
+def _membership_texts(membership: Membership) -> Texts:
+    title = _("%(city)s joined %(organization)s") % {
+        "city": settings.HOME_CITY["name"],
+        "organization": membership.organization,
+    }
+    organization = membership.organization
+    return title, _body(organization.description, membership.role, _dates(membership.since))
 
 
 def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -206,17 +217,13 @@ def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         is_public=True, since__gte=first, since__lte=last
     ).select_related("organization")
     for membership in memberships.order_by("since", "pk"):
-        yield _item(
-            EditionItem.Kind.MEMBERSHIP,
-            f"partners.membership:{membership.pk}",
-            title=lambda membership=membership: (
-                _("%(city)s joined %(organization)s")
-                % {"city": settings.HOME_CITY["name"], "organization": membership.organization}
-            ),
-            body=lambda membership=membership: _body(
-                membership.organization.description, membership.role, _dates(membership.since)
-            ),
-        )
+        key = f"partners.membership:{membership.pk}"
+        yield _item(EditionItem.Kind.MEMBERSHIP, key, _membership_texts, membership)
+
+
+def _event_texts(event: Interaction) -> Texts:
+    place = event.partnership.city if event.partnership else event.organization
+    return event.subject, _body(event.summary, _dates(event.occurred_on), str(place or ""))
 
 
 def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -224,15 +231,8 @@ def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         kind=Interaction.Kind.EVENT, is_public=True, occurred_on__gte=first, occurred_on__lte=last
     ).select_related("partnership__city", "organization")
     for event in events.order_by("occurred_on", "pk"):
-        place = event.partnership.city if event.partnership else event.organization
-        yield _item(
-            EditionItem.Kind.EVENT,
-            f"partners.interaction:{event.pk}",
-            title=lambda event=event: event.subject,
-            body=lambda event=event, place=place: _body(
-                event.summary, _dates(event.occurred_on), str(place or "")
-            ),
-        )
+        key = f"partners.interaction:{event.pk}"
+        yield _item(EditionItem.Kind.EVENT, key, _event_texts, event)
     visits = Visit.objects.filter(
         is_public=True,
         status__in=UPCOMING_VISIT_STATUSES,
