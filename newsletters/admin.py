@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from cityrelations.core.admin import ReadOnlyAdminMixin
@@ -66,12 +67,14 @@ class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Story)
-class StoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class StoryAdmin(VersionedAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    """Title, text and image description in each language, side by side."""
+
     list_display = ["title", "kind", "month"]
     list_filter = ["kind"]
 
 
-class EditionItemInline(admin.TabularInline):
+class EditionItemInline(TranslationTabularInline):
     """Items change only while the edition is a draft, as on the app's edition page."""
 
     model = models.EditionItem
@@ -89,9 +92,9 @@ class EditionItemInline(admin.TabularInline):
 
 
 @admin.register(models.Edition)
-class EditionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class EditionAdmin(VersionedAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     """Approving, scheduling and sending happen on the app's edition page; an edition past its
-    draft is not changed or deleted here."""
+    draft is not changed or deleted here. Title, introduction and items in each language."""
 
     list_display = ["title", "month", "status", "sent_at"]
     list_filter = ["status"]

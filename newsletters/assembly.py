@@ -11,8 +11,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +22,18 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.utils import build_localized_fieldname
 
+from cityrelations.core.translated import language_codes, localized
 from delegations.models import Visit
 from partners.models import Agreement, City, Interaction, Membership, Partnership
 
 from .models import Edition, EditionItem, Story
 from .sanitize import text_to_html
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UPCOMING_VISIT_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
 
@@ -47,9 +53,39 @@ def previous_month(today: dt.date | None = None) -> dt.date:
     return (first - dt.timedelta(days=1)).replace(day=1)
 
 
-def edition_default_title(month: dt.date) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Newsletter — %(month)s") % {"month": date_format(month, "F Y")}
+Texts = tuple[str, str]  # an item's title and its HTML text
+T = TypeVar("T")
+
+
+def edition_default_titles(month: dt.date) -> dict[str, str]:
+    """The new edition's title in each language: "Newsletter — May 2026", "Hírlevél — 2026. május"."""
+    return {
+        build_localized_fieldname("title", code): title
+        for code, title in in_each_language(_default_title, month).items()
+    }
+
+
+def _default_title(month: dt.date) -> str:
+    return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+
+
+def in_each_language(render: Callable[..., T], *args: Any) -> dict[str, T]:
+    """``{language code: render(*args)}``, each call under its language, so its gettext
+    sentences, choice labels, dates and names read as that language writes them."""
+    texts: dict[str, T] = {}
+    for code in language_codes():
+        with translation.override(code):
+            texts[code] = render(*args)
+    return texts
+
+
+def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) -> EditionItem:
+    """An unsaved item whose title and text are ``render(*args)`` in every language."""
+    fields = {}
+    for code, (title, body) in in_each_language(render, *args).items():
+        fields[build_localized_fieldname("title", code)] = title
+        fields[build_localized_fieldname("body", code)] = body
+    return EditionItem(kind=kind, source_key=source_key, **fields)
 
 
 @functools.lru_cache(maxsize=512)
@@ -71,34 +107,36 @@ def _body(text: str, *facts: str) -> str:
     return text_to_html(text) + (f"<p><em>{details}</em></p>" if details else "")
 
 
-def _city_names(through: Any, owner: str, owner_ids: list[int]) -> dict[int, str]:
-    """``{owner id: "Vienna, Austria, Graz, Austria"}`` in two queries, each city named once."""
+def _cities(through: Any, owner: str, owner_ids: list[int]) -> dict[int, list[City]]:
+    """``{owner id: [its cities]}`` in two queries, each city fetched once; the names are read
+    later, under each language (a city may have a name of its own in Hungarian)."""
     pairs = list(
         through.objects.filter(**{f"{owner}_id__in": owner_ids}).values_list(
             f"{owner}_id", "city_id"
         )
     )
-    names = {city.pk: str(city) for city in City.objects.filter(pk__in={c for _o, c in pairs})}
-    grouped: dict[int, list[str]] = {}
+    cities = City.objects.in_bulk({c for _o, c in pairs})
+    grouped: dict[int, list[City]] = {}
     for owner_id, city_id in sorted(pairs):
-        grouped.setdefault(owner_id, []).append(names[city_id])
-    return {owner_id: ", ".join(cities) for owner_id, cities in grouped.items()}
+        grouped.setdefault(owner_id, []).append(cities[city_id])
+    return grouped
+
+
+def _names(cities: list[City]) -> str:
+    return ", ".join(str(city) for city in cities)
+
+
+def _visit_texts(visit: Visit, cities: list[City]) -> Texts:
+    facts = (_dates(visit.start_date, visit.end_date), _names(cities))
+    return visit.title, _body(visit.public_summary or visit.purpose, *facts)
 
 
 def _visit_entries(visits: models.QuerySet[Visit], kind: str) -> Iterator[EditionItem]:
     rows = list(visits.only("pk", "title", "public_summary", "purpose", "start_date", "end_date"))
-    cities = _city_names(Visit.cities.through, "visit", [visit.pk for visit in rows])
+    cities = _cities(Visit.cities.through, "visit", [visit.pk for visit in rows])
     for visit in rows:
-        yield EditionItem(
-            kind=kind,
-            title=visit.title,
-            body=_body(
-                visit.public_summary or visit.purpose,
-                _dates(visit.start_date, visit.end_date),
-                cities.get(visit.pk, ""),
-            ),
-            source_key=f"delegations.visit:{visit.pk}",
-        )
+        key = f"delegations.visit:{visit.pk}"
+        yield _item(kind, key, _visit_texts, visit, cities.get(visit.pk, []))
 
 
 def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -106,26 +144,54 @@ def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     return _visit_entries(visits, EditionItem.Kind.VISIT)
 
 
+def _agreement_texts(agreement: Agreement, cities: list[City]) -> Texts:
+    parties = [_names(cities), *map(str, agreement.organizations.all())]
+    body = _body(
+        agreement.summary,
+        agreement.get_kind_display(),
+        _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
+        agreement.signed_at,
+        ", ".join(filter(None, parties)),
+    )
+    return agreement.title, body
+
+
 def _agreement_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     agreements = Agreement.objects.filter(
         is_public=True, signed_on__gte=first, signed_on__lte=last
     ).prefetch_related("organizations")
     rows = list(agreements.order_by("signed_on", "pk"))
-    cities = _city_names(Agreement.cities.through, "agreement", [a.pk for a in rows])
+    cities = _cities(Agreement.cities.through, "agreement", [a.pk for a in rows])
     for agreement in rows:
-        parties = [cities.get(agreement.pk, ""), *map(str, agreement.organizations.all())]
-        yield EditionItem(
-            kind=EditionItem.Kind.AGREEMENT,
-            title=agreement.title,
-            body=_body(
-                agreement.summary,
-                agreement.get_kind_display(),
-                _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
-                agreement.signed_at,
-                ", ".join(filter(None, parties)),
-            ),
-            source_key=f"partners.agreement:{agreement.pk}",
+        key = f"partners.agreement:{agreement.pk}"
+        yield _item(
+            EditionItem.Kind.AGREEMENT,
+            key,
+            _agreement_texts,
+            agreement,
+            cities.get(agreement.pk, []),
         )
+
+
+# A headline per level, so each language words it as a sentence of its own.
+NEW_PARTNERSHIP_TITLES: dict[str, StrOrPromise] = {
+    Partnership.Level.SISTER: gettext_lazy("New sister city: %(city)s"),
+    Partnership.Level.PARTNER: gettext_lazy("New partner city: %(city)s"),
+    Partnership.Level.FRIENDSHIP: gettext_lazy("New friendship city: %(city)s"),
+    Partnership.Level.COOPERATION: gettext_lazy("New cooperation agreement with %(city)s"),
+}
+
+
+def _partnership_texts(partnership: Partnership) -> Texts:
+    title = NEW_PARTNERSHIP_TITLES.get(partnership.level)
+    if title is None:
+        headline = _("New %(level)s: %(city)s") % {
+            "level": partnership.get_level_display(),
+            "city": partnership.city,
+        }
+    else:
+        headline = str(title) % {"city": partnership.city}
+    return headline, _body(partnership.summary, _dates(partnership.established_on))
 
 
 def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -133,13 +199,17 @@ def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         is_public=True, established_on__gte=first, established_on__lte=last
     ).select_related("city")
     for partnership in partnerships.order_by("established_on", "pk"):
-        yield EditionItem(
-            kind=EditionItem.Kind.PARTNERSHIP,
-            title=_("New %(level)s: %(city)s")
-            % {"level": partnership.get_level_display().lower(), "city": partnership.city},
-            body=_body(partnership.summary, _dates(partnership.established_on)),
-            source_key=f"partners.partnership:{partnership.pk}",
-        )
+        key = f"partners.partnership:{partnership.pk}"
+        yield _item(EditionItem.Kind.PARTNERSHIP, key, _partnership_texts, partnership)
+
+
+def _membership_texts(membership: Membership) -> Texts:
+    title = _("%(city)s joined %(organization)s") % {
+        "city": settings.HOME_CITY["name"],
+        "organization": membership.organization,
+    }
+    organization = membership.organization
+    return title, _body(organization.description, membership.role, _dates(membership.since))
 
 
 def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -147,14 +217,13 @@ def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         is_public=True, since__gte=first, since__lte=last
     ).select_related("organization")
     for membership in memberships.order_by("since", "pk"):
-        yield EditionItem(
-            kind=EditionItem.Kind.MEMBERSHIP,
-            title=_("The city joined %(organization)s") % {"organization": membership.organization},
-            body=_body(
-                membership.organization.description, membership.role, _dates(membership.since)
-            ),
-            source_key=f"partners.membership:{membership.pk}",
-        )
+        key = f"partners.membership:{membership.pk}"
+        yield _item(EditionItem.Kind.MEMBERSHIP, key, _membership_texts, membership)
+
+
+def _event_texts(event: Interaction) -> Texts:
+    place = event.partnership.city if event.partnership else event.organization
+    return event.subject, _body(event.summary, _dates(event.occurred_on), str(place or ""))
 
 
 def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -162,13 +231,8 @@ def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
         kind=Interaction.Kind.EVENT, is_public=True, occurred_on__gte=first, occurred_on__lte=last
     ).select_related("partnership__city", "organization")
     for event in events.order_by("occurred_on", "pk"):
-        place = event.partnership.city if event.partnership else event.organization
-        yield EditionItem(
-            kind=EditionItem.Kind.EVENT,
-            title=event.subject,
-            body=_body(event.summary, _dates(event.occurred_on), str(place or "")),
-            source_key=f"partners.interaction:{event.pk}",
-        )
+        key = f"partners.interaction:{event.pk}"
+        yield _item(EditionItem.Kind.EVENT, key, _event_texts, event)
     visits = Visit.objects.filter(
         is_public=True,
         status__in=UPCOMING_VISIT_STATUSES,
@@ -179,12 +243,12 @@ def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
 
 
 def _story_items(first: dt.date) -> Iterator[EditionItem]:
+    """A story's own texts, each language as its author wrote it (a missing one stays empty,
+    and the warning before approval lists it)."""
     for story in Story.objects.filter(month=first).order_by("pk"):
+        texts = {name: getattr(story, name) or "" for name in localized("title", "body")}
         yield EditionItem(
-            kind=EditionItem.Kind.STORY,
-            title=story.title,
-            body=story.body,
-            source_key=f"newsletters.story:{story.pk}",
+            kind=EditionItem.Kind.STORY, source_key=f"newsletters.story:{story.pk}", **texts
         )
 
 
@@ -192,15 +256,14 @@ def candidate_items(month: dt.date) -> list[EditionItem]:
     """Every item the month's public records would give, in reading order (unsaved)."""
     first, last = month_bounds(month)
     upcoming_first, upcoming_last = month_bounds(next_month(first))
-    with translation.override(settings.LANGUAGE_CODE):
-        return [
-            *_story_items(first),
-            *_visit_items(first, last),
-            *_agreement_items(first, last),
-            *_partnership_items(first, last),
-            *_membership_items(first, last),
-            *_upcoming_items(upcoming_first, upcoming_last),
-        ]
+    return [
+        *_story_items(first),
+        *_visit_items(first, last),
+        *_agreement_items(first, last),
+        *_partnership_items(first, last),
+        *_membership_items(first, last),
+        *_upcoming_items(upcoming_first, upcoming_last),
+    ]
 
 
 def edition_assemble(*, month: dt.date) -> Edition:
@@ -209,7 +272,7 @@ def edition_assemble(*, month: dt.date) -> Edition:
     first = month.replace(day=1)
     with transaction.atomic():
         edition, _created = Edition.objects.select_for_update().get_or_create(
-            month=first, defaults={"title": edition_default_title(first)}
+            month=first, defaults=edition_default_titles(first)
         )
         if not edition.is_editable:
             raise ValidationError(
@@ -270,12 +333,28 @@ def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionIt
     return item
 
 
+class MissingTranslations(Exception):
+    """Approval needs the staff member's explicit word: some texts are missing in a language."""
+
+    def __init__(self, missing: dict[str, list[str]]) -> None:
+        super().__init__(missing)
+        self.missing = missing
+
+
 @transaction.atomic
-def edition_approve(*, edition: Edition, by: Any) -> Edition:
+def edition_approve(
+    *, edition: Edition, by: Any, despite_missing_translations: bool = False
+) -> Edition:
+    """Approve a draft. When a text is missing in a language (its readers would get the other
+    language's), nothing changes and :class:`MissingTranslations` says what, unless the staff
+    member confirmed they approve anyway."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(edition)
     if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
         raise ValidationError(_("An empty edition cannot be approved."))
+    missing = edition.missing_translations()
+    if missing and not despite_missing_translations:
+        raise MissingTranslations(missing)
     edition.status = Edition.Status.APPROVED
     edition.approved_by = by
     edition.approved_at = timezone.now()

@@ -1,14 +1,17 @@
-"""The Atom feed of sent editions (the public archive as a feed)."""
+"""The Atom feed of sent editions (the public archive as a feed), one per language:
+``archive/feed/en/``, ``archive/feed/hu/``; ``archive/feed/`` is in the reader's language."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,14 @@ FEED_SIZE = 24
 
 class EditionFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The whole feed (titles, texts, ``xml:lang``) in the language the address names."""
+        language = kwargs.pop("language", None) or translation.get_language()
+        if language not in dict(settings.LANGUAGES):
+            raise Http404("No feed in that language.")
+        with translation.override(language):
+            return super().__call__(request, *args, **kwargs)
 
     def title(self) -> str:
         return _("%(unit)s newsletter") % {"unit": settings.UNIT_NAME}

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import StyledFilterSet
+from cityrelations.core.translated import localized
 
 from .forms import topic_choices
 from .models import Edition, Story, Subscriber
@@ -61,7 +62,12 @@ class StoryFilter(StyledFilterSet):
         return str(cleaned.get("q") or "")[:MAX_STORY_SEARCH]
 
     def search(self, queryset: QuerySet[Story], name: str, value: str) -> QuerySet[Story]:
-        return queryset.filter(title__icontains=value[:MAX_STORY_SEARCH])
+        """In the title in every language: staff find a story by the words they remember."""
+        value = value[:MAX_STORY_SEARCH]
+        matches = Q()
+        for column in localized("title"):
+            matches |= Q(**{f"{column}__icontains": value})
+        return queryset.filter(matches)
 
 
 class EditionFilter(StyledFilterSet):

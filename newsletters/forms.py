@@ -4,19 +4,27 @@ subscribers, stories and editions."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.translated import localized
 from partners.models import Theme
 
 from .models import Edition, EditionItem, Story, Suppression
 from .sanitize import sanitize_html
+
+if TYPE_CHECKING:  # the mixin's host, for the type checker only
+    _ModelFormBase = forms.ModelForm
+else:
+    _ModelFormBase = object
 
 STORY_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -143,32 +151,86 @@ class SuppressionLiftForm(forms.Form):
 # --- Staff: stories and editions --------------------------------------------------------------
 
 
-class StoryForm(VersionedFormMixin, forms.ModelForm):
+class TranslatedFieldsMixin(_ModelFormBase):
+    """Mix into the ModelForm of a model registered in ``newsletters/translation.py``.
+
+    Each translated field shows once per language, labelled "Title (English)" / "Title
+    (Hungarian)" in the reader's language; none is required on its own, but each of
+    ``required_translated`` needs a text in at least one language (the other falls back to it,
+    and the warning before approval lists it). Rich text is sanitised per language here, so the
+    form shows what will be stored."""
+
+    required_translated: tuple[str, ...] = ()
+    html_translated: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in {name.rpartition("_")[0] for name in self.fields if _is_localized(name)}:
+            label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
+            for code, language in settings.LANGUAGES:
+                field = self.fields[build_localized_fieldname(name, code)]
+                field.required = False
+                field.label = _("%(field)s (%(language)s)") % {"field": label, "language": language}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.html_translated:
+            for localized_name in localized(name):
+                if localized_name in cleaned:
+                    cleaned[localized_name] = sanitize_html(cleaned[localized_name] or "")
+        for name in self.required_translated:
+            if not self.filled_in_any_language(name):
+                first = localized(name)[0]
+                label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
+                self.add_error(
+                    first,
+                    ValidationError(
+                        _("Fill in “%(field)s” in at least one language.") % {"field": label},
+                        code="required",
+                    ),
+                )
+        return cleaned
+
+    def filled_in_any_language(self, name: str) -> bool:
+        return any((self.cleaned_data.get(n) or "").strip() for n in localized(name))
+
+
+def _is_localized(name: str) -> bool:
+    base, _sep, code = name.rpartition("_")
+    return bool(base) and code in dict(settings.LANGUAGES)
+
+
+class StoryForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):
     month = MonthField(label=_("Month"))
+    required_translated = ("title",)
+    html_translated = ("body",)
 
     class Meta:
         model = Story
-        fields = ["title", "kind", "month", "body", "image", "image_alt", "themes"]
+        fields = [
+            *localized("title"),
+            "kind",
+            "month",
+            *localized("body"),
+            "image",
+            *localized("image_alt"),
+            "themes",
+        ]
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 10}),
+            **{name: forms.Textarea(attrs={"rows": 10}) for name in localized("body")},
             "themes": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "body": _(
+            name: _(
                 "HTML: paragraphs, links, bold, italics, lists, subheadings (h3, h4), quotes. "
                 "Anything else is removed."
             )
+            for name in localized("body")
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["image"].widget.attrs["accept"] = "image/png,image/jpeg,image/webp,image/gif"
-
-    def clean_body(self) -> str:
-        body = sanitize_html(self.cleaned_data["body"])
-        if not body:
-            raise ValidationError(_("The story needs some text."))
-        return body
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -177,30 +239,34 @@ class StoryForm(VersionedFormMixin, forms.ModelForm):
         return image
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("image") and not cleaned.get("image_alt"):
-            self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
+        cleaned = super().clean()
+        if not self.filled_in_any_language("body"):  # also when the sanitiser removed it all
+            self.add_error(localized("body")[0], _("The story needs some text."))
+        if cleaned.get("image") and not self.filled_in_any_language("image_alt"):
+            self.add_error(
+                localized("image_alt")[0], _("Describe the image for readers who cannot see it.")
+            )
         return cleaned
 
 
-class EditionForm(VersionedFormMixin, forms.ModelForm):
+class EditionForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):
+    required_translated = ("title",)
+    html_translated = ("introduction",)
+
     class Meta:
         model = Edition
-        fields = ["title", "introduction"]
-        widgets = {"introduction": forms.Textarea(attrs={"rows": 8})}
-
-    def clean_introduction(self) -> str:
-        return sanitize_html(self.cleaned_data["introduction"])
+        fields = [*localized("title"), *localized("introduction")]
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in localized("introduction")}
 
 
-class EditionItemForm(VersionedFormMixin, forms.ModelForm):
+class EditionItemForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):
+    required_translated = ("title",)
+    html_translated = ("body",)
+
     class Meta:
         model = EditionItem
-        fields = ["title", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
-
-    def clean_body(self) -> str:
-        return sanitize_html(self.cleaned_data["body"])
+        fields = [*localized("title"), *localized("body")]
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in localized("body")}
 
 
 class AssembleForm(forms.Form):

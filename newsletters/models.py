@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +22,7 @@ from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
 from cityrelations.core.queries import count_by
+from cityrelations.core.translated import language_codes
 from partners.models import Theme
 
 from .sanitize import SanitizedHTMLField
@@ -239,7 +242,7 @@ class Story(Versioned, ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # ``history``: registered in translation.py, after the texts get a column per language.
     objects = StoryQuerySet.as_manager()
 
     class Meta:
@@ -281,7 +284,7 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # ``history``: registered in translation.py, after the texts get a column per language.
     objects = EditionQuerySet.as_manager()
 
     class Meta:
@@ -308,6 +311,34 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     @property
     def sending_started(self) -> bool:
         return self.status in (self.Status.SENDING, self.Status.SENT)
+
+    def missing_translations(self) -> dict[str, list[str]]:
+        """``{language code: [what is missing]}``: the texts of the edition (title, introduction,
+        each included item's title and text) written in some language but empty in this one.
+        Readers of that language get the other language's text instead (the fallback), so staff
+        are warned before approving; a text empty in every language is no translation gap."""
+        texts: list[tuple[str, models.Model, str]] = [
+            (gettext("Title"), self, "title"),
+            (gettext("Introduction"), self, "introduction"),
+        ]
+        for item in self.items.all():
+            name = {"item": item.title}
+            texts.append((gettext("Item “%(item)s”: title") % name, item, "title"))
+            texts.append((gettext("Item “%(item)s”: text") % name, item, "body"))
+        missing: dict[str, list[str]] = {}
+        for label, obj, field in texts:
+            written = {
+                code: _has_text(getattr(obj, f"{field}_{code}")) for code in language_codes()
+            }
+            if any(written.values()):
+                for code in (code for code, has in written.items() if not has):
+                    missing.setdefault(code, []).append(label)
+        return missing
+
+
+def _has_text(value: str | None) -> bool:
+    """Rich text counts only when it has words, not just empty paragraphs."""
+    return bool(value and strip_tags(value).strip())
 
 
 class EditionItemQuerySet(models.QuerySet["EditionItem"]):

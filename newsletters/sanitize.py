@@ -12,6 +12,7 @@ from typing import Any
 import nh3
 from django.db import models
 from django.utils.html import escape, linebreaks
+from modeltranslation.fields import TranslationFieldDescriptor as _Translated
 
 ALLOWED_TAGS = {"p", "a", "strong", "em", "b", "i", "ul", "ol", "li", "h3", "h4", "blockquote"}
 ALLOWED_TAGS.add("br")
@@ -49,7 +50,13 @@ class SanitizedHTMLField(models.TextField):
         value = getattr(model_instance, self.attname)
         if isinstance(value, str):
             value = sanitize_html(value)
-            setattr(model_instance, self.attname, value)
+            if isinstance(getattr(type(model_instance), self.attname, None), _Translated):
+                # A translated field's own column (modeltranslation reads it as the current
+                # language, falling back to another): assigning through the descriptor would
+                # copy the fallback text into the current language's column.
+                model_instance.__dict__[self.attname] = value
+            else:
+                setattr(model_instance, self.attname, value)
         return value
 
     def get_db_prep_save(self, value: Any, connection: Any) -> Any:

@@ -27,6 +27,7 @@ urlpatterns += [
     path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
     path("archive/", public.archive, name="archive"),
     path("archive/feed/", EditionFeed(), name="feed"),
+    path("archive/feed/<str:language>/", EditionFeed(), name="feed_language"),
     path("archive/<str:month>/", public.edition_public, name="edition_public"),
     path("stories/<int:pk>/image/", public.story_image, name="story_image"),
     # Staff (h8)

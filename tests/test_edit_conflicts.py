@@ -203,22 +203,22 @@ CASES = [
         "story",
         StoryFactory,
         _url("newsletters:story_update"),
-        ("title", "Theirs: trams", "Title"),
-        ("image_alt", "Mine: a tram"),
+        ("title_en", "Theirs: trams", "Title (English)"),
+        ("image_alt_hu", "Mine: egy villamos"),
     ),
     Case(
         "edition",
         EditionFactory,
         _url("newsletters:edition_update"),
-        ("title", "Theirs: May", "Title"),
-        ("introduction", "<p>Mine: hello</p>"),
+        ("title_en", "Theirs: May", "Title (English)"),
+        ("introduction_hu", "<p>Mine: szia</p>"),
     ),
     Case(
         "edition item",
         EditionItemFactory,
         lambda item: reverse("newsletters:edition_item_update", args=[item.edition_id, item.pk]),
-        ("title", "Theirs: tram news", "Title"),
-        ("body", "<p>Mine: more</p>"),
+        ("title_en", "Theirs: tram news", "Title (English)"),
+        ("body_en", "<p>Mine: more</p>"),
     ),
 ]
 

@@ -58,31 +58,72 @@ SUPPRESSION_REASONS = {
     S.BOUNCED: Suppression.Reason.BOUNCED,
     S.COMPLAINED: Suppression.Reason.COMPLAINED,
 }
+# Each story in English and in Hungarian, as the unit writes them: (kind, {language: (title, body)}).
 STORIES = [
     (
-        "Cooling the city with trees: lessons from Vienna",
         Story.Kind.BEST_PRACTICE,
-        "<p>Vienna's <strong>Cool Streets</strong> programme lowers summer temperatures with "
-        "shade trees, water features and light pavements. Our urban planners visited three of "
-        "its streets and brought ideas home for the Grand Boulevard.</p>",
+        {
+            "en": (
+                "Cooling the city with trees: lessons from Vienna",
+                "<p>Vienna's <strong>Coole Straßen</strong> programme lowers summer temperatures "
+                "with shade trees, water features and light-coloured paving. Our urban planners "
+                "visited three of its streets and brought ideas home for the Grand Boulevard.</p>",
+            ),
+            "hu": (
+                "Fákkal hűtött város: mit tanulhatunk Bécstől?",
+                "<p>Bécs <strong>Coole Straßen</strong> („hűs utcák”) programja árnyat adó "
+                "fákkal, vízjátékokkal és világos burkolattal enyhíti a nyári hőséget. "
+                "Várostervezőink három ilyen utcát jártak végig, és ötleteket hoztak haza a "
+                "Nagykörút megújításához.</p>",
+            ),
+        },
     ),
     (
-        "A digital twin for public transport",
         Story.Kind.URBAN_INNOVATION,
-        "<p>Helsinki models its tram network as a <em>digital twin</em> to test timetable "
-        "changes before they reach passengers. BKV experts will join the pilot's next phase.</p>",
+        {
+            "en": (
+                "A digital twin for public transport",
+                "<p>Helsinki models its tram network as a <em>digital twin</em> to test "
+                "timetable changes before they reach passengers. BKV experts will join the "
+                "pilot's next phase.</p>",
+            ),
+            "hu": (
+                "Digitális iker a közösségi közlekedésben",
+                "<p>Helsinki <em>digitális ikerként</em> modellezi a villamoshálózatát, így a "
+                "menetrend változásait még azelőtt kipróbálhatja, hogy az utasok találkoznának "
+                "velük. A BKV szakemberei a kísérleti projekt következő szakaszában "
+                "csatlakoznak.</p>",
+            ),
+        },
     ),
     (
-        "Budapest joins the Eurocities culture working group",
         Story.Kind.NEWS,
-        "<p>The city's cultural department now takes part in the working group on "
-        '<a href="https://eurocities.eu/">Eurocities</a>\' culture forum.</p>',
+        {
+            "en": (
+                "Budapest joins the Eurocities culture working group",
+                "<p>The city's cultural department now takes part in the working group of the "
+                '<a href="https://eurocities.eu/">Eurocities</a> culture forum.</p>',
+            ),
+            "hu": (
+                "Budapest csatlakozik az Eurocities kulturális munkacsoportjához",
+                "<p>A főváros kulturális szakterülete mostantól részt vesz az "
+                '<a href="https://eurocities.eu/">Eurocities</a> kulturális fórumának '
+                "munkacsoportjában.</p>",
+            ),
+        },
     ),
 ]
-INTRODUCTION = (
-    "<p>Dear readers,</p><p>this month our city welcomed partners from across Europe, signed "
-    "new agreements and learnt from other cities' good ideas. Here is what happened.</p>"
-)
+INTRODUCTION = {
+    "en": "<p>Dear readers,</p><p>this month our city welcomed partners from across Europe, "
+    "signed new agreements and learnt from other cities' good ideas. Here is what happened.</p>",
+    "hu": "<p>Kedves Olvasóink!</p><p>Ebben a hónapban Európa számos városából fogadtunk "
+    "partnereket, új megállapodásokat írtunk alá, és más városok jó ötleteiből is tanultunk. "
+    "Íme, mi történt.</p>",
+}
+
+
+def _in_each_language(field: str, texts: dict[str, str]) -> dict[str, str]:
+    return {f"{field}_{code}": text for code, text in texts.items()}
 
 
 def _month_back(first: dt.date, months: int) -> dt.date:
@@ -123,9 +164,15 @@ def _subscribers(consent: ConsentText) -> int:
 
 
 def _stories(month: dt.date) -> None:
-    for title, kind, body in STORIES:
+    for kind, texts in STORIES:
         Story.objects.get_or_create(
-            title=title, defaults={"kind": kind, "month": month, "body": body}
+            title_en=texts["en"][0],
+            defaults={
+                "kind": kind,
+                "month": month,
+                **_in_each_language("title", {code: title for code, (title, _b) in texts.items()}),
+                **_in_each_language("body", {code: body for code, (_t, body) in texts.items()}),
+            },
         )
 
 
@@ -136,7 +183,8 @@ def _sent_edition(month: dt.date) -> Edition:
         return edition
     edition = edition_assemble(month=month)
     sent_at = timezone.make_aware(dt.datetime.combine(_month_back(month, -1), dt.time(9, 30)))
-    edition.introduction = INTRODUCTION
+    for field, text in _in_each_language("introduction", INTRODUCTION).items():
+        setattr(edition, field, text)
     edition.status = Edition.Status.SENT
     edition.approved_at = sent_at - dt.timedelta(days=1)
     edition.sending_started_at = sent_at
@@ -182,8 +230,10 @@ def seed_newsletters() -> dict[str, int]:
     if draft is None or draft.status == Edition.Status.DRAFT:
         draft = edition_assemble(month=last_month)
         if not draft.introduction:
-            draft.introduction = INTRODUCTION
-            draft.save(update_fields=["introduction", "updated_at"])
+            introduction = _in_each_language("introduction", INTRODUCTION)
+            for field, text in introduction.items():
+                setattr(draft, field, text)
+            draft.save(update_fields=[*introduction, "updated_at"])
     return {
         "subscribers created": created,
         "subscribers": Subscriber.objects.count(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from csp.decorators import csp_update
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
 from ..assembly import (
+    MissingTranslations,
     edition_approve,
     edition_assemble,
     edition_item_move,
@@ -214,14 +216,43 @@ def edition_item_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 @permission_required("newsletters.change_edition", raise_exception=True)
 @require_POST
 def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve; when a text is missing in a language, first a page listing what is missing,
+    whose "Approve anyway" button posts here again with ``approve_anyway``."""
     edition = _edition_for(pk)
     try:
-        edition = edition_approve(edition=edition, by=request.user)
+        edition = edition_approve(
+            edition=edition,
+            by=request.user,
+            despite_missing_translations=request.POST.get("approve_anyway") == "1",
+        )
+    except MissingTranslations as warning:
+        return _missing_translations_page(request, edition, warning.missing)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("“%(title)s” is approved.") % {"title": edition.title})
     return redirect(edition)
+
+
+def _missing_translations_page(
+    request: HttpRequest, edition: Edition, missing: dict[str, list[str]]
+) -> HttpResponse:
+    names = dict(settings.LANGUAGES)
+    title = _("Approve “%(title)s”?") % {"title": edition.title}
+    return render(
+        request,
+        "newsletters/edition_approve_missing.html",
+        {
+            "edition": edition,
+            "title": title,
+            "missing": [(code, names[code], labels) for code, labels in missing.items()],
+            "trail": [
+                (_("Editions"), reverse("newsletters:edition_list")),
+                (edition.title, edition.get_absolute_url()),
+                (title, ""),
+            ],
+        },
+    )
 
 
 @login_required

@@ -210,12 +210,12 @@ def _create_story(client, image: bytes):
     return client.post(
         reverse("newsletters:story_create"),
         {
-            "title": "Green roofs",
+            "title_en": "Green roofs",
             "kind": "best_practice",
             "month": "2026-05",
-            "body": "<p>Roofs</p>",
+            "body_en": "<p>Roofs</p>",
             "image": SimpleUploadedFile("roof.png", image, content_type="image/png"),
-            "image_alt": "A green roof",
+            "image_alt_en": "A green roof",
         },
     )
 

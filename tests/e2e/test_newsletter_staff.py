@@ -13,7 +13,12 @@ from delegations.models import Visit
 from newsletters.assembly import previous_month
 from newsletters.models import Edition
 from tests.delegations.factories import VisitFactory
-from tests.newsletters.factories import StoryFactory, ensure_migration_data
+from tests.newsletters.factories import (
+    EditionFactory,
+    EditionItemFactory,
+    StoryFactory,
+    ensure_migration_data,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +90,28 @@ def test_assemble_preview_and_approve(page, live_server, login, staff_user, mayo
     expect(page.get_by_role("heading", level=1)).to_have_text(edition.title)
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)
     expect(page.get_by_role("button", name="Back to draft")).to_have_count(0)
+
+
+def test_approving_with_a_missing_translation_asks_first(page, live_server, login, staff_user):
+    """An item without its Hungarian text: approving lists it and changes nothing until the
+    staff member chooses "Approve anyway"."""
+    edition = EditionFactory(title="May news", title_hu="Májusi hírek")
+    EditionItemFactory(edition=edition, title="New trams", title_hu="", body_hu="")
+
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}{edition.get_absolute_url()}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Approve").click()
+    warning = page.locator("[data-missing-translations]")
+    expect(warning).to_contain_text("Missing in Hungarian:")
+    expect(warning.locator('ul[data-language="hu"] li')).to_have_text(
+        ["Item “New trams”: title", "Item “New trams”: text"]
+    )
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+
+    page.get_by_role("button", name="Approve anyway").click()
+    expect(page.get_by_text("is approved.")).to_be_visible()
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.APPROVED and edition.approved_by == staff_user
+    assert page.console_errors == []

@@ -61,10 +61,14 @@ class StoryFactory(factory.django.DjangoModelFactory):
         model = models.Story
         skip_postgeneration_save = True
 
+    # ``title`` and ``body`` are written in the active language (English in tests); the
+    # Hungarian texts are there too, as staff write both.
     title = factory.Sequence(lambda n: f"Story {n}")
+    title_hu = factory.Sequence(lambda n: f"Hír {n}")
     kind = models.Story.Kind.NEWS
     month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
     body = "<p>Something good happened in the city.</p>"
+    body_hu = "<p>Jó dolog történt a városban.</p>"
 
     @factory.post_generation
     def themes(self, create: bool, extracted, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +94,9 @@ class EditionFactory(factory.django.DjangoModelFactory):
 
     month = factory.Sequence(lambda n: _month_back(_previous_month_first_day(), n))
     title = factory.LazyAttribute(lambda e: f"Newsletter {e.month:%Y-%m}")
+    title_hu = factory.LazyAttribute(lambda e: f"Hírlevél {e.month:%Y-%m}")
     introduction = "<p>Welcome to this month's newsletter.</p>"
+    introduction_hu = "<p>Üdvözöljük a havi hírlevélben.</p>"
     status = models.Edition.Status.DRAFT
 
 
@@ -101,7 +107,9 @@ class EditionItemFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     kind = models.EditionItem.Kind.CUSTOM
     title = factory.Sequence(lambda n: f"Item {n}")
+    title_hu = factory.Sequence(lambda n: f"Tétel {n}")
     body = "<p>Item text.</p>"
+    body_hu = "<p>A tétel szövege.</p>"
     order = factory.Sequence(lambda n: n)
     source_key = ""
 

@@ -234,3 +234,36 @@ def test_a_thousand_public_records_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         edition = edition_assemble(month=MAY)
     assert EditionItem.all_items.filter(edition=edition).count() == 1000
+
+
+def test_assembled_items_read_naturally_in_each_language():
+    """Each item is written once per language: Hungarian sentences, dates and labels under
+    Hungarian, English under English; a story brings both of its own texts."""
+    records = _public_records()
+    story = records["story"]
+    story.title_hu, story.body_hu = "Zöld tetők", "<p>Tetőkertek a belvárosban.</p>"
+    story.save()
+    edition = edition_assemble(month=MAY)
+    assert (edition.title_en, edition.title_hu) == (
+        "Newsletter — May 2026",
+        "Hírlevél — 2026. május",
+    )
+    items = {item.source_key: item for item in edition.items.all()}
+
+    partnership = items[f"partners.partnership:{records['partnership'].pk}"]
+    assert partnership.title_en == "New partner city: Kraków, Austria"
+    assert partnership.title_hu == "Új partnerváros: Kraków, Ausztria"
+    agreement = items[f"partners.agreement:{records['agreement'].pk}"]
+    assert "signed on" in agreement.body_en and "2026. május" not in agreement.body_en
+    assert "aláírva: 2026. május 20." in agreement.body_hu
+    membership = items[f"partners.membership:{records['membership'].pk}"]
+    organization = records["membership"].organization
+    assert membership.title_en == f"Budapest joined {organization}"
+    assert membership.title_hu == f"Budapest új tagsága: {organization}"
+    visit = items[f"delegations.visit:{records['visit'].pk}"]
+    assert "2026. május 10. – 2026. május 12." in visit.body_hu and "Vienna" in visit.body_hu
+    assert "2026. május" not in visit.body_en
+    story_item = items[f"newsletters.story:{story.pk}"]
+    assert (story_item.title_en, story_item.title_hu) == ("Green roofs", "Zöld tetők")
+    assert story_item.body_hu == "<p>Tetőkertek a belvárosban.</p>"
+    assert story_item.body_en == story.body_en

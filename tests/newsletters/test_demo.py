@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from newsletters.assembly import previous_month
 from newsletters.demo.seed import seed_newsletters
-from newsletters.models import Edition, Subscriber, Suppression
+from newsletters.models import Edition, Story, Subscriber, Suppression
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,17 @@ def test_seed_is_idempotent_and_covers_every_state(staff_client, mayor_client):
         reverse("newsletters:edition_public", args=[sent.month.strftime("%Y-%m")])
     )
     assert public.status_code == 200
+
+
+def test_the_demo_edition_and_stories_are_written_in_both_languages():
+    seed_newsletters()
+    draft = Edition.objects.get(month=previous_month())
+    assert draft.title_hu.startswith("Hírlevél") and draft.title_en.startswith("Newsletter")
+    assert "Kedves Olvasóink!" in draft.introduction_hu
+    assert "Dear readers" in draft.introduction_en
+    for story in Story.objects.all():
+        assert story.title_en and story.title_hu and story.body_en and story.body_hu
+    stories = draft.items.filter(kind="story")
+    assert stories.count() == 3
+    assert all(item.title_hu and item.body_hu for item in stories)
+    assert "Fákkal hűtött város: mit tanulhatunk Bécstől?" in {i.title_hu for i in stories}

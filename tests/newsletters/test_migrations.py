@@ -45,3 +45,34 @@ def test_backfill_consent_text_and_clean_stored_rich_text():
         assert new.get_model("newsletters", "Story").objects.get().body == "<p>Hi</p>"
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_text_written_before_the_language_columns_is_kept_in_english():
+    old = _migrate([("newsletters", "0009_version")])
+    try:
+        Edition = old.get_model("newsletters", "Edition")
+        Story = old.get_model("newsletters", "Story")
+        EditionItem = old.get_model("newsletters", "EditionItem")
+        edition = Edition.objects.create(
+            month="2026-01-01", title="January", introduction="<p>Hello</p>"
+        )
+        EditionItem.objects.create(edition=edition, kind="custom", title="Trams", body="<p>B</p>")
+        Story.objects.create(
+            title="Roofs", month="2026-01-01", body="<p>Green</p>", image_alt="A roof"
+        )
+
+        new = _migrate([("newsletters", "0010_content_in_both_languages")])
+        edition = new.get_model("newsletters", "Edition").objects.get()
+        assert (edition.title_en, edition.introduction_en) == ("January", "<p>Hello</p>")
+        assert (edition.title_hu, edition.introduction_hu) == (None, None)
+        item = new.get_model("newsletters", "EditionItem").objects.get()
+        assert (item.title_en, item.body_en, item.title_hu) == ("Trams", "<p>B</p>", None)
+        story = new.get_model("newsletters", "Story").objects.get()
+        assert (story.title_en, story.body_en, story.image_alt_en) == (
+            "Roofs",
+            "<p>Green</p>",
+            "A roof",
+        )
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

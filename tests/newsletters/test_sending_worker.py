@@ -228,3 +228,66 @@ def test_a_greylisted_recipient_is_retried_by_the_worker_and_sent_once(start_wor
     assert (greylisted.status, greylisted.attempts) == (Delivery.Status.SENT, 3)
     refused = Delivery.objects.get(edition=edition, subscriber__email=addresses[7])
     assert refused.status == Delivery.Status.FAILED and "550" in refused.last_error
+
+
+def _text_and_html(message) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    text, html = (part.get_content() for part in message.iter_parts())
+    return text, html
+
+
+def test_each_subscriber_receives_the_edition_in_their_own_language(start_worker):
+    """Subject, introduction, items, header and footer in the subscriber's language; the
+    List-Unsubscribe headers in both; a text missing in Hungarian comes in English."""
+    edition = EditionFactory(
+        month=dt.date(2026, 5, 1),
+        status=Edition.Status.APPROVED,
+        title="May news",
+        title_hu="Májusi hírek",
+        introduction="<p>Spring in the city.</p>",
+        introduction_hu="<p>Tavasz a városban.</p>",
+    )
+    EditionItemFactory(
+        edition=edition,
+        title="New trams",
+        title_hu="Új villamosok",
+        body="<p>Forty new trams.</p>",
+        body_hu="<p>Negyven új villamos.</p>",
+    )
+    EditionItemFactory(edition=edition, title="Only in English", title_hu="", body_hu="")
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(email="anna@mail.example", language="hu", status=S.ACTIVE),
+            Subscriber(email="john@mail.example", language="en", status=S.ACTIVE),
+        ]
+    )
+    with smtp_sink() as sink:
+        worker = start_worker(sink)
+        assert edition_send(edition=edition) == 2
+        _wait_until_sent(edition, timeout=60)
+        received = {item.recipient: item.message for item in sink.received}
+        worker.kill()
+
+    assert set(received) == {"anna@mail.example", "john@mail.example"}, _logs(worker)
+    hu, en = received["anna@mail.example"], received["john@mail.example"]
+    assert hu["Subject"].startswith("Májusi hírek") and en["Subject"].startswith("May news")
+    for message in (hu, en):
+        assert "/newsletter/unsubscribe/" in message["List-Unsubscribe"]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message["List-Id"]
+
+    hu_text, hu_html = _text_and_html(hu)
+    for body in (hu_text, hu_html):
+        assert "Tavasz a városban." in body and "Új villamosok" in body
+        assert "Negyven új villamos." in body and "Only in English" in body
+        assert "Spring in the city." not in body and "New trams" not in body
+        assert "Azért kapja ezt a hírlevelet" in body  # the footer
+        assert "You receive this newsletter" not in body
+    assert "május" in hu_text.splitlines()[1]  # the header line's month
+    assert "Leiratkozás" in hu_html
+
+    en_text, en_html = _text_and_html(en)
+    for body in (en_text, en_html):
+        assert "Spring in the city." in body and "New trams" in body
+        assert "Forty new trams." in body and "Tavasz" not in body and "villamos" not in body
+        assert "You receive this newsletter" in body and "Azért kapja" not in body
+    assert "May" in en_text.splitlines()[1]

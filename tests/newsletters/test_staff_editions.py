@@ -28,12 +28,12 @@ def _png(size: tuple[int, int] = (4, 4)) -> SimpleUploadedFile:
 
 def _story_data(**changes: object) -> dict[str, object]:
     data = {
-        "title": "Solar schools",
+        "title_en": "Solar schools",
         "kind": "best_practice",
         "month": "2026-05",
-        "body": "<p>Roofs <script>alert(1)</script><a href='https://x.example' "
+        "body_en": "<p>Roofs <script>alert(1)</script><a href='https://x.example' "
         "onclick='x()'>link</a></p><img src=x>",
-        "image_alt": "",
+        "image_alt_en": "",
     }
     data.update(changes)
     return data
@@ -55,7 +55,7 @@ def test_create_story_sanitises_the_body(staff_client, staff_user):
 
 def test_story_image_is_validated_and_served_to_staff(staff_client, anonymous_client):
     response = staff_client.post(
-        reverse("newsletters:story_create"), _story_data(image=_png(), image_alt="Solar panels")
+        reverse("newsletters:story_create"), _story_data(image=_png(), image_alt_en="Solar panels")
     )
     assert response.status_code == 302
     story = Story.objects.get()
@@ -71,13 +71,13 @@ def test_story_image_is_validated_and_served_to_staff(staff_client, anonymous_cl
     response = staff_client.post(reverse("newsletters:story_create"), _story_data(image=fake))
     assert response.context["form"].errors["image"]
     response = staff_client.post(reverse("newsletters:story_create"), _story_data(image=_png()))
-    assert response.context["form"].errors["image_alt"]
+    assert response.context["form"].errors["image_alt_en"]
 
 
 def test_story_image_too_large(staff_client, monkeypatch):
     monkeypatch.setattr("newsletters.forms.STORY_IMAGE_MAX_BYTES", 10)
     response = staff_client.post(
-        reverse("newsletters:story_create"), _story_data(image=_png(), image_alt="a")
+        reverse("newsletters:story_create"), _story_data(image=_png(), image_alt_en="a")
     )
     assert "larger than 2 MB" in str(response.context["form"].errors["image"])
 
@@ -94,7 +94,7 @@ def test_story_update_and_delete(staff_client):
     story = StoryFactory()
     url = reverse("newsletters:story_update", args=[story.pk])
     assert staff_client.get(url).status_code == 200
-    staff_client.post(url, with_version(_story_data(title="Renamed"), story))
+    staff_client.post(url, with_version(_story_data(title_en="Renamed"), story))
     story.refresh_from_db()
     assert story.title == "Renamed"
     delete = reverse("newsletters:story_delete", args=[story.pk])
@@ -227,7 +227,7 @@ def test_reorder_drop_restore_and_edit_items(staff_client):
     assert [i.title for i in edition.items.all()] == ["A", "C", "B"]
     edit = reverse("newsletters:edition_item_update", args=[edition.pk, a.pk])
     staff_client.post(
-        edit, with_version({"title": "A2", "body": "<p>ok</p><iframe src=x></iframe>"}, a)
+        edit, with_version({"title_en": "A2", "body_en": "<p>ok</p><iframe src=x></iframe>"}, a)
     )
     a.refresh_from_db()
     assert (a.title, a.body) == ("A2", "<p>ok</p>")
@@ -240,7 +240,7 @@ def test_reorder_drop_restore_and_edit_items(staff_client):
 def test_edit_introduction_is_sanitised(staff_client):
     edition = EditionFactory()
     url = reverse("newsletters:edition_update", args=[edition.pk])
-    data = {"title": "May", "introduction": "<h3>Hi</h3><script>x</script>"}
+    data = {"title_en": "May", "introduction_en": "<h3>Hi</h3><script>x</script>"}
     staff_client.post(url, with_version(data, edition))
     edition.refresh_from_db()
     assert (edition.title, edition.introduction) == ("May", "<h3>Hi</h3>")
@@ -267,7 +267,7 @@ def test_approve_only_drafts_and_then_no_more_edits(staff_client, staff_user, ma
 
 
 def test_an_empty_edition_cannot_be_approved(staff_client):
-    edition = EditionFactory(introduction="")
+    edition = EditionFactory(introduction="", introduction_hu="")
     staff_client.post(reverse("newsletters:edition_approve", args=[edition.pk]))
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
@@ -275,8 +275,8 @@ def test_an_empty_edition_cannot_be_approved(staff_client):
 
 def test_preview_html_and_text(staff_client, mayor_client):
     edition = EditionFactory(title="May news")
-    EditionItemFactory(edition=edition, title="Shown")
-    EditionItemFactory(edition=edition, title="Dropped", included=False)
+    EditionItemFactory(edition=edition, title="Shown", title_hu="Látható")
+    EditionItemFactory(edition=edition, title="Dropped", title_hu="Elhagyott", included=False)
     url = reverse("newsletters:edition_preview", args=[edition.pk])
     html = staff_client.get(url + "?format=html")
     assert html.status_code == 200
@@ -284,7 +284,7 @@ def test_preview_html_and_text(staff_client, mayor_client):
     assert "'unsafe-inline'" in html["Content-Security-Policy"]
     text = mayor_client.get(url + "?format=text&language=hu")
     assert text["Content-Type"].startswith("text/plain")
-    assert "Shown" in text.content.decode()
+    assert "Látható" in text.content.decode() and "Elhagyott" not in text.content.decode()
     assert staff_client.get(url + "?language=xx").status_code == 200
 
 

@@ -37,19 +37,24 @@ def _assert_clean(html: str) -> None:
 # --- Story bodies are sanitised by the model ---------------------------------------------------
 
 
-def test_a_story_saved_through_the_admin_is_sanitised():
+def test_a_story_saved_through_the_admin_is_sanitised_in_each_language():
     admin = Client()
     login_verified(admin, UserFactory(username="root", is_staff=True, is_superuser=True))
     data = {
-        "title": "Admin story",
+        "title_en": "Admin story",
+        "title_hu": "Admin hír",
         "kind": "news",
         "month": "2026-05-01",
-        "body": DIRTY,
-        "image_alt": "",
+        "body_en": DIRTY,
+        "body_hu": DIRTY,
+        "image_alt_en": "",
+        "image_alt_hu": "",
     }
     response = admin.post(reverse("admin:newsletters_story_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    _assert_clean(Story.objects.get(title="Admin story").body)
+    story = Story.objects.get(title_en="Admin story")
+    _assert_clean(story.body_en)
+    _assert_clean(story.body_hu)
 
 
 def test_the_orm_sanitises_every_way_of_writing():
@@ -69,6 +74,16 @@ def test_the_orm_sanitises_every_way_of_writing():
 
     [bulk] = Story.objects.bulk_create([Story(title="Bulk", month="2026-05-01", body=DIRTY)])
     _assert_clean(Story.objects.get(pk=bulk.pk).body)
+
+    # Each language's column is a sanitising field too, whichever way it is written.
+    Story.objects.filter(pk=story.pk).update(body_en=DIRTY, body_hu=DIRTY)
+    story.refresh_from_db()
+    _assert_clean(story.body_en)
+    _assert_clean(story.body_hu)
+    story.body_hu = DIRTY
+    story.save()
+    story.refresh_from_db()
+    _assert_clean(story.body_hu)
 
 
 def test_edition_introductions_and_item_texts_are_sanitised_too():
