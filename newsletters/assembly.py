@@ -49,7 +49,7 @@ def previous_month(today: dt.date | None = None) -> dt.date:
 
 def edition_default_title(month: dt.date) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return _("Newsletter — %(month)s") % {"month": date_format(month, "F Y")}
+        return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
 
 
 @functools.lru_cache(maxsize=512)

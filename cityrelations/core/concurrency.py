@@ -187,7 +187,7 @@ def _display(field: forms.Field, value: Any) -> str:
         return ", ".join(str(labels.get(v, v)) for v in values)
     if isinstance(field, forms.DateField):
         try:
-            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
         except (TypeError, ValueError):
             return str(value)
     # Translators: a value the user typed, quoted in the edit-conflict message (Hungarian: „…”).
@@ -242,7 +242,7 @@ def _changed_line(label: str, old: str, new: str, record: Any) -> str:
         return gettext("%(field)s: was %(old)s, now %(new)s") % values
     when = timezone.localtime(record.history_date)
     values["time"] = formats.date_format(
-        when, "H:i" if when.date() == timezone.localdate() else "Y-m-d H:i"
+        when, "TIME_FORMAT" if when.date() == timezone.localdate() else "DATETIME_FORMAT"
     )
     user = record.history_user
     if user is None:
