@@ -52,6 +52,7 @@ def format_weekday_date(value: dt.date | None) -> str:
     """
     if value is None:
         return ""
+    # Translators: a day's name and its date; Hungarian puts the date first ("2026. december 7., hétfő").
     return gettext("%(weekday)s, %(date)s") % {
         "weekday": format_date(value, "l"),
         "date": format_date(value),
