@@ -259,6 +259,11 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in 
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Budapest")
 USE_I18N = True
 USE_TZ = True
+# Dates, times and numbers per language: cityrelations/formats/<language>/formats.py. Numbers are
+# grouped only where a template asks (intcomma, floatformat:"g", money): a global thousand
+# separator would leak into ids, attributes and other numbers that are data, not text.
+FORMAT_MODULE_PATH = ["cityrelations.formats"]
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
+from cityrelations.core.formats import format_date
 from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.models import City
 
@@ -134,7 +135,7 @@ def visits_with_gifts() -> list[tuple[int, str]]:
         .order_by("-start_date", "title")
         .values_list("pk", "start_date", "title")
     )
-    return [(pk, f"{start:%Y-%m-%d} · {title}") for pk, start, title in rows]
+    return [(pk, f"{format_date(start)} · {title}") for pk, start, title in rows]
 
 
 class GiftFilter(SortedFilterSet, StyledFilterSet):

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
+from cityrelations.core.formats import format_date
 from cityrelations.core.links import detail_url
 from cityrelations.core.queries import count_by
 from cityrelations.core.translated import language_codes
@@ -207,7 +208,7 @@ class SuppressionLift(ChoiceLabels, models.Model):
         verbose_name_plural = _("lifted suppressions")
 
     def __str__(self) -> str:
-        return f"{self.email_hash[:12]}… ({self.lifted_at:%Y-%m-%d})"
+        return f"{self.email_hash[:12]}… ({format_date(timezone.localtime(self.lifted_at).date())})"
 
 
 class StoryQuerySet(models.QuerySet["Story"]):

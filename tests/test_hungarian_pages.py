@@ -199,7 +199,11 @@ def test_an_organisation_with_its_membership(staff_client, membership):
     assert_hungarian(
         staff_client.get(url, **HU),
         english=["since", "Past memberships", "No contacts recorded."],
-        hungarian=["2020-01-01 óta", "Kapcsolattartó munkatárs", "Nincs rögzített kapcsolattartó."],
+        hungarian=[
+            "2020. január 1. óta",
+            "Kapcsolattartó munkatárs",
+            "Nincs rögzített kapcsolattartó.",
+        ],
     )
 
 

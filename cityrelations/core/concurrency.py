@@ -41,6 +41,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core.formats import format_date, format_datetime
+
 if TYPE_CHECKING:  # the mixins' hosts, for the type checker only
     from django.contrib.admin import ModelAdmin
 
@@ -185,9 +187,14 @@ def _display(field: forms.Field, value: Any) -> str:
         labels = {str(key): label for key, label in _flat_choices(field.choices)}
         values = value if isinstance(value, list) else [value]
         return ", ".join(str(labels.get(v, v)) for v in values)
+    if isinstance(field, forms.DateTimeField):
+        try:
+            return format_datetime(dt.datetime.fromisoformat(value))
+        except (TypeError, ValueError):
+            return str(value)
     if isinstance(field, forms.DateField):
         try:
-            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            return format_date(dt.date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     # Translators: a value the user typed, quoted in the edit-conflict message (Hungarian: „…”).
@@ -241,8 +248,10 @@ def _changed_line(label: str, old: str, new: str, record: Any) -> str:
     if record is None:
         return gettext("%(field)s: was %(old)s, now %(new)s") % values
     when = timezone.localtime(record.history_date)
-    values["time"] = formats.date_format(
-        when, "H:i" if when.date() == timezone.localdate() else "Y-m-d H:i"
+    values["time"] = (
+        formats.date_format(when, "TIME_FORMAT")
+        if when.date() == timezone.localdate()
+        else format_datetime(when)
     )
     user = record.history_user
     if user is None:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import template
+
+from cityrelations.core.formats import format_money, format_weekday_date
 
 register = template.Library()
 
@@ -17,3 +21,15 @@ def query_replace(context: dict[str, Any], **changes: Any) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def money(amount: Decimal | float | int | None, currency: str = "") -> str:
+    """``{{ fee|money:currency }}``: "15 000 EUR" in Hungarian, "15,000 EUR" in English."""
+    return format_money(amount, currency)
+
+
+@register.filter
+def weekday_date(value: dt.date | None) -> str:
+    """``{{ day|weekday_date }}``: "Monday, 7 Dec 2026", "2026. december 7., hétfő"."""
+    return format_weekday_date(value)

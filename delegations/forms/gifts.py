@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.formats import format_date
 from cityrelations.core.widgets import DateInput
 from partners.models import Contact, Office
 
@@ -22,7 +23,7 @@ VISIT_CHOICE_YEARS_BACK = 2
 
 
 def visit_choice_label(visit: Visit) -> str:
-    return f"{visit.start_date:%Y-%m-%d} · {visit.title}"
+    return f"{format_date(visit.start_date)} · {visit.title}"
 
 
 class VisitChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.formats import format_date
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
 from cityrelations.core.widgets import DateInput, TimeInput
@@ -97,7 +98,10 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             self.add_error(
                 "date",
                 _("The visit runs from %(start)s to %(end)s; choose a date within it.")
-                % {"start": self.visit.start_date, "end": self.visit.end_date},
+                % {
+                    "start": format_date(self.visit.start_date),
+                    "end": format_date(self.visit.end_date),
+                },
             )
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end < start:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import optional_link, staff_link
+from cityrelations.core.formats import format_date
 from cityrelations.core.links import detail_url
 from partners.models import City, Contact
 
@@ -135,7 +136,7 @@ class AgendaItem(Versioned, RowLinks, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.title}"
+        return f"{format_date(self.date)} {self.title}"
 
     @property
     def time_range(self) -> str:

@@ -26,7 +26,7 @@ SUBSCRIBERS = [
         "hu",
         S.ACTIVE,
         "import",
-        "Paper form at the Budapest Days stand, 2026-04-12",
+        "Paper form at the Budapest Days stand, 12 April 2026",
         (0,),
     ),
     ("ferenc.varga@mail.example", "Varga Ferenc", "hu", S.ACTIVE, "web", "", (5,)),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityrelations.core.formats import format_datetime
 from cityrelations.core.http import AuthenticatedHttpRequest
 from cityrelations.core.views import form_page
 
@@ -83,7 +84,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             when = timezone.localtime(form.cleaned_data["when"])
             messages.success(
                 request,
-                _("The edition will be sent on %(when)s.") % {"when": f"{when:%Y-%m-%d %H:%M}"},
+                _("The edition will be sent on %(when)s.") % {"when": format_datetime(when)},
             )
         return redirect(edition)
     return form_page(

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.formats import format_date
 from cityrelations.core.widgets import DateInput
 from partners.models import City, Contact, Office, Organization
 from partners.models.people import CONTACT_FIELDS
@@ -181,7 +182,7 @@ class OfficeForm(VersionedFormMixin, forms.ModelForm):
                 self.add_error(
                     "started_on",
                     _("%(name)s only took this office on %(date)s.")
-                    % {"name": office.contact, "date": office.started_on},
+                    % {"name": office.contact, "date": format_date(office.started_on)},
                 )
 
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, staff_link
+from cityrelations.core.formats import format_date
 from cityrelations.core.links import detail_url
 
 from .base import SDG, Theme, TimeStamped, currency_field
@@ -77,7 +78,7 @@ class Interaction(Versioned, TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_on:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"
+        return f"{format_date(self.occurred_on)} {self.get_kind_display()}: {self.subject}"
 
 
 class Project(Versioned, TimeStamped):

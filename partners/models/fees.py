@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.fields import staff_link
+from cityrelations.core.formats import format_date, format_money
 
 from .base import Currency
 from .organizations import Membership
@@ -69,7 +70,7 @@ class FeePayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership} · {self.paid_on:%Y-%m-%d} · {self.amount} {self.currency}"
+        return f"{self.membership} · {format_date(self.paid_on)} · {format_money(self.amount, self.currency)}"
 
     @property
     def is_void(self) -> bool:

@@ -16,7 +16,17 @@ from import_export import widgets
 
 from ..models import City, Organization
 
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y")
+# ISO first, then what spreadsheets in the unit's languages write: Hungarian "2026. 12. 07." (with
+# or without spaces and final dot), German-style "07.12.2026", and day-first "07/12/2026".
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y. %m. %d.",
+    "%Y.%m.%d.",
+    "%Y. %m. %d",
+    "%Y.%m.%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+)
 
 
 def is_empty_cell(value: Any) -> bool:

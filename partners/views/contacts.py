@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
 from cityrelations.core.views import get_from_query, ids_from_query
@@ -223,7 +224,7 @@ def office_create_view(request: HttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 _("%(name)s's term ends on %(date)s.")
-                % {"name": old.contact, "date": form.handover_on},
+                % {"name": old.contact, "date": format_date(form.handover_on)},
             )
         return redirect(contact)
     title = _("New office for %(name)s") % {"name": contact}

@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page, get_from_query
@@ -243,7 +243,7 @@ def _payment_message(payment: FeePayment) -> str:
     if payment.due_after is None:
         return _("Payment recorded.")
     return _("Payment recorded; the next fee is due on %(date)s.") % {
-        "date": date_format(payment.due_after, "Y-m-d")
+        "date": format_date(payment.due_after)
     }
 
 
@@ -283,7 +283,7 @@ def fee_payment_void(request: HttpRequest, pk: int) -> HttpResponse:
 def _void_message(restored: bool, membership: Membership) -> str:
     if restored:
         membership.refresh_from_db(fields=["fee_due_on"])
-        day = date_format(membership.fee_due_on, "Y-m-d") if membership.fee_due_on else "—"
+        day = format_date(membership.fee_due_on) or "—"
         return _("Payment voided; the fee is due on %(date)s again.") % {"date": day}
     return _(
         "Payment voided. The fee due date was changed after this payment, so it was left as it "

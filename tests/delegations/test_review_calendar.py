@@ -251,7 +251,7 @@ def test_calendar_day_shows_a_few_visits_and_links_to_the_rest(staff_client):
     assert cells[day]["more"]["label"] == "+3 more" and cells[dt.date(2030, 5, 13)]["more"] is None
     html = response.content.decode()
     assert "+3 more" in html and "Busy 3" not in html
-    assert '<span class="visually-hidden"> visits on May 14, 2030</span>' in html
+    assert '<span class="visually-hidden"> visits on 14 May 2030</span>' in html
     more_url = cells[day]["more"]["url"]
     assert "date_from=2030-05-14" in more_url and "level=mayor" in more_url
     listed = staff_client.get(more_url)

@@ -279,7 +279,7 @@ def test_visit_page_shows_times_dates_and_row_links(staff_client):
     participant = ParticipantFactory(visit=visit)
     html = staff_client.get(visit.get_absolute_url()).content.decode()
     assert "09:30–11:00" in html and "14:05<" in html and "All day" in html
-    assert "May 6, 2031 – May 8, 2031" in html
+    assert "6 May 2031 – 8 May 2031" in html
     for url in (
         reverse("delegations:agenda_item_update", args=[timed.pk]),
         reverse("delegations:agenda_item_delete", args=[timed.pk]),

@@ -192,7 +192,7 @@ def test_detail_shows_renewal_notice_date(staff_client):
     response = staff_client.get(agreement.get_absolute_url())
     assert agreement.renewal_notice_on == dt.date(2030, 5, 31)
     assert "start the renewal by" in response.content.decode()
-    assert "2030-05-31" in response.content.decode()
+    assert "31 May 2030" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 10])
