@@ -213,6 +213,7 @@ def _public_pages(staff_user) -> dict[str, str]:
         "broken link": reverse("newsletters:confirm", args=["broken"]),
         "archive": reverse("newsletters:archive"),
         "gifts register": reverse("delegations:gift_public"),
+        "the admin's login": reverse("admin:login"),
     }
 
 
@@ -222,7 +223,7 @@ FROM_AN_EMAIL = {"confirm", "preferences", "unsubscribe"}  # the subscriber read
 def _switch(response) -> str:
     page = response.content.decode()
     assert 'id="language-switch"' in page, "no language switch"
-    header = page.split('<main id="main"', 1)[0]
+    header = re.split(r'<main id="main"|<main id="content-start"|<div id="content"', page)[0]
     assert 'id="language-switch"' in header, "the switch is not in the header"
     return header.split('id="language-switch"', 1)[1].split("</form>", 1)[0]
 
