@@ -1,18 +1,34 @@
 """Django's account pages, with the limits they lack (``django.contrib.auth.urls`` is mounted
-after these, so the names and templates stay Django's)."""
+after these, so the names and templates stay Django's), and the account's own language."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cityrelations.core.client_ip import client_ip
+from cityrelations.core.http import AuthenticatedHttpRequest
+from cityrelations.core.languages import (
+    ACCOUNT_LANGUAGE_KEY,
+    activate_for_request,
+    browser_language,
+    set_language_cookie,
+)
+from cityrelations.core.models import AccountSettings
 from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.throttle import password_reset_allowed
+from cityrelations.core.views import safe_next
 
 from . import tasks
 
@@ -63,3 +79,36 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 
 password_reset = ThrottledPasswordResetView.as_view()
+
+
+class AccountLanguageForm(forms.ModelForm):
+    """The user menu's choice: a language the site offers, or "" for the browser's."""
+
+    class Meta:
+        model = AccountSettings
+        fields = ["language"]
+
+
+@require_POST
+@login_required
+def account_language(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Keep the language chosen in the user menu on the account, and show the next page in it
+    (the session and the language cookie follow, see ``core.languages``). A language the site
+    does not offer changes nothing and says so."""
+    target = safe_next(request, reverse("dashboard"))
+    account = AccountSettings.objects.filter(user=request.user).first()
+    form = AccountLanguageForm(request.POST, instance=account or AccountSettings(user=request.user))
+    if "language" not in request.POST or not form.is_valid():
+        messages.error(request, _("That language is not offered here; nothing was changed."))
+        return HttpResponseRedirect(target)
+    language = form.save().language
+    request.session[ACCOUNT_LANGUAGE_KEY] = language
+    activate_for_request(request, language or browser_language(request))
+    if language:
+        name = translation.get_language_info(language)["name_translated"]
+        messages.success(request, _("Language changed: %(language)s.") % {"language": name})
+    else:
+        messages.success(request, _("The pages now follow your browser's language."))
+    response = HttpResponseRedirect(target)
+    set_language_cookie(response, language)
+    return response

@@ -12,7 +12,7 @@ class CityRelationsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from cityrelations.core.languages import reset_language
+        from cityrelations.core.languages import remember_account_language, reset_language
         from cityrelations.core.roles import sync_role_permissions
 
         from . import checks  # noqa: F401  (registers the security checks)
@@ -21,5 +21,6 @@ class CityRelationsConfig(AppConfig):
         post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.core.roles")
         user_logged_in.connect(on_user_logged_in, dispatch_uid="cityrelations.mfa")
         user_logged_out.connect(on_user_logged_out, dispatch_uid="cityrelations.mfa")
+        user_logged_in.connect(remember_account_language, dispatch_uid="cityrelations.language")
         request_started.connect(reset_language, dispatch_uid="cityrelations.language.start")
         request_finished.connect(reset_language, dispatch_uid="cityrelations.language.end")

@@ -244,7 +244,7 @@ for _proxy in TRUSTED_PROXIES:  # a typo here would otherwise surface as a 500 o
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hu", _("Hungarian"))]
-# The language staff read email in while accounts have no language of their own: the unit's
+# The language staff read email in when they have not chosen one in the user menu: the unit's
 # working language (Hungarian). Citizens' email follows the language they chose.
 STAFF_LANGUAGE = env.str("STAFF_LANGUAGE", default="hu")
 # locale/vendor: Hungarian for the server-side messages of third-party packages that ship none
@@ -362,6 +362,12 @@ INSTALLED_APPS += [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
+)
+# A signed-in user's own language right after them (cityrelations/core/languages.py): it wins
+# over LocaleMiddleware's choice for every view and for the admin.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "cityrelations.core.languages.AccountLanguageMiddleware",
 )
 MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1 : 0] = [
     "cityrelations.mfa.middleware.SessionExpiryMiddleware",

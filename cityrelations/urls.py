@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Before Django's own: the password reset with rate limits (accounts.py).
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/language/", accounts.account_language, name="account_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

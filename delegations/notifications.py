@@ -33,7 +33,7 @@ def _send(*, name: str, context: dict[str, Any], recipients: Mapping[str, str]) 
 
 def mayors_office_recipients() -> dict[str, str]:
     """``{address: language}`` of the mayor's office."""
-    users = staff_users(MAYORS_OFFICE).exclude(email="")
+    users = staff_users(MAYORS_OFFICE).exclude(email="").select_related("account_settings")
     return {user.email: user_language(user) for user in users}
 
 

@@ -1,8 +1,15 @@
-"""Which language a person reads: the one place that decides it for emails (and, later, pages).
+"""Which language a person reads: the one place that decides it for pages and emails.
 
-A subscriber chose theirs (``Subscriber.language``); staff users have no setting of their own
-yet, so :func:`user_language` answers ``settings.STAFF_LANGUAGE``, the unit's working language
-(Hungarian unless configured). Issue 12 stores a per-user choice: only this module changes then.
+- A subscriber chose theirs (``Subscriber.language``).
+- A staff user chooses theirs in the user menu; it is kept on the account
+  (:class:`~cityrelations.core.models.AccountSettings`). :func:`user_language` answers it for
+  email, with ``settings.STAFF_LANGUAGE`` (the unit's working language) for those who have not
+  chosen. Pages follow it through :class:`AccountLanguageMiddleware`, placed after the
+  authentication middleware; at login (:func:`remember_account_language`) the choice is copied
+  into the session, so that a request costs no query for it.
+- Everyone else, and staff who chose "the browser's language", read what LocaleMiddleware picks:
+  the language cookie (the header's switch sets it), then the browser's ``Accept-Language``,
+  then ``settings.LANGUAGE_CODE``.
 
 :func:`reset_language` runs as every request starts and finishes (connected in
 ``cityrelations/apps.py``).
@@ -10,16 +17,27 @@ yet, so :func:`user_language` answers ``settings.STAFF_LANGUAGE``, the unit's wo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+# The account's language in the session: "" for "the browser's language"; absent until read.
+ACCOUNT_LANGUAGE_KEY = "account_language"
+
+
+def site_language_codes() -> set[str]:
+    return {language for language, _name in settings.LANGUAGES}
 
 
 def first_site_language(codes: Iterable[str]) -> str:
     """The first of ``codes`` the site offers (a contact's "hu, en"), else the site's language."""
-    offered = {language for language, _name in settings.LANGUAGES}
+    offered = site_language_codes()
     for code in codes:
         code = code.strip().lower()
         if code in offered:
@@ -27,9 +45,102 @@ def first_site_language(codes: Iterable[str]) -> str:
     return settings.LANGUAGE_CODE
 
 
+def account_language(user: Any) -> str:
+    """The language chosen on the account, or "" (none chosen, or one the site no longer
+    offers). One query unless ``account_settings`` is already loaded (``select_related``)."""
+    try:
+        language = user.account_settings.language
+    except ObjectDoesNotExist:
+        return ""
+    return language if language in site_language_codes() else ""
+
+
 def user_language(user: Any) -> str:
-    """The language a staff user reads email in: the unit's, until users can choose (issue 12)."""
-    return settings.STAFF_LANGUAGE
+    """The language a staff user reads email in: their own choice, else the unit's."""
+    return account_language(user) or settings.STAFF_LANGUAGE
+
+
+def browser_language(request: HttpRequest) -> str:
+    """The first language of the browser's ``Accept-Language`` that the site offers (a regional
+    variant counts: hu-HU is hu), else ``settings.LANGUAGE_CODE``. The cookie is not read."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Django's language cookie, as its ``set_language`` view writes it; "" deletes it."""
+    if not language:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def activate_for_request(request: HttpRequest, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def remember_account_language(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """At login: the account's language into the session (the one query it costs)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ACCOUNT_LANGUAGE_KEY] = account_language(user)
+
+
+def _session_language(request: HttpRequest) -> str:
+    """The signed-in user's chosen language, from the session; "" for a visitor or no choice.
+    A session from before the choice was kept there reads it once (one query) and keeps it."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:  # a visitor: no user query either
+        return ""
+    if ACCOUNT_LANGUAGE_KEY not in session:
+        if not request.user.is_authenticated:
+            return ""
+        session[ACCOUNT_LANGUAGE_KEY] = account_language(request.user)
+    language = session[ACCOUNT_LANGUAGE_KEY]
+    return language if language in site_language_codes() else ""
+
+
+class AccountLanguageMiddleware:
+    """A signed-in user's chosen language wins over LocaleMiddleware's choice (the cookie, the
+    browser's language), on every page and in the admin. The cookie is set to it as well, so
+    that the pages after logging out keep it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = _session_language(request)
+        if language:
+            activate_for_request(request, language)
+        request.account_language = language  # type: ignore[attr-defined]  # for the user menu
+        response = self.get_response(request)
+        # After the view: a login has just copied the account's language into the session.
+        language = _session_language(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            set_language_cookie(response, language)
+        return response
 
 
 def reset_language(**_signal: Any) -> None:

@@ -1,6 +1,9 @@
-"""Cross-cutting records that belong to no single app: the log of personal-data exports."""
+"""Cross-cutting records that belong to no single app: the log of personal-data exports and each
+staff account's own settings (the language it reads)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -43,3 +46,36 @@ class PersonalDataExport(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} ({self.row_count})"
+
+
+def site_languages() -> list[tuple[str, Any]]:
+    """The languages the site offers (``settings.LANGUAGES``), read when a form or check asks:
+    a callable, so that a third language in the settings needs no migration."""
+    return list(settings.LANGUAGES)
+
+
+class AccountSettings(models.Model):
+    """What a staff user chose for their own account. No row, or a blank language, means "the
+    browser's language" for pages and ``settings.STAFF_LANGUAGE`` for email
+    (:mod:`cityrelations.core.languages`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="account_settings",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=site_languages,
+        blank=True,
+        help_text=_("Blank: the browser's language (email: the unit's language)."),
+    )
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -33,7 +33,14 @@ LAST_SEEN_KEY = "auth_last_seen_at"
 LAST_SEEN_RESOLUTION = 60  # seconds between writes of the last-seen time
 
 # Open to a signed-in user whatever the state of the second factor.
-ALWAYS_OPEN = {"logout", "login", "set_language", "healthz", "otp_webauthn:js-i18n-catalog"}
+ALWAYS_OPEN = {
+    "logout",
+    "login",
+    "set_language",
+    "account_language",
+    "healthz",
+    "otp_webauthn:js-i18n-catalog",
+}
 # Open while the second step is pending (a device exists, the session is not verified).
 OPEN_FOR_VERIFY = {
     "mfa:verify",

@@ -100,10 +100,13 @@ def assert_error_page(
     assert f'href="{back_url}">{back_label}</a>' in body
     if layout == "staff":  # the staff layout: the main navigation with the search box
         assert 'id="mainnav"' in body and 'id="global-search"' in body
-        assert 'id="language-switch"' not in body
-    else:  # the public layout: the newsletter's links and the language switch
-        assert 'id="language-switch"' in body and reverse("newsletters:subscribe") in body
+        assert 'id="language-switch"' not in body and 'id="account-language"' in body
+    else:  # the public layout: the newsletter's links
+        assert reverse("newsletters:subscribe") in body
         assert ('id="mainnav"' in body) == logged_in  # as on every public page
+        # The header's language switch for a visitor, the user menu's choice when signed in.
+        assert ('id="language-switch"' in body) != logged_in
+        assert ('id="account-language"' in body) == logged_in
     for leak in (SECRET, "Traceback", "RuntimeError", "SuspiciousOperation", "technical"):
         assert leak not in body
 

@@ -14,10 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.utils import translation
 
 from cityrelations.core.languages import first_site_language, user_language
 from cityrelations.core.mail import make_message, message_from_parts
+from cityrelations.core.models import AccountSettings
 from tests.factories import UserFactory
 
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -68,12 +70,18 @@ def test_message_from_parts_is_the_message_make_message_builds():
 
 
 @pytest.mark.django_db
-def test_staff_read_email_in_the_units_language_until_they_can_choose(settings):
+def test_staff_read_email_in_their_own_language_else_the_units(settings):
     user = UserFactory(username="ana")
     settings.STAFF_LANGUAGE = "hu"
     assert user_language(user) == "hu"
     settings.STAFF_LANGUAGE = "en"
     assert user_language(user) == "en"
+    AccountSettings.objects.create(user=user, language="hu")
+    assert user_language(User.objects.get(pk=user.pk)) == "hu"
+    AccountSettings.objects.filter(user=user).update(language="")  # the browser's language
+    assert user_language(User.objects.get(pk=user.pk)) == "en"
+    AccountSettings.objects.filter(user=user).update(language="de")  # no longer offered
+    assert user_language(User.objects.get(pk=user.pk)) == "en"
 
 
 def test_the_units_language_is_hungarian_unless_configured():

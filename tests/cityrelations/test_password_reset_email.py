@@ -75,7 +75,7 @@ def test_the_email_is_in_the_users_language_not_the_requests(
     with django_capture_on_commit_callbacks(execute=True):
         _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="hu")
     assert mail.outbox[-1].subject.startswith("Password reset on ")
-    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # staff who have not chosen a language
     with django_capture_on_commit_callbacks(execute=True):
         _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="en")
     assert mail.outbox[-1].subject.startswith("Jelszó újragenerálása")
@@ -86,7 +86,7 @@ def test_the_email_is_the_password_reset_triple_in_the_users_language(
 ):
     """Built by core.mail from emails/accounts/password_reset, not by Django's form."""
     UserFactory(username="ana", email="ana@city.example")
-    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # staff who have not chosen a language
     with django_capture_on_commit_callbacks(execute=True):
         _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="en")
     [message] = mail.outbox

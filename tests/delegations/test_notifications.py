@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
+from cityrelations.core.models import AccountSettings
 from cityrelations.core.roles import MAYORS_OFFICE
 from delegations import tasks
 from delegations.models import Visit
@@ -173,7 +174,7 @@ def test_the_decision_is_in_the_owners_language_not_the_reviewers(
     first = VisitFactory(title="Vienna", status=S.SUBMITTED, owner=owner)
     with translation.override("hu"), django_capture_on_commit_callbacks(execute=True):
         visit_review(visit=first, by=mayor_user, decision="approve")
-    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # staff who have not chosen a language
     second = VisitFactory(title="Graz", status=S.SUBMITTED, owner=owner)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         visit_review(visit=second, by=mayor_user, decision="approve")
@@ -195,3 +196,26 @@ def test_each_person_on_the_visit_is_reminded_in_their_language(staff_user):
     assert subjects["hu@partner.example"].startswith("Emlékeztető: Graz")
     assert subjects["de@partner.example"].startswith("Reminder: Graz starts on")
     assert subjects[staff_user.email].startswith("Reminder: Graz starts on")
+
+
+def test_each_reviewer_reads_the_submission_in_the_language_of_their_account(
+    staff_user, settings, django_capture_on_commit_callbacks
+):
+    """Issue 12: the language chosen in the user menu; the unit's for those who chose none."""
+    settings.STAFF_LANGUAGE = "en"
+    office = Group.objects.get(name=MAYORS_OFFICE)
+    for username, language in (("anna", "hu"), ("ben", "en"), ("cecil", "")):
+        user = UserFactory(username=username, email=f"{username}@city.example")
+        user.groups.add(office)
+        AccountSettings.objects.create(user=user, language=language)
+    visit = VisitFactory(title="Graz", owner=staff_user)
+    with translation.override("hu"), django_capture_on_commit_callbacks(execute=True):
+        visit_submit(visit=visit, by=staff_user)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects == {
+        "anna@city.example": "Jóváhagyására váró látogatás: Graz",
+        "ben@city.example": "Visit awaiting your review: Graz",
+        "cecil@city.example": "Visit awaiting your review: Graz",
+    }
+    [hungarian] = [m for m in mail.outbox if m.to == ["anna@city.example"]]
+    assert "jóváhagyásra benyújtották" in hungarian.body

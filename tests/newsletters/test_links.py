@@ -152,7 +152,10 @@ def test_unsubscribe_get_shows_one_button_and_changes_nothing(client):
     subscriber = SubscriberFactory()
     response = client.get(_url("unsubscribe", subscriber, "unsubscribe"))
     assert response.status_code == 200
-    assert response.content.decode().count('type="submit"') == 1
+    # One button in the page's content; the header's language switch is the page's frame.
+    main = response.content.decode().split('<main id="main"', 1)[1]
+    assert main.count('type="submit"') == 1
+    assert 'id="language-switch"' in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
 

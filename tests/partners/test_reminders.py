@@ -94,7 +94,7 @@ def test_the_digest_is_in_the_coordinators_language(coordinators, settings):
         send_reminder_digests.delay().get()
     assert all(": your reminders for " in m.subject for m in mail.outbox)
     mail.outbox.clear()
-    settings.STAFF_LANGUAGE = "hu"  # what user_language answers for staff today
+    settings.STAFF_LANGUAGE = "hu"  # staff who have not chosen a language
     send_reminder_digests.delay().get()
     assert all(": emlékeztetők – " in m.subject for m in mail.outbox)
     assert len(mail.outbox) == 2
