@@ -15,6 +15,7 @@ from django.core import mail
 from django.test import Client
 
 from cityrelations import tasks
+from cityrelations.core.models import AccountSettings
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,19 @@ def test_a_broker_outage_is_logged_and_the_answer_does_not_change(
     unknown = _reset("nobody@city.example")
     assert known["Location"] == unknown["Location"] == "/accounts/password_reset/done/"
     assert "broker down" in caplog.text
+
+
+def test_the_email_follows_the_language_chosen_on_the_account(
+    settings, django_capture_on_commit_callbacks
+):
+    """Issue 12: chosen in the user menu; STAFF_LANGUAGE only for those who have not chosen."""
+    settings.STAFF_LANGUAGE = "en"
+    ana = UserFactory(username="ana", email="ana@city.example")
+    UserFactory(username="ben", email="ben@city.example")
+    AccountSettings.objects.create(user=ana, language="hu")
+    with django_capture_on_commit_callbacks(execute=True):
+        _reset("ana@city.example", HTTP_ACCEPT_LANGUAGE="en")
+        _reset("ben@city.example", HTTP_ACCEPT_LANGUAGE="hu")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["ana@city.example"].startswith("Jelszó újragenerálása")
+    assert subjects["ben@city.example"].startswith("Password reset on ")

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
+from cityrelations.core.models import AccountSettings
 from partners.reminders import reminder_digests_collect
 from partners.tasks import send_reminder_digests
 from tests.factories import AgreementFactory, MembershipFactory, UserFactory
@@ -98,3 +99,13 @@ def test_the_digest_is_in_the_coordinators_language(coordinators, settings):
     send_reminder_digests.delay().get()
     assert all(": emlékeztetők – " in m.subject for m in mail.outbox)
     assert len(mail.outbox) == 2
+
+
+def test_each_coordinator_reads_the_digest_in_the_language_of_their_account(coordinators):
+    """Issue 12: Anna chose Hungarian in the user menu; Béla did not (STAFF_LANGUAGE: en)."""
+    anna, _bela, _idle = coordinators
+    AccountSettings.objects.create(user=anna, language="hu")
+    send_reminder_digests.delay().get()
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert ": emlékeztetők – " in subjects["anna@city.example"]
+    assert ": your reminders for " in subjects["bela@city.example"]
