@@ -30,6 +30,7 @@ from delegations.models import Visit
 from newsletters.demo.seed import seed_newsletters
 from newsletters.models import Edition
 from partners.demo.seed import seed_partners
+from partners.memberships import fee_payment_record
 from partners.models import Membership, Partnership
 from tests.delegations.factories import AgendaItemFactory, VisitFactory
 from tests.factories import CityFactory, MembershipFactory, PartnershipFactory
@@ -80,6 +81,19 @@ def demo_pages(staff_client) -> list[str]:
     seed_delegations()
     seed_newsletters()
     VisitFactory(title="Known day", start_date=KNOWN_DAY, end_date=KNOWN_DAY)
+    # The demo has no fees: a membership with a fee, a due date and a payment (which moves it).
+    membership = MembershipFactory(
+        annual_fee=Decimal("15000.00"), fee_due_on=KNOWN_DAY, next_report_due_on=KNOWN_DAY
+    )
+    fee_payment_record(
+        membership=membership,
+        paid_on=KNOWN_DAY,
+        amount=Decimal("15000.00"),
+        currency="EUR",
+        reference="INV-2026-17",
+        expected_due_on=KNOWN_DAY,
+        by=None,
+    )
     sent = Edition.objects.get(status=Edition.Status.SENT)
     public = [
         reverse("newsletters:archive"),
