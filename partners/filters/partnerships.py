@@ -26,6 +26,7 @@ from ..models import (
     PartnershipQuerySet,
     Project,
     Theme,
+    city_name_matches,
 )
 
 NO_CONTACT_DAYS = 365
@@ -90,7 +91,7 @@ class PartnershipFilter(StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(city__name__icontains=value)
+            city_name_matches(value, prefix="city__")
             | Q(city__region__icontains=value)
             | Q(council_resolution__icontains=value)
             | Q(summary__icontains=value)

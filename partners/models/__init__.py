@@ -9,7 +9,18 @@ from .agreements import (
     AgreementQuerySet,
     agreement_upload_to,
 )
-from .base import SDG, City, Continent, Currency, Theme, TimeStamped, currency_field
+from .base import (
+    SDG,
+    City,
+    Continent,
+    Currency,
+    Theme,
+    TimeStamped,
+    city_name_fields,
+    city_name_matches,
+    currency_field,
+    local_city_name,
+)
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
@@ -50,5 +61,8 @@ __all__ = [
     "Theme",
     "TimeStamped",
     "agreement_upload_to",
+    "city_name_fields",
+    "city_name_matches",
     "currency_field",
+    "local_city_name",
 ]
