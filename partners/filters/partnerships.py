@@ -27,6 +27,7 @@ from ..models import (
     Project,
     Theme,
     city_name_matches,
+    city_name_order,
 )
 
 NO_CONTACT_DAYS = 365
@@ -114,11 +115,11 @@ def _in_order(field: str, values: list[str]) -> Case:
 
 def _partnership_sorts() -> dict[str, tuple[list[OrderBy], list[OrderBy]]]:
     """Each key's ascending and descending order; ties go by city name."""
-    by_name = F("city__name").asc()
+    by_name = city_name_order("city__").asc()
     level = _in_order("level", Partnership.Level.values)
     status = _in_order("status", Partnership.Status.values)
     return {
-        "city": ([F("city__name").asc()], [F("city__name").desc()]),
+        "city": ([by_name], [city_name_order("city__").desc()]),
         "country": (
             [F("city__country").asc(), by_name],
             [F("city__country").desc(), by_name],

@@ -18,6 +18,7 @@ from .base import (
     TimeStamped,
     city_name_fields,
     city_name_matches,
+    city_name_order,
     currency_field,
     local_city_name,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "agreement_upload_to",
     "city_name_fields",
     "city_name_matches",
+    "city_name_order",
     "currency_field",
     "local_city_name",
 ]

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +172,15 @@ def city_name_matches(value: str, prefix: str = "") -> Q:
     for field in city_name_fields(prefix):
         condition |= Q(**{f"{field}__icontains": value})
     return condition
+
+
+def city_name_order(prefix: str = "") -> Any:
+    """An expression to sort cities (or rows, by their ``prefix`` city) by the name the reader
+    sees: in Hungarian the Hungarian name where there is one, else the gazetteer's."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not language.startswith("hu"):
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}name_hu"), Value("")), F(f"{prefix}name"))
 
 
 def local_city_name(name: str, name_hu: str) -> str:
