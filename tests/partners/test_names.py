@@ -17,7 +17,7 @@ from django.utils import translation
 
 from newsletters.models import Subscriber
 from partners.models import SDG, City, Partnership, Theme
-from tests.factories import CityFactory, PartnershipFactory, ProjectFactory
+from tests.factories import CityFactory, ContactFactory, PartnershipFactory, ProjectFactory
 from tests.partners.test_imports import confirm, csv_file, preview
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,16 @@ def test_city_list_is_sorted_by_the_name_the_reader_sees(staff_client, vienna):
         assert [c.display_name for c in cities] == ["Bécs", "Kyiv"]
     cities = staff_client.get(url, **EN).context["cities"]
     assert [c.display_name for c in cities] == ["Kyiv", "Vienna"]
+
+
+@pytest.mark.parametrize("query", ["becs", "Bécs", "Vienna"])
+def test_contact_list_city_filter_finds_either_name(staff_client, vienna, query):
+    contact = ContactFactory(city=vienna)
+    ContactFactory(city=CityFactory(name="Graz", country="AT"))
+    response = staff_client.get(reverse("partners:contact_list"), {"city_name": query}, **HU)
+    assert response.status_code == 200
+    assert contact.get_absolute_url() in response.content.decode()
+    assert "Graz" not in response.content.decode()
 
 
 def test_map_data_names_the_city_in_the_readers_language(staff_client, vienna):
