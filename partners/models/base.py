@@ -223,7 +223,7 @@ class City(Versioned, TimeStamped):
     )
     # Both names without case and accents ("vienna becs"): what every city search matches, so
     # "becs" finds Bécs. Kept by save(), like the continent.
-    search_names = models.CharField(max_length=401, blank=True, editable=False)
+    search_names = models.TextField(blank=True, editable=False)
     country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=200, blank=True)
     continent = models.CharField(
