@@ -17,6 +17,7 @@ from django.utils import translation
 
 from newsletters.models import Subscriber
 from partners.models import SDG, City, Partnership, Theme
+from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory, ContactFactory, PartnershipFactory, ProjectFactory
 from tests.partners.test_imports import confirm, csv_file, preview
 
@@ -139,6 +140,17 @@ def test_contact_list_city_filter_finds_either_name(staff_client, vienna, query)
     assert "Graz" not in response.content.decode()
 
 
+def test_visit_pages_name_the_city_in_the_readers_language(staff_client, vienna):
+    visit = VisitFactory(cities=[vienna])
+    page = staff_client.get(visit.get_absolute_url(), **HU).content.decode()
+    assert ">Bécs</a>" in page
+    # The visit list's city filter: the cities that have visits, named for the reader.
+    page = staff_client.get(reverse("delegations:visit_list"), **HU).content.decode()
+    assert f'<option value="{vienna.pk}">Bécs, Ausztria</option>' in page
+    page = staff_client.get(reverse("delegations:visit_list"), **EN).content.decode()
+    assert f'<option value="{vienna.pk}">Vienna, Austria</option>' in page
+
+
 def test_map_data_names_the_city_in_the_readers_language(staff_client, vienna):
     PartnershipFactory(city=vienna)
     response = staff_client.get(reverse("partners:map_data"), **HU)
@@ -257,6 +269,21 @@ def test_a_name_names_one_theme_in_every_language(culture):
         clash.full_clean()
     assert "name_en" in error.value.message_dict
     Theme(name_en="Sport", name_hu="Sport", slug="sport").full_clean()  # its own name twice
+
+
+def test_the_admin_edits_both_names_and_refuses_a_clash(admin_client, culture):
+    url = reverse("admin:partners_theme_add")
+    page = admin_client.get(url).content.decode()
+    assert 'name="name_en"' in page and 'name="name_hu"' in page
+    data = {"name_en": "Culture clash", "name_hu": "Culture", "slug": "clash", "kind": "topic"}
+    data |= {"order": 0, "description_en": "", "description_hu": ""}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error; no 500
+    assert "Another theme is already called “Culture”." in response.content.decode()
+    data["name_hu"] = "Kulturális ütközés"
+    assert admin_client.post(url, data).status_code == 302
+    with translation.override("hu"):
+        assert str(Theme.objects.get(slug="clash")) == "Kulturális ütközés"
 
 
 def test_subscriber_import_finds_a_topic_by_either_name(staff_client, culture):
