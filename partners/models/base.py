@@ -250,7 +250,8 @@ class City(Versioned, TimeStamped):
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    # The search text follows the names; a change of name is the change worth showing.
+    history = HistoricalRecords(excluded_fields=["search_names"])
 
     class Meta:
         ordering = ["name"]

@@ -183,6 +183,14 @@ def test_search_names_follow_a_changed_name(vienna):
     assert vienna.search_names == "vienna becsujhely"
 
 
+def test_city_history_shows_the_name_change_not_the_search_text(staff_client, vienna):
+    vienna.name_hu = "Bécsváros"
+    vienna.save()
+    response = staff_client.get(vienna.get_absolute_url(), **HU)
+    (change,) = response.context["history"][0]["changes"]
+    assert (change["field"], change["old"], change["new"]) == ("Magyar név", "Bécs", "Bécsváros")
+
+
 # --- City imports -------------------------------------------------------------------------------
 
 
