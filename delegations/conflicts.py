@@ -17,6 +17,8 @@ from django.db import connections
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Q, QuerySet
 
+from partners.models import local_city_name
+
 from .models import Participant, Visit, date_span
 
 DEAD = (Visit.Status.DECLINED, Visit.Status.CANCELLED)
@@ -147,12 +149,17 @@ def _city_conflicts(
     by_city = _invert(cities, spans)
     through = Visit.cities.through
     rows = _others_in_windows(
-        through.objects.filter(city_id__in=city_ids), list(spans.values()), "city_id", "city__name"
+        through.objects.filter(city_id__in=city_ids),
+        list(spans.values()),
+        "city_id",
+        "city__name",
+        "city__name_hu",
     )
-    for vid, title, v_start, v_end, city_id, city_name in rows:
+    for vid, title, v_start, v_end, city_id, city_name, city_name_hu in rows:
+        name = local_city_name(city_name, city_name_hu)
         for pk in by_city.get(city_id, ()):
             if pk != vid and _overlaps(spans[pk], v_start, v_end):
-                found[pk].add(Conflict(v_start, vid, title, "city", city_name))
+                found[pk].add(Conflict(v_start, vid, title, "city", name))
     return found
 
 

@@ -15,7 +15,7 @@ from django_countries import countries
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
 from cityrelations.core.formats import format_date
 from cityrelations.core.widgets import DateInput, QuickSelect
-from partners.models import City
+from partners.models import City, local_city_name
 
 from .models import Gift, Visit
 
@@ -33,18 +33,21 @@ def _any_of(choices: Any, *, label: Any) -> django_filters.ChoiceFilter:
 
 
 def city_choices() -> list[tuple[int, str]]:
-    """Cities that have visits, as ``(id, "name, country")``: one narrow query (a semi-join on
-    the visit-city table) and one country-name table, not a model instance per city."""
+    """Cities that have visits, as ``(id, "name, country")`` in the reader's language, sorted by
+    that name: one narrow query (a semi-join on the visit-city table) and one country-name
+    table, not a model instance per city."""
     country_names = {code: str(name) for code, name in countries}
     rows = (
         City.objects.filter(Exists(Visit.cities.through.objects.filter(city_id=OuterRef("pk"))))
-        .order_by("name")
-        .values_list("pk", "name", "country")
+        .order_by("name", "pk")
+        .values_list("pk", "name", "name_hu", "country")
     )
-    return [
-        (pk, f"{name}, {country_names.get(code, code)}" if code else name)
-        for pk, name, code in rows
+    choices = [
+        (pk, f"{local}, {country_names.get(code, code)}" if code else local)
+        for pk, name, name_hu, code in rows
+        for local in (local_city_name(name, name_hu),)
     ]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 class VisitFilter(_FullSizeFilterSet):

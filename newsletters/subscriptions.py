@@ -317,8 +317,9 @@ def subscribers_import(*, rows: Iterable[dict[str, str]], by: Any) -> ImportResu
     result = ImportResult()
     themes: dict[str, Theme] = {}
     for theme in Theme.objects.all():
-        themes[theme.name.lower()] = theme
-        themes[theme.slug.lower()] = theme
+        # A topic may be named in any language (names are unique across languages) or by slug.
+        for label in (*theme.names, theme.slug):
+            themes[label.lower()] = theme
     languages = {code for code, _label in settings.LANGUAGES}
     parsed: list[_ImportRow] = []
     seen: set[str] = set()

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cityrelations.core.admin import LogPersonalDataExportMixin
@@ -23,23 +24,27 @@ from .resources import CityResource, ContactResource, OrganizationResource, Part
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslationAdmin):
+    """A name and a description per language (partners/translation.py); the English name is
+    required, the Hungarian one falls back to it."""
+
     list_display = ["name", "kind", "order"]
     list_filter = ["kind"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_hu"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(models.SDG)
-class SDGAdmin(admin.ModelAdmin):
+class SDGAdmin(TranslationAdmin):
     list_display = ["number", "name"]
 
 
 @admin.register(models.City)
 class CityAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CityResource]
-    list_display = ["name", "country", "region", "continent", "population"]
+    list_display = ["name", "name_hu", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
-    search_fields = ["name", "region"]
+    search_fields = ["name", "name_hu", "search_names", "region"]
 
 
 @admin.register(models.Partnership)
@@ -47,7 +52,7 @@ class PartnershipAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
-    search_fields = ["city__name"]
+    search_fields = ["city__name", "city__name_hu", "city__search_names"]
     autocomplete_fields = ["city"]
     filter_horizontal = ["themes", "sdgs"]
 

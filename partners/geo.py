@@ -14,12 +14,10 @@ class GazetteerCity(TypedDict):
     geonames_id: int
     name: str
     country: str
-    country_name: str
     latitude: float
     longitude: float
     population: int
     timezone: str
-    label: str
 
 
 @cache
@@ -53,20 +51,18 @@ def continent_for_country(code: str) -> str:
 @cache
 def _city_index() -> list[tuple[str, GazetteerCity]]:
     """Every gazetteer city with its lower-cased name and alternate names, largest first."""
-    countries = _countries()
     index: list[tuple[str, GazetteerCity]] = []
     for raw in _gazetteer().get_cities().values():
-        country_name = countries.get(raw["countrycode"], {}).get("name", raw["countrycode"])
+        # No country name here: this index lives as long as the process, and pages name the
+        # country in their reader's language (country_name()).
         city: GazetteerCity = {
             "geonames_id": int(raw["geonameid"]),
             "name": raw["name"],
             "country": raw["countrycode"],
-            "country_name": country_name,
             "latitude": float(raw["latitude"]),
             "longitude": float(raw["longitude"]),
             "population": int(raw["population"] or 0),
             "timezone": raw["timezone"],
-            "label": f"{raw['name']}, {country_name}",
         }
         names = {raw["name"].lower(), *(n.lower() for n in raw.get("alternatenames", []) if n)}
         index.append(("\x00".join(sorted(names)), city))

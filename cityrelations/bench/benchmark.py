@@ -35,6 +35,7 @@ from partners.models import (
     Partnership,
     Theme,
 )
+from partners.models.base import city_search_names
 
 TARGETS = {
     "partnerships": 5_000,
@@ -100,6 +101,8 @@ def _grow_cities_and_partnerships(rng: random.Random, goal: int) -> None:
         [
             City(
                 name=f"Bench City {have + i}",
+                # bulk_create skips save(), which fills the search text too
+                search_names=city_search_names(f"Bench City {have + i}", ""),
                 country=COUNTRIES[(have + i) % len(COUNTRIES)],
                 region=f"Region {(have + i) % 50}",
                 population=rng.randint(20_000, 9_000_000),

@@ -31,6 +31,7 @@ from partners.models import (
     ContactSearchDocument,
     Organization,
     Partnership,
+    city_name_fields,
 )
 
 PER_KIND = 10
@@ -95,7 +96,7 @@ KINDS: tuple[_Kind, ...] = (
         "cities",
         _("Cities"),
         lambda: City.objects.all(),
-        ("name", "region"),
+        (*city_name_fields(), "region"),
         lambda c: Hit("city", str(c), c.region, c.get_absolute_url()),
         ("name",),
     ),
@@ -103,7 +104,7 @@ KINDS: tuple[_Kind, ...] = (
         "partnerships",
         _("Partnerships"),
         lambda: Partnership.objects.select_related("city"),
-        ("city__name", "summary", "notes", "council_resolution"),
+        (*city_name_fields("city__"), "summary", "notes", "council_resolution"),
         lambda p: Hit("partnership", str(p), p.get_status_display(), p.get_absolute_url()),
         ("city__name",),
     ),

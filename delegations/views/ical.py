@@ -79,7 +79,7 @@ def visits_calendar(visits: list[Visit]) -> Calendar:
             description.append(visit.purpose)
         description.append(settings.SITE_URL + visit.get_absolute_url())
         event.add("description", "\n\n".join(description))
-        cities = ", ".join(city.name for city in visit.cities.all())
+        cities = ", ".join(city.display_name for city in visit.cities.all())
         if cities:
             event.add("location", cities)
         event.add("url", settings.SITE_URL + visit.get_absolute_url())

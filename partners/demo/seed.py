@@ -102,6 +102,28 @@ PARTNERS = [
     DemoPartner("Auckland", "NZ", L.COOPERATION, S.ACTIVE, 2020, themes=("environment",)),
 ]
 
+# The demo cities that have a Hungarian name of their own (an exonym), by their demo name.
+HUNGARIAN_NAMES = {
+    "Vienna": "Bécs",
+    "Prague": "Prága",
+    "Warsaw": "Varsó",
+    "Bratislava": "Pozsony",
+    "Paris": "Párizs",
+    "Lisbon": "Lisszabon",
+    "Zagreb": "Zágráb",
+    "Cluj-Napoca": "Kolozsvár",
+    "Kraków": "Krakkó",
+    "Lviv": "Lemberg",
+    "Beijing": "Peking",
+    "Tokyo": "Tokió",
+    "Seoul": "Szöul",
+    "Istanbul": "Isztambul",
+    "New York City": "New York",
+    "Mexico City": "Mexikóváros",
+    "Cairo": "Kairó",
+    "Cape Town": "Fokváros",
+}
+
 # (organisation name as seeded by partners/migrations/0002, role, since, fee, fee due in days,
 #  report due in days)
 MEMBERSHIPS = [
@@ -238,7 +260,11 @@ def _gazetteer_city(name: str, country: str) -> City:
             longitude=Decimal(str(round(match["longitude"], 6))),
             timezone=match["timezone"],
             geonames_id=match["geonames_id"],
+            name_hu=HUNGARIAN_NAMES.get(name, ""),
         )
+    elif not city.name_hu and name in HUNGARIAN_NAMES:
+        city.name_hu = HUNGARIAN_NAMES[name]
+        city.save(update_fields=["name_hu"])
     return city
 
 

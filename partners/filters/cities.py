@@ -9,7 +9,7 @@ from django_countries import countries
 
 from cityrelations.core.filters import ANY, StyledFilterSet
 
-from ..models import City, Continent
+from ..models import City, Continent, city_name_matches
 
 
 class CityFilter(StyledFilterSet):
@@ -27,4 +27,4 @@ class CityFilter(StyledFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(region__icontains=value))
+        return queryset.filter(city_name_matches(value) | Q(region__icontains=value))

@@ -14,7 +14,7 @@ from django_countries import countries
 
 from cityrelations.core.filters import SortedFilterSet
 
-from ..models import City, Contact, ContactQuerySet, Organization
+from ..models import City, Contact, ContactQuerySet, Organization, city_name_matches
 
 
 def _language_pattern(language: str) -> str:
@@ -47,7 +47,7 @@ class ContactFilter(SortedFilterSet):
     # Typed names rather than <select>s: thousands of cities and organisations would make the
     # page heavy. Links from a city or organisation page pass its id in the hidden fields.
     city_name = django_filters.CharFilter(
-        label=_("City"), max_length=100, field_name="city__name", lookup_expr="icontains"
+        label=_("City"), max_length=100, method="filter_city_name"
     )
     country = django_filters.ChoiceFilter(
         label=_("Country"), field_name="city__country", choices=[], empty_label=_("Any country")
@@ -81,6 +81,9 @@ class ContactFilter(SortedFilterSet):
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return cast(ContactQuerySet, queryset).search(value)
+
+    def filter_city_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(city_name_matches(value, prefix="city__"))
 
     def filter_organization_name(
         self, queryset: QuerySet[Any], name: str, value: str

@@ -26,6 +26,8 @@ from ..models import (
     PartnershipQuerySet,
     Project,
     Theme,
+    city_name_matches,
+    city_name_order,
 )
 
 NO_CONTACT_DAYS = 365
@@ -90,7 +92,7 @@ class PartnershipFilter(StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(city__name__icontains=value)
+            city_name_matches(value, prefix="city__")
             | Q(city__region__icontains=value)
             | Q(council_resolution__icontains=value)
             | Q(summary__icontains=value)
@@ -113,11 +115,11 @@ def _in_order(field: str, values: list[str]) -> Case:
 
 def _partnership_sorts() -> dict[str, tuple[list[OrderBy], list[OrderBy]]]:
     """Each key's ascending and descending order; ties go by city name."""
-    by_name = F("city__name").asc()
+    by_name = city_name_order("city__").asc()
     level = _in_order("level", Partnership.Level.values)
     status = _in_order("status", Partnership.Status.values)
     return {
-        "city": ([F("city__name").asc()], [F("city__name").desc()]),
+        "city": ([by_name], [city_name_order("city__").desc()]),
         "country": (
             [F("city__country").asc(), by_name],
             [F("city__country").desc(), by_name],

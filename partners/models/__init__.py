@@ -9,7 +9,19 @@ from .agreements import (
     AgreementQuerySet,
     agreement_upload_to,
 )
-from .base import SDG, City, Continent, Currency, Theme, TimeStamped, currency_field
+from .base import (
+    SDG,
+    City,
+    Continent,
+    Currency,
+    Theme,
+    TimeStamped,
+    city_name_fields,
+    city_name_matches,
+    city_name_order,
+    currency_field,
+    local_city_name,
+)
 from .fees import FeePayment, FeePaymentQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
@@ -50,5 +62,9 @@ __all__ = [
     "Theme",
     "TimeStamped",
     "agreement_upload_to",
+    "city_name_fields",
+    "city_name_matches",
+    "city_name_order",
     "currency_field",
+    "local_city_name",
 ]

@@ -5,16 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
+from cityrelations.core.text import folded
 
 from ..geo import continent_for_country, country_name
 
@@ -61,6 +68,9 @@ class TimeStamped(ChoiceLabels, models.Model):
 
 
 class Theme(ChoiceLabels, models.Model):
+    """A dimension of city diplomacy or an agenda topic. Its name and description are kept in
+    every language (partners/translation.py): ``name`` reads the active language's."""
+
     class Kind(models.TextChoices):
         DIMENSION = "dimension", _("Dimension of city diplomacy")
         TOPIC = "topic", _("Agenda topic")
@@ -71,6 +81,9 @@ class Theme(ChoiceLabels, models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Declared, not only patched in by modeltranslation, so that type checkers know it.
+    objects = MultilingualManager["Theme"]()
+
     class Meta:
         ordering = ["kind", "order", "name"]
         verbose_name = _("theme")
@@ -78,6 +91,40 @@ class Theme(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def names(self) -> list[str]:
+        """The theme's name in every language that has one (what an import may call it)."""
+        return [name for field in _localized("name") if (name := getattr(self, field, None))]
+
+    def clean(self) -> None:
+        """A name names one theme in every language: imports and filters find a theme by its
+        English or its Hungarian name, so "Kultúra" may not be one theme's Hungarian name and
+        another's English one."""
+        super().clean()
+        taken = Theme.objects.exclude(pk=self.pk)
+        errors: dict[str, list[str]] = {}
+        for field in _localized("name"):
+            value = getattr(self, field, None)
+            if value and taken.filter(_any_language("name", value)).exists():
+                errors[field] = [
+                    gettext("Another theme is already called “%(name)s”.") % {"name": value}
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _localized(field: str) -> list[str]:
+    """``name`` -> ``["name_en", "name_hu"]``: a translated field's column per language."""
+    return [f"{field}_{code}" for code, _label in settings.LANGUAGES]
+
+
+def _any_language(field: str, value: str) -> Q:
+    """Rows whose ``field`` equals ``value`` (any letter case) in one of the languages."""
+    condition = Q()
+    for column in _localized(field):
+        condition |= Q(**{f"{column}__iexact": value})
+    return condition
 
 
 class SDG(models.Model):
@@ -88,21 +135,70 @@ class SDG(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
 
+    objects = MultilingualManager["SDG"]()
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("Sustainable Development Goal")
         verbose_name_plural = _("Sustainable Development Goals")
 
     def __str__(self) -> str:
-        return f"SDG {self.number}: {self.name}"
+        # Translators: an SDG with its number and name ("11. FFC: Fenntartható városok…").
+        return gettext("SDG %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+
+    @property
+    def short_label(self) -> str:
+        """The goal's number as a badge reads it: "SDG 11" ("11. FFC")."""
+        return pgettext("badge", "SDG %(number)s") % {"number": self.number}
 
 
 # --- Cities ---------------------------------------------------------------------------------------
 
 
+# What a city search looks in: the gazetteer's name, the Hungarian one, and both folded
+# (``search_names``), so "Vienna", "Bécs", "bécs" and "becs" all find Vienna. Prefix with the
+# relation ("city__") to search another model by its city.
+CITY_NAME_FIELDS = ("name", "name_hu", "search_names")
+
+
+def city_name_fields(prefix: str = "") -> tuple[str, ...]:
+    return tuple(prefix + field for field in CITY_NAME_FIELDS)
+
+
+def city_name_matches(value: str, prefix: str = "") -> Q:
+    """Cities (or rows whose city, with ``prefix="city__"``) one of whose names contains
+    ``value``, in any letter case, with or without accents."""
+    condition = Q()
+    for field in city_name_fields(prefix):
+        condition |= Q(**{f"{field}__icontains": value})
+    return condition
+
+
+def city_name_order(prefix: str = "") -> Any:
+    """An expression to sort cities (or rows, by their ``prefix`` city) by the name the reader
+    sees: in Hungarian the Hungarian name where there is one, else the gazetteer's."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not language.startswith("hu"):
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}name_hu"), Value("")), F(f"{prefix}name"))
+
+
+def local_city_name(name: str, name_hu: str) -> str:
+    """A city's name in the active language (see :attr:`City.display_name`); for code that
+    reads the two names as values rather than a City."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return name_hu if name_hu and language.startswith("hu") else name
+
+
+def city_search_names(name: str, name_hu: str) -> str:
+    """What a city search matches: both names, folded (see :attr:`City.search_names`)."""
+    return " ".join(folded(n) for n in (name, name_hu) if n)
+
+
 # A city's own fields, in the order people fill them in (its form, its import columns).
 CITY_FIELDS = (
     "name",
+    "name_hu",
     "country",
     "region",
     "population",
@@ -115,7 +211,19 @@ CITY_FIELDS = (
 
 
 class City(Versioned, TimeStamped):
+    # The gazetteer's (GeoNames') name, not an English text: it identifies the city in imports,
+    # in duplicate checks and against GeoNames, so it is one plain column and not translated
+    # by modeltranslation. The Hungarian interface shows ``name_hu`` where there is one.
     name = models.CharField(_("name"), max_length=200)
+    name_hu = models.CharField(
+        _("Hungarian name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The city's Hungarian name (Bécs, Varsó), if it has one of its own."),
+    )
+    # Both names without case and accents ("vienna becs"): what every city search matches, so
+    # "becs" finds Bécs. Kept by save(), like the continent.
+    search_names = models.TextField(blank=True, editable=False)
     country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=200, blank=True)
     continent = models.CharField(
@@ -142,7 +250,8 @@ class City(Versioned, TimeStamped):
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    # The search text follows the names; a change of name is the change worth showing.
+    history = HistoricalRecords(excluded_fields=["search_names"])
 
     class Meta:
         ordering = ["name"]
@@ -160,14 +269,26 @@ class City(Versioned, TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}, {country_name(self.country)}" if self.country else self.name
+        name = self.display_name
+        return f"{name}, {country_name(self.country)}" if self.country else name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.continent = continent_for_country(str(self.country))
+        self.search_names = city_search_names(self.name, self.name_hu)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "name_hu"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_names"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return detail_url("partners:city_detail", self.pk)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the Hungarian one in the Hungarian interface when
+        the city has one, the gazetteer's otherwise. Every page, email and export names a city
+        through this (or ``str(city)``, which adds the country)."""
+        return local_city_name(self.name, self.name_hu)
 
     @property
     def country_name(self) -> str:

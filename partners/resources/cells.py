@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
@@ -47,22 +48,30 @@ class TextWidget(widgets.CharWidget):
 
 
 class CountryWidget(widgets.Widget):
-    """An ISO 3166 code ("AT") or an English country name ("Austria")."""
+    """An ISO 3166 code ("AT") or a country's name in one of the site's languages ("Austria",
+    "Ausztria")."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value)
         if not text:
             return ""
-        code = text.upper() if text.upper() in dict(countries) else countries.by_name(text)
+        code = text.upper() if text.upper() in dict(countries) else _country_by_name(text)
         if not code:
             raise ValueError(
-                _("Unknown country “%(value)s”: use a two-letter code (AT) or the English name.")
+                _("Unknown country “%(value)s”: use a two-letter code (AT) or the country’s name.")
                 % {"value": text}
             )
         return code
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return str(value.code if hasattr(value, "code") else value or "")
+
+
+def _country_by_name(name: str) -> str:
+    for language, _label in settings.LANGUAGES:
+        if code := countries.by_name(name, language=language):
+            return code
+    return ""
 
 
 class ChoiceWidget(widgets.Widget):
@@ -177,7 +186,8 @@ class UserWidget(widgets.Widget):
 
 
 class CityWidget(widgets.Widget):
-    """A city by name, narrowed by the row's ``country`` column when the file has one."""
+    """A city by its name or its Hungarian name, narrowed by the row's ``country`` column when
+    the file has one. Written out by its (gazetteer) name, which the file is read back by."""
 
     def __init__(self, *, required: bool, country_column: str = "country") -> None:
         super().__init__()
@@ -190,7 +200,7 @@ class CityWidget(widgets.Widget):
             if self.required:
                 raise ValueError(_("This column is required."))
             return None
-        cities = City.objects.filter(name__iexact=name)
+        cities = City.objects.filter(models.Q(name__iexact=name) | models.Q(name_hu__iexact=name))
         country = CountryWidget().clean((row or {}).get(self.country_column))
         if country:
             cities = cities.filter(country=country)

@@ -40,6 +40,7 @@ class CityResource(ImportResource):
     required_columns = ("name", "country")
 
     name = fields.Field("name", "name", TextWidget())
+    name_hu = fields.Field("name_hu", "name_hu", TextWidget())
     country = fields.Field("country", "country", CountryWidget())
     region = fields.Field("region", "region", TextWidget())
     population = fields.Field("population", "population", NumberWidget(integer=True))

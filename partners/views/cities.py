@@ -28,8 +28,8 @@ from ..forms.cities import (
     duplicate_message,
     gazetteer_initial,
 )
-from ..geo import GazetteerCity, city_by_geonames_id, search_cities
-from ..models import City
+from ..geo import GazetteerCity, city_by_geonames_id, country_name, search_cities
+from ..models import City, city_name_order
 
 PER_PAGE = 25
 SUGGESTION_LIMIT = 10
@@ -53,21 +53,29 @@ def _parse_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def _suggestions(query: str) -> list[tuple[GazetteerCity, City | None]]:
-    """Gazetteer matches, each with the city already registered for it (one query)."""
+def _suggestions(query: str) -> list[tuple[GazetteerCity, str, City | None]]:
+    """Gazetteer matches, each with its label ("Vienna, Ausztria": the country in the reader's
+    language, not the gazetteer's English) and the city already registered for it (one query)."""
     places = search_cities(query, limit=SUGGESTION_LIMIT)
     existing = {
         c.geonames_id: c
         for c in City.objects.filter(geonames_id__in=[p["geonames_id"] for p in places])
     }
-    return [(place, existing.get(place["geonames_id"])) for place in places]
+    return [
+        (
+            place,
+            f"{place['name']}, {country_name(place['country'])}",
+            existing.get(place["geonames_id"]),
+        )
+        for place in places
+    ]
 
 
 @login_required
 @permission_required("partners.view_city", raise_exception=True)
 def city_list(request: HttpRequest) -> HttpResponse:
     cities = City.objects.annotate(partnership_count=Count("partnerships")).order_by(
-        "name", "country", "pk"
+        city_name_order(), "country", "pk"
     )
     city_filter = CityFilter(request.GET or None, queryset=cities)
     page = paginate(request, city_filter.qs, PER_PAGE)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from ..filters.partnerships import MapFilter
-from ..models import Partnership
+from ..models import Partnership, local_city_name
 
 
 def _map_filter(request: HttpRequest) -> MapFilter:
@@ -64,17 +64,24 @@ def _markers(partnerships: QuerySet[Partnership]) -> list[dict[str, Any]]:
     placeholder = "2147483647"  # reverse() once, then put each id in place of this one
     url_pattern = reverse("partners:partnership_detail", args=[int(placeholder)])
     rows = partnerships.values_list(
-        "pk", "city__name", "city__country", "level", "status", "city__latitude", "city__longitude"
+        "pk",
+        "city__name",
+        "city__name_hu",
+        "city__country",
+        "level",
+        "status",
+        "city__latitude",
+        "city__longitude",
     )
     markers = []
-    for pk, city, country, level, status, latitude, longitude in rows:
+    for pk, city, city_hu, country, level, status, latitude, longitude in rows:
         assert latitude is not None and longitude is not None  # the query keeps only those
         if country not in country_names:
             country_names[country] = str(countries.name(country)) if country else ""
         markers.append(
             {
                 "id": pk,
-                "city": city,
+                "city": local_city_name(city, city_hu),
                 "country": country_names[country],
                 "level": level,
                 "level_label": levels.get(level, level),

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET
 
 from cityrelations.core.filters import all_words
 from cityrelations.core.views import ids_from_query
-from partners.models import City, Contact, Organization, Partnership
+from partners.models import (
+    City,
+    Contact,
+    Organization,
+    Partnership,
+    city_name_fields,
+    city_name_order,
+)
 
 CHOICES_LIMIT = 15
 MAX_WORDS = 4
@@ -23,7 +30,11 @@ MAX_WORDS = 4
 def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
     """kind -> (permission needed, queryset, fields searched)."""
     return {
-        "city": ("partners.view_city", City.objects.order_by("name"), ("name",)),
+        "city": (
+            "partners.view_city",
+            City.objects.order_by(city_name_order(), "pk"),
+            city_name_fields(),
+        ),
         "organization": (
             "partners.view_organization",
             Organization.objects.order_by("name"),
@@ -36,8 +47,8 @@ def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
         ),
         "partnership": (
             "partners.view_partnership",
-            Partnership.objects.select_related("city").order_by("city__name"),
-            ("city__name",),
+            Partnership.objects.select_related("city").order_by(city_name_order("city__"), "pk"),
+            city_name_fields("city__"),
         ),
     }
 

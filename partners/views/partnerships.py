@@ -129,7 +129,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
         headers=EXPORT_HEADERS,
         rows=(
             [
-                p.city.name,
+                p.city.display_name,
                 p.city.region,
                 p.city.country_name,
                 p.city.get_continent_display(),

@@ -38,6 +38,10 @@ def test_seed_covers_every_continent_level_and_status(settings):
     )
     budapest = City.objects.get(name="Budapest", country="HU")
     assert budapest.latitude is not None and budapest.geonames_id == 3054643
+    # Demo cities with a Hungarian name of their own carry it; the others keep the gazetteer's.
+    assert City.objects.get(name="Vienna").name_hu == "Bécs"
+    assert City.objects.get(name="Kraków").name_hu == "Krakkó"
+    assert budapest.name_hu == ""
     vienna = City.objects.get(name="Vienna")
     assert (round(float(vienna.latitude), 2), round(float(vienna.longitude), 2)) == (48.21, 16.37)
     assert Agreement.objects.expiring(90).exists()
