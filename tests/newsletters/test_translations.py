@@ -75,6 +75,10 @@ def test_the_admin_history_of_a_story_opens(admin_client):
     assert admin_client.get(url).status_code == 200
     page = admin_client.get(reverse("admin:newsletters_story_change", args=[story.pk]))
     assert 'name="title_en"' in page.content.decode() and 'name="title_hu"' in page.content.decode()
+    edition = EditionItemFactory().edition
+    page = admin_client.get(reverse("admin:newsletters_edition_change", args=[edition.pk]))
+    html = page.content.decode()
+    assert 'name="introduction_hu"' in html and 'name="items-0-title_hu"' in html
 
 
 # --- Staff forms ---------------------------------------------------------------------------------
