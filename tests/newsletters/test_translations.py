@@ -267,3 +267,13 @@ def test_a_feed_per_language_and_the_old_address_still_works(client):
     assert old_hu.find(f"{ATOM}entry").find(f"{ATOM}title").text == "Áprilisi hírek"
 
     assert client.get("/newsletter/archive/feed/xx/").status_code == 404
+
+
+def test_the_draft_page_says_early_what_is_missing(staff_client):
+    edition, _item = _half_translated_edition()
+    page = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-missing-translations" in page and "Item “Trams”: title" in page
+    complete = EditionFactory()
+    EditionItemFactory(edition=complete)
+    page = staff_client.get(complete.get_absolute_url()).content.decode()
+    assert "data-missing-translations" not in page
