@@ -233,6 +233,8 @@ def test_the_archive_and_an_edition_read_in_the_readers_language(client):
     hu = client.get(page, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
     assert "Tavasz a városban." in hu and "Villamosok" in hu
     assert "Only in English" in hu  # no Hungarian text: the English one, not a gap
+    assert '<h2 class="h5" id="item-' in hu and '" lang="en">Only in English</h2>' in hu
+    assert 'lang="en">Villamosok' not in hu
     en = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in en and "Spring in the city." in en and "Villamosok" not in en
     # The header switch (a cookie) chooses too.
