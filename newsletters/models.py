@@ -7,6 +7,7 @@ claimed atomically by batch tasks and marked ``sent`` right after the mail serve
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -313,16 +314,19 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     def sending_started(self) -> bool:
         return self.status in (self.Status.SENDING, self.Status.SENT)
 
-    def missing_translations(self) -> dict[str, list[str]]:
+    def missing_translations(
+        self, items: Iterable[EditionItem] | None = None
+    ) -> dict[str, list[str]]:
         """``{language code: [what is missing]}``: the texts of the edition (title, introduction,
         each included item's title and text) written in some language but empty in this one.
         Readers of that language get the other language's text instead (the fallback), so staff
-        are warned before approving; a text empty in every language is no translation gap."""
+        are warned before approving; a text empty in every language is no translation gap.
+        ``items``: the included items, when the caller has them already."""
         texts: list[tuple[str, models.Model, str]] = [
             (gettext("Title"), self, "title"),
             (gettext("Introduction"), self, "introduction"),
         ]
-        for item in self.items.all():
+        for item in self.items.all() if items is None else items:
             name = {"item": item.title}
             texts.append((gettext("Item “%(item)s”: title") % name, item, "title"))
             texts.append((gettext("Item “%(item)s”: text") % name, item, "body"))

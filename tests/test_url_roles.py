@@ -31,6 +31,7 @@ PUBLIC = {
     "newsletters:unsubscribe",
     "newsletters:archive",
     "newsletters:feed",
+    "newsletters:feed_language",
     "newsletters:edition_public",
     "newsletters:story_image",
     "delegations:gift_public",

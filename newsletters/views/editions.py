@@ -121,6 +121,9 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "items": included,
             "dropped": [item for item in items if not item.included],
+            "missing": _missing_by_language(edition.missing_translations(included))
+            if edition.is_editable
+            else [],
             "stats": edition_stats(edition) if edition.sending_started else None,
             "editable": edition.is_editable and request.user.has_perm("newsletters.change_edition"),
             "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
@@ -234,10 +237,15 @@ def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(edition)
 
 
+def _missing_by_language(missing: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """``[(code, language name, [what is missing])]`` for the templates."""
+    names = dict(settings.LANGUAGES)
+    return [(code, str(names[code]), labels) for code, labels in missing.items()]
+
+
 def _missing_translations_page(
     request: HttpRequest, edition: Edition, missing: dict[str, list[str]]
 ) -> HttpResponse:
-    names = dict(settings.LANGUAGES)
     title = _("Approve “%(title)s”?") % {"title": edition.title}
     return render(
         request,
@@ -245,7 +253,7 @@ def _missing_translations_page(
         {
             "edition": edition,
             "title": title,
-            "missing": [(code, names[code], labels) for code, labels in missing.items()],
+            "missing": _missing_by_language(missing),
             "trail": [
                 (_("Editions"), reverse("newsletters:edition_list")),
                 (edition.title, edition.get_absolute_url()),

@@ -75,6 +75,10 @@ def test_the_admin_history_of_a_story_opens(admin_client):
     assert admin_client.get(url).status_code == 200
     page = admin_client.get(reverse("admin:newsletters_story_change", args=[story.pk]))
     assert 'name="title_en"' in page.content.decode() and 'name="title_hu"' in page.content.decode()
+    edition = EditionItemFactory().edition
+    page = admin_client.get(reverse("admin:newsletters_edition_change", args=[edition.pk]))
+    html = page.content.decode()
+    assert 'name="introduction_hu"' in html and 'name="items-0-title_hu"' in html
 
 
 # --- Staff forms ---------------------------------------------------------------------------------
@@ -229,6 +233,8 @@ def test_the_archive_and_an_edition_read_in_the_readers_language(client):
     hu = client.get(page, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
     assert "Tavasz a városban." in hu and "Villamosok" in hu
     assert "Only in English" in hu  # no Hungarian text: the English one, not a gap
+    assert '<h2 class="h5" id="item-' in hu and '" lang="en">Only in English</h2>' in hu
+    assert 'lang="en">Villamosok' not in hu
     en = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in en and "Spring in the city." in en and "Villamosok" not in en
     # The header switch (a cookie) chooses too.
@@ -263,3 +269,13 @@ def test_a_feed_per_language_and_the_old_address_still_works(client):
     assert old_hu.find(f"{ATOM}entry").find(f"{ATOM}title").text == "Áprilisi hírek"
 
     assert client.get("/newsletter/archive/feed/xx/").status_code == 404
+
+
+def test_the_draft_page_says_early_what_is_missing(staff_client):
+    edition, _item = _half_translated_edition()
+    page = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-missing-translations" in page and "Item “Trams”: title" in page
+    complete = EditionFactory()
+    EditionItemFactory(edition=complete)
+    page = staff_client.get(complete.get_absolute_url()).content.decode()
+    assert "data-missing-translations" not in page
