@@ -8,15 +8,29 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import widgets
 
 from ..models import City, Organization
 
+_lazy_yes, _lazy_no = gettext_lazy("yes"), gettext_lazy("no")
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y.%m.%d", "%d/%m/%Y")
+
+
+def in_every_language(text: Any) -> set[str]:
+    """``text`` (a lazy translation) in each of the site's languages, folded for comparing: a
+    file exported in one language is read back in any."""
+    found = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(str(text).casefold())
+    return found
 
 
 def is_empty_cell(value: Any) -> bool:
@@ -37,13 +51,14 @@ class TextWidget(widgets.CharWidget):
 
 
 class CountryWidget(widgets.Widget):
-    """An ISO 3166 code ("AT") or an English country name ("Austria")."""
+    """An ISO 3166 code ("AT") or a country's name in one of the site's languages ("Austria",
+    "Ausztria")."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value)
         if not text:
             return ""
-        code = text.upper() if text.upper() in dict(countries) else countries.by_name(text)
+        code = text.upper() if text.upper() in dict(countries) else self._by_name(text)
         if not code:
             raise ValueError(
                 _("Unknown country “%(value)s”: use a two-letter code (AT) or the English name.")
@@ -51,12 +66,21 @@ class CountryWidget(widgets.Widget):
             )
         return code
 
+    @staticmethod
+    def _by_name(text: str) -> str:
+        for language, _name in settings.LANGUAGES:
+            code = countries.by_name(text, language=language)
+            if code:
+                return code
+        return ""
+
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return str(value.code if hasattr(value, "code") else value or "")
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice by its code ("sister") or its label ("Sister city"), in any letter case."""
+    """A choice by its code ("sister") or its label in any of the site's languages ("Sister
+    city", "Testvérváros"), in any letter case; written as its label in the reader's language."""
 
     def __init__(self, choices: type[models.TextChoices], default: str = "") -> None:
         super().__init__()
@@ -70,15 +94,16 @@ class ChoiceWidget(widgets.Widget):
                 return self.default
             raise ValueError(_("This column is required."))
         for code, label in self.choices.choices:
-            if text in (str(code).casefold(), str(label).casefold()):
+            if text == str(code).casefold() or text in in_every_language(label):
                 return str(code)
         raise ValueError(
             _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": cell_text(value), "allowed": ", ".join(self.choices.values)}
+            % {"value": cell_text(value), "allowed": ", ".join(map(str, self.choices.labels))}
         )
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return str(value or "")
+        labels = dict(self.choices.choices)
+        return str(labels.get(value, value or ""))
 
 
 class DateWidget(widgets.Widget):
@@ -131,21 +156,23 @@ class NumberWidget(widgets.Widget):
 
 
 class BooleanWidget(widgets.Widget):
-    TRUE = {"1", "true", "yes", "y", "x", "igen"}
-    FALSE = {"0", "false", "no", "n", "", "nem"}
+    """Yes or no, as a word in any of the site's languages or as 1/0, true/false, x."""
+
+    TRUE = {"1", "true", "yes", "y", "x"}
+    FALSE = {"0", "false", "no", "n", ""}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
         text = cell_text(value).casefold()
-        if text in self.TRUE:
+        if text in self.TRUE or text in in_every_language(_lazy_yes):
             return True
-        if text in self.FALSE:
+        if text in self.FALSE or text in in_every_language(_lazy_no):
             return False
         raise ValueError(_("“%(value)s” is not yes or no.") % {"value": cell_text(value)})
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
 
 
 class UserWidget(widgets.Widget):

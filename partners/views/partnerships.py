@@ -41,23 +41,23 @@ SORT_COLUMNS = [
     ("last_contact", gettext_lazy("Last contact")),
 ]
 EXPORT_HEADERS = [
-    "City",
-    "Region",
-    "Country",
-    "Continent",
-    "Level",
-    "Status",
-    "Proposed on",
-    "Established on",
-    "Ended on",
-    "Council resolution",
-    "Council resolution date",
-    "Coordinator",
-    "Themes",
-    "SDGs",
-    "Last contact",
-    "Public",
-    "Summary",
+    gettext_lazy("City"),
+    gettext_lazy("Region"),
+    gettext_lazy("Country"),
+    gettext_lazy("Continent"),
+    gettext_lazy("Level"),
+    gettext_lazy("Status"),
+    gettext_lazy("Proposed on"),
+    gettext_lazy("Established on"),
+    gettext_lazy("Ended on"),
+    gettext_lazy("Council resolution"),
+    gettext_lazy("Council resolution date"),
+    gettext_lazy("Coordinator"),
+    gettext_lazy("Themes"),
+    gettext_lazy("SDGs"),
+    gettext_lazy("Last contact"),
+    gettext_lazy("Public"),
+    gettext_lazy("Summary"),
 ]
 
 
@@ -126,7 +126,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return spreadsheet_response(
         filename="partnerships",
-        headers=EXPORT_HEADERS,
+        headers=[str(header) for header in EXPORT_HEADERS],
         rows=(
             [
                 p.city.name,
@@ -144,7 +144,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
                 ", ".join(t.name for t in p.themes.all()),
                 ", ".join(str(s.number) for s in p.sdgs.all()),
                 p.last_contact_on,  # type: ignore[attr-defined]
-                "yes" if p.is_public else "no",
+                _("yes") if p.is_public else _("no"),
                 p.summary,
             ]
             for p in rows
