@@ -14,6 +14,7 @@ from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -126,7 +127,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return spreadsheet_response(
         filename="partnerships",
-        headers=[str(header) for header in EXPORT_HEADERS],
+        headers=[str(capfirst(header)) for header in EXPORT_HEADERS],
         rows=(
             [
                 p.city.name,

@@ -78,7 +78,7 @@ def test_csv_with_empty_cells_changes_only_what_is_filled_in(staff_client, staff
     assert report.totals == {"new": 0, "update": 1, "skip": 0, "errors": 0}
     html = response.content.decode()
     assert "Changes to existing records" in html
-    assert re.search(r"<del>sister</del> → <ins>partner</ins>", html)
+    assert re.search(r"<del>Sister city</del> → <ins>Partner city</ins>", html)
     assert (
         "council_resolution</code>"
         not in html.split("Changes to existing records")[1].split("</section>")[0]
