@@ -4,7 +4,6 @@ cells that keep a value, the changes a row makes, and formula-safe export."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -159,19 +158,25 @@ class ImportResource(resources.ModelResource):
         return safe_cell(super().export_field(field, instance, **kwargs))
 
 
-@cache
+_LABELS: dict[tuple[type, str], dict[str, str]] = {}
+
+
 def _column_labels(resource_class: type[ImportResource], language: str) -> dict[str, str]:
     """Each column's label in ``language``: its model field's verbose name, reached through
-    the relation for a column such as ``city__country``. One map per class and language."""
-    labels = {}
-    with translation.override(language):
-        for field in resource_class().get_import_fields():
-            model: Any = resource_class._meta.model
-            *path, name = field.attribute.split("__")
-            for step in path:
-                model = model._meta.get_field(step).related_model
-            labels[field.column_name] = str(capfirst(model._meta.get_field(name).verbose_name))
-    return labels
+    the relation for a column such as ``city__country``. Worked out once per class and language."""
+    key = (resource_class, language)
+    if key not in _LABELS:
+        labels = {}
+        with translation.override(language):
+            for field in resource_class().get_import_fields():
+                model: Any = resource_class._meta.model
+                *path, name = field.attribute.split("__")
+                for step in path:
+                    model = model._meta.get_field(step).related_model
+                verbose_name = model._meta.get_field(name).verbose_name
+                labels[field.column_name] = str(capfirst(verbose_name))
+        _LABELS[key] = labels
+    return _LABELS[key]
 
 
 def normalise_column(value: Any) -> str:
