@@ -61,7 +61,7 @@ class CountryWidget(widgets.Widget):
         code = text.upper() if text.upper() in dict(countries) else self._by_name(text)
         if not code:
             raise ValueError(
-                _("Unknown country “%(value)s”: use a two-letter code (AT) or the English name.")
+                _("Unknown country “%(value)s”: use a two-letter code (AT) or the country's name.")
                 % {"value": text}
             )
         return code
@@ -86,6 +86,18 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
         self.choices = choices
         self.default = default
+        self._codes: dict[str, str] | None = None
+
+    @property
+    def codes(self) -> dict[str, str]:
+        """Every spelling a cell may use (code, label in each language), folded, to its code:
+        worked out on first use, not once per cell."""
+        if self._codes is None:
+            self._codes = {}
+            for code, label in self.choices.choices:
+                self._codes.update({name: str(code) for name in in_every_language(label)})
+                self._codes[str(code).casefold()] = str(code)
+        return self._codes
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value).casefold()
@@ -93,9 +105,8 @@ class ChoiceWidget(widgets.Widget):
             if self.default:
                 return self.default
             raise ValueError(_("This column is required."))
-        for code, label in self.choices.choices:
-            if text == str(code).casefold() or text in in_every_language(label):
-                return str(code)
+        if text in self.codes:
+            return self.codes[text]
         raise ValueError(
             _("“%(value)s” is not one of: %(allowed)s.")
             % {"value": cell_text(value), "allowed": ", ".join(map(str, self.choices.labels))}
