@@ -231,6 +231,8 @@ def download(client, visit, language: str) -> str:
         reverse("delegations:briefing_book", args=[visit.pk]), HTTP_ACCEPT_LANGUAGE=language
     )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    book = "hatteranyag" if language == "hu" else "briefing-book"
+    assert f'filename="{book}-{visit.start_date:%Y-%m-%d}-' in response["Content-Disposition"]
     return pdf_text(response.content)
 
 
