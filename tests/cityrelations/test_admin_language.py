@@ -1,6 +1,6 @@
 """The admin and the history tab speak the reader's language: app and model names (ours and the
 third-party apps'), the export's column choices, role names, and a record's history (field
-names, choice labels, yes and no)."""
+names, choice labels, yes and no, a linked record by its name)."""
 
 from __future__ import annotations
 
@@ -55,11 +55,17 @@ def test_the_history_tab_in_hungarian(staff_client, staff_user):
     partnership = PartnershipFactory(level=Partnership.Level.SISTER, is_public=False)
     partnership.level = Partnership.Level.PARTNER
     partnership.is_public = True
+    partnership.coordinator = staff_user
     note_change(partnership, by=staff_user)
     partnership.save()
     response = staff_client.get(partnership.get_absolute_url(), **HU)
     assert_hungarian(
         response,
         english=["Sister city", "Partner city", "level", "public", "Created"],
-        hungarian=["szint : Testvérváros → Partnerváros", "nyilvános : nem → igen", "Létrehozva"],
+        hungarian=[
+            "szint : Testvérváros → Partnerváros",
+            "nyilvános : nem → igen",
+            f"koordinátor : — → {staff_user.username}",  # the user, not their id
+            "Létrehozva",
+        ],
     )
