@@ -122,3 +122,8 @@ def test_the_column_problems_name_columns_in_the_readers_language(staff_client):
     )
     errors = " ".join(response.context["form"].errors["file"])
     assert "Ország" in errors and "country" not in errors
+
+
+def test_the_import_page_says_either_language_will_do(staff_client):
+    response = staff_client.get(reverse("partners:import"), **HU)
+    assert "a webhely bármely nyelvén megadhatók" in response.content.decode()
