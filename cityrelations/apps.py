@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as OTPTOTPConfig
 
 
 class CityRelationsConfig(AppConfig):
+    default = True  # the app's own, among the third-party configs below
     name = "cityrelations"
     verbose_name = "City Relations"
 
@@ -24,3 +29,19 @@ class CityRelationsConfig(AppConfig):
         user_logged_in.connect(remember_account_language, dispatch_uid="cityrelations.language")
         request_started.connect(reset_language, dispatch_uid="cityrelations.language.start")
         request_finished.connect(reset_language, dispatch_uid="cityrelations.language.end")
+
+
+# Third-party apps without a translatable name: the admin's index would show "Axes" and
+# "Otp_Static" (the label, title-cased) in every language. Settings install these instead.
+
+
+class AxesConfig(AxesAppConfig):
+    verbose_name = _("Login attempts")
+
+
+class RecoveryCodesConfig(OTPStaticConfig):
+    verbose_name = _("Recovery codes")
+
+
+class AuthenticatorAppsConfig(OTPTOTPConfig):
+    verbose_name = _("Authenticator apps")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from cityrelations.core.roles import can_edit, group_names
+from cityrelations.core.roles import can_edit, role_labels
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -15,5 +15,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "UNIT_NAME": settings.UNIT_NAME,
         "HOME_CITY_NAME": settings.HOME_CITY["name"],
         "can_edit": can_edit(user),
-        "role_names": group_names(user),
+        "role_names": role_labels(user),
     }

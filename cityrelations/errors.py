@@ -25,6 +25,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cityrelations.core.roles import ROLE_LABELS
+
 logger = logging.getLogger(__name__)
 
 # Pages anyone may open: an error there keeps the public layout, even for a logged-in reader.
@@ -144,7 +146,9 @@ def _render_from_memory(request: HttpRequest, kind: ErrorKind) -> HttpResponse:
         context = _context(kind, audience) | {
             "request": request,
             "user": user,
-            "role_names": getattr(user, "_group_names", []),
+            "role_names": [
+                str(ROLE_LABELS.get(name, name)) for name in getattr(user, "_group_names", [])
+            ],
             "csrf_token": get_token(request),
             "UNIT_NAME": settings.UNIT_NAME,
             "HOME_CITY_NAME": settings.HOME_CITY["name"],

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "anymail",
-    "axes",
+    "cityrelations.apps.AxesConfig",  # django-axes, under a name in the reader's language
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -353,8 +353,8 @@ LOGGING = {
 # --- Second factor and sessions (cityrelations/mfa/) --------------------------------------------
 INSTALLED_APPS += [
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "cityrelations.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named
+    "cityrelations.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static, named
     "django_otp_webauthn",
 ]
 # OTPMiddleware right after authentication (it wraps request.user); expiry and the gate after

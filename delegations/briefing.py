@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
@@ -219,4 +220,6 @@ def render_briefing_book(visit: Visit, fetcher: StaticOnlyURLFetcher | None = No
 
 
 def briefing_filename(visit: Visit) -> str:
-    return f"briefing-{visit.start_date:%Y-%m-%d}-{slugify(visit.title)[:60] or visit.pk}.pdf"
+    """``hatteranyag-2026-12-07-….pdf`` for a Hungarian reader, ``briefing-book-…`` otherwise."""
+    book = slugify(gettext("Briefing book"))
+    return f"{book}-{visit.start_date:%Y-%m-%d}-{slugify(visit.title)[:60] or visit.pk}.pdf"

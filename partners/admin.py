@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
+from import_export.forms import SelectableFieldsExportForm
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,6 +22,18 @@ from cityrelations.core.models import PersonalDataExport
 
 from . import models
 from .resources import CityResource, ContactResource, OrganizationResource, PartnershipResource
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The columns to tick, named as the file's headers will name them: in the reader's
+    language, not import-export's title-cased attribute names ("Is Public")."""
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        return resource.column_label(field_name)
+
+
+class LabelledExportMixin(ExportMixin):
+    export_form_class = LabelledExportForm
 
 
 @admin.register(models.Theme)
@@ -40,7 +53,7 @@ class SDGAdmin(TranslationAdmin):
 
 
 @admin.register(models.City)
-class CityAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class CityAdmin(VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
     resource_classes = [CityResource]
     list_display = ["name", "name_hu", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
@@ -48,7 +61,7 @@ class CityAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(models.Partnership)
-class PartnershipAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
     resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
@@ -58,7 +71,7 @@ class PartnershipAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
@@ -132,7 +145,7 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(models.Contact)
 class ContactAdmin(
-    LogPersonalDataExportMixin, VersionedAdminMixin, ExportMixin, SimpleHistoryAdmin
+    LogPersonalDataExportMixin, VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin
 ):
     resource_classes = [ContactResource]
     personal_data_kind = PersonalDataExport.Kind.CONTACTS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from import_export.results import Result, RowResult
 from cityrelations.core.archives import ArchiveDamaged, ArchiveRefused, check_zip
 
 from .resources import FIRST_DATA_LINE, RESOURCES, FieldChange, ImportResource
+from .resources.base import normalise_column
+from .resources.cells import ChoiceWidget
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000  # a preview of 2,000 rows stays well within a request timeout
@@ -55,6 +58,7 @@ class ImportFileError(Exception):
 class RowError:
     column: str
     message: str
+    label: str = ""  # the column's name in the reader's language
 
 
 @dataclass
@@ -73,6 +77,11 @@ class ImportReport:
     rows: list[PreviewRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     clear_empty: bool = False
+
+    @property
+    def column_labels(self) -> list[str]:
+        """The file's columns as the reader's language names them."""
+        return [RESOURCES[self.kind].column_label(c) for c in self.columns]
 
     @property
     def has_errors(self) -> bool:
@@ -161,8 +170,12 @@ def _check_xlsx_archive(data: bytes) -> None:
         ) from exc
 
 
-def _column_name(value: Any) -> str:
-    return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
+def _column_names(header: list[Any], kind: str) -> list[str]:
+    """The file's column names as the resource's own: a label in either language ("Létrejötte",
+    "Established on") becomes ``established_on``; a name it does not know stays as written."""
+    aliases = RESOURCES[kind].column_aliases()
+    names = [normalise_column(v) for v in header]
+    return [aliases.get(name, name) for name in names]
 
 
 def read_dataset(*, data: bytes, fmt: str, kind: str) -> tablib.Dataset:
@@ -176,7 +189,7 @@ def read_dataset(*, data: bytes, fmt: str, kind: str) -> tablib.Dataset:
     if not rows:
         raise ImportFileError(_("The file is empty."))
     header, *body = rows
-    columns = [_column_name(v) for v in header]
+    columns = _column_names(header, kind)
     while columns and not columns[-1]:
         columns.pop()
     _check_columns(columns, kind)
@@ -202,13 +215,14 @@ def _check_columns(columns: list[str], kind: str) -> None:
         raise ImportFileError(
             _("Column %(number)s has no name in the first row.") % {"number": columns.index("") + 1}
         )
-    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    label = resource_class.column_label
+    duplicates = sorted({label(c) for c in columns if columns.count(c) > 1})
     if duplicates:
         raise ImportFileError(
             _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicates)}
         )
     unknown = [c for c in columns if c not in known]
-    missing = [c for c in resource_class.required_columns if c not in columns]
+    missing = [label(c) for c in resource_class.required_columns if c not in columns]
     problems = []
     if missing:
         problems.append(
@@ -217,14 +231,14 @@ def _check_columns(columns: list[str], kind: str) -> None:
     if unknown:
         problems.append(
             _("Unknown columns: %(columns)s (the known columns are: %(known)s).")
-            % {"columns": ", ".join(unknown[:10]), "known": ", ".join(known)}
+            % {"columns": ", ".join(unknown[:10]), "known": ", ".join(map(label, known))}
         )
     if problems:
         raise ImportFileError(" ".join(problems))
 
 
 def template_dataset(kind: str) -> tuple[list[str], list[list[Any]]]:
-    """Headers (and one example row) of a downloadable template file."""
+    """Headers (and one example row) of a downloadable template file, in the reader's language."""
     examples: dict[str, dict[str, str]] = {
         "cities": {
             "name": "Vienna",
@@ -258,8 +272,19 @@ def template_dataset(kind: str) -> tuple[list[str], list[list[Any]]]:
             "country": "AT",
         },
     }
-    columns = RESOURCES[kind].column_names()
-    return columns, [[examples[kind].get(c, "") for c in columns]]
+    resource = RESOURCES[kind]()
+    fields = resource.get_import_fields()
+    # Headers and choices in the reader's language, as an export writes them: "Testvérváros",
+    # not "sister". The import reads both languages back.
+    headers = [resource.column_label(f.column_name) for f in fields]
+    example = examples[kind]
+    row = [
+        f.widget.render(example[f.column_name])
+        if isinstance(f.widget, ChoiceWidget) and f.column_name in example
+        else example.get(f.column_name, "")
+        for f in fields
+    ]
+    return headers, [row]
 
 
 # --- Importing ----------------------------------------------------------------------------------
@@ -273,7 +298,9 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _row_errors(row_result: RowResult, column_of: dict[str, str]) -> list[RowError]:
+def _row_errors(
+    row_result: RowResult, column_of: dict[str, str], label: Callable[[str], str]
+) -> list[RowError]:
     errors: list[RowError] = []
     if row_result.validation_error is not None:
         error = row_result.validation_error
@@ -282,7 +309,10 @@ def _row_errors(row_result: RowResult, column_of: dict[str, str]) -> list[RowErr
                 column = (
                     "" if attribute == NON_FIELD_ERRORS else column_of.get(attribute, attribute)
                 )
-                errors += [RowError(column, message) for message in messages]
+                errors += [
+                    RowError(column, message, label(column) if column else "")
+                    for message in messages
+                ]
         else:
             errors += [RowError("", message) for message in error.messages]
     for failure in row_result.errors:
@@ -307,7 +337,7 @@ def _report(
                 line=index + FIRST_DATA_LINE,
                 action=action,
                 values=[_display(v) for v in values],
-                errors=_row_errors(row_result, column_of),
+                errors=_row_errors(row_result, column_of, resource.column_label),
                 # import-export numbers rows from 1
                 changes=resource.changes.get(index + 1, []) if action == "update" else [],
             )

@@ -55,6 +55,7 @@ def history_rows(obj: Tracked, limit: int = 50) -> list[dict[str, Any]]:
                         "field": str(field.verbose_name),
                         "old": _shown(field, change.old),
                         "new": _shown(field, change.new),
+                        "related_model": field.related_model if field.many_to_one else None,
                     }
                 )
         rows.append(
@@ -65,4 +66,26 @@ def history_rows(obj: Tracked, limit: int = 50) -> list[dict[str, Any]]:
                 "changes": changes,
             }
         )
+    _name_related(rows)
     return rows
+
+
+def _name_related(rows: list[dict[str, Any]]) -> None:
+    """A changed link (a coordinator, an organisation) stored as an id shows the record's name:
+    one query per kind of record linked, whatever the number of changes."""
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for row in rows:
+        for change in row["changes"]:
+            model = change["related_model"]
+            if model is not None:
+                wanted.setdefault(model, set()).update({change["old"], change["new"]} - {None, ""})
+    names = {
+        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+    for row in rows:
+        for change in row["changes"]:
+            model = change.pop("related_model")
+            if model is not None:
+                for side in ("old", "new"):
+                    change[side] = names[model].get(change[side], change[side])

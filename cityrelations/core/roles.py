@@ -10,9 +10,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 DIPLOMACY_UNIT = "Diplomacy unit"
 MAYORS_OFFICE = "Mayor's office"
+# The groups' names are data (the migration made them, permissions look them up); what a reader
+# sees is the role's name in their language.
+ROLE_LABELS = {
+    DIPLOMACY_UNIT: gettext_lazy("Diplomacy unit"),
+    MAYORS_OFFICE: gettext_lazy("Mayor's office"),
+}
 CRM_APPS = ("partners", "delegations", "newsletters")
 
 # A calendar feed's token opens its owner's feed without a login: no role reads or manages other
@@ -45,6 +52,11 @@ def group_names(user: Any) -> list[str]:
         names = sorted(user.groups.values_list("name", flat=True))
         user._group_names = names
     return names
+
+
+def role_labels(user: Any) -> list[str]:
+    """The user's roles as the reader's language names them (a group we did not make: as is)."""
+    return [str(ROLE_LABELS.get(name, name)) for name in group_names(user)]
 
 
 def in_group(user: Any, name: str) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.widgets import DateInput
@@ -63,9 +64,12 @@ class VisitForm(VersionedFormMixin, forms.ModelForm):
             if outside:
                 self.add_error(
                     None,
-                    _(
-                        "%(count)d agenda item(s) would fall outside these dates. "
-                        "Move or delete them first."
+                    ngettext(
+                        "%(count)d agenda item would fall outside these dates. "
+                        "Move or delete it first.",
+                        "%(count)d agenda items would fall outside these dates. "
+                        "Move or delete them first.",
+                        outside,
                     )
                     % {"count": outside},
                 )

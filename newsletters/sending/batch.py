@@ -30,6 +30,7 @@ from django.db import DatabaseError
 from django.db import connection as db_connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .classify import CONNECTION_TRANSIENT, PERMANENT, classify_error
@@ -313,10 +314,12 @@ def _retry_or_give_up(
     max_attempts = int(settings.NEWSLETTER_MAX_ATTEMPTS)
     give_up = [d for d in transient if final_attempt or d.attempts >= max_attempts]
     if give_up:
-        reason = _("Gave up after %(n)d attempts: %(error)s") % {
-            "n": max(d.attempts for d in give_up),
-            "error": result.last_error,
-        }
+        attempts = max(d.attempts for d in give_up)
+        reason = ngettext(
+            "Gave up after %(n)d attempt: %(error)s",
+            "Gave up after %(n)d attempts: %(error)s",
+            attempts,
+        ) % {"n": attempts, "error": result.last_error}
         _mark(give_up, Delivery.Status.FAILED, reason)
         result.failed += len(give_up)
     again = [d for d in transient if d not in give_up]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrelations.core.formats import format_datetime
@@ -63,7 +63,12 @@ def send_now(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Sending started: %(count)d subscribers are queued.") % {"count": count},
+            ngettext(
+                "Sending started: %(count)d subscriber is queued.",
+                "Sending started: %(count)d subscribers are queued.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(edition)
 

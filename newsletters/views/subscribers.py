@@ -77,7 +77,7 @@ def subscriber_export(request: HttpRequest) -> HttpResponse:
         (
             s.email,
             s.name,
-            s.language,
+            s.get_language_display(),
             "; ".join(t.name for t in s.topics.all()),
             s.get_status_display(),
             s.get_consent_source_display(),

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import resources
 
@@ -25,6 +28,7 @@ class FieldChange:
     column: str
     old: str
     new: str
+    label: str = ""  # the column's name in the reader's language
 
 
 def _shown(field: Any, value: Any) -> str:
@@ -45,7 +49,29 @@ class ImportResource(resources.ModelResource):
 
     @classmethod
     def column_names(cls) -> list[str]:
+        """The columns' own names (``established_on``): language-neutral, always accepted."""
         return [field.column_name for field in cls().get_import_fields()]
+
+    @classmethod
+    def column_label(cls, column: str) -> str:
+        """What a reader calls ``column`` in the active language ("Established on",
+        "Létrejötte")."""
+        return _column_labels(cls, translation.get_language() or settings.LANGUAGE_CODE).get(
+            column, column
+        )
+
+    @classmethod
+    def column_aliases(cls) -> dict[str, str]:
+        """Every name a file may give a column, normalised by :func:`normalise_column`, mapped to the
+        column: its own name and its label in each of the site's languages, so a file
+        exported in Hungarian imports as well as one exported in English."""
+        aliases = {}
+        for column in cls.column_names():
+            aliases[normalise_column(column)] = column
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    aliases.setdefault(normalise_column(cls.column_label(column)), column)
+        return aliases
 
     def natural_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:
         """What identifies the row's record; None: no duplicate check."""
@@ -113,10 +139,46 @@ class ImportResource(resources.ModelResource):
         before = [f.get_value(instance) for f in tracked]
         super().import_instance(instance, row, **kwargs)
         self.changes[kwargs.get("row_number", 0)] = [
-            FieldChange(f.column_name, _shown(f, old), _shown(f, f.get_value(instance)))
+            FieldChange(
+                f.column_name,
+                _shown(f, old),
+                _shown(f, f.get_value(instance)),
+                self.column_label(f.column_name),
+            )
             for f, old in zip(tracked, before, strict=True)
             if f.get_value(instance) != old
         ]
 
+    def get_export_headers(self, selected_fields: Any = None) -> list[str]:
+        """Column labels in the reader's language; the import reads them back in any."""
+        fields = self.get_export_fields(selected_fields)
+        return [self.column_label(field.column_name) for field in fields if field]
+
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         return safe_cell(super().export_field(field, instance, **kwargs))
+
+
+_LABELS: dict[tuple[type, str], dict[str, str]] = {}
+
+
+def _column_labels(resource_class: type[ImportResource], language: str) -> dict[str, str]:
+    """Each column's label in ``language``: its model field's verbose name, reached through
+    the relation for a column such as ``city__country``. Worked out once per class and language."""
+    key = (resource_class, language)
+    if key not in _LABELS:
+        labels = {}
+        with translation.override(language):
+            for field in resource_class().get_import_fields():
+                model: Any = resource_class._meta.model
+                *path, name = field.attribute.split("__")
+                for step in path:
+                    model = model._meta.get_field(step).related_model
+                verbose_name = model._meta.get_field(name).verbose_name
+                labels[field.column_name] = str(capfirst(verbose_name))
+        _LABELS[key] = labels
+    return _LABELS[key]
+
+
+def normalise_column(value: Any) -> str:
+    """A column name as the import compares it: trimmed, lower case, ``_`` for spaces."""
+    return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")

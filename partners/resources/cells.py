@@ -11,12 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import widgets
 
 from ..models import City, Organization
 
+_lazy_yes, _lazy_no = gettext_lazy("yes"), gettext_lazy("no")
 # ISO first, then what spreadsheets in the unit's languages write: Hungarian "2026. 12. 07." (with
 # or without spaces and final dot), German-style "07.12.2026", and day-first "07/12/2026".
 DATE_FORMATS = (
@@ -28,6 +31,16 @@ DATE_FORMATS = (
     "%d.%m.%Y",
     "%d/%m/%Y",
 )
+
+
+def in_every_language(text: Any) -> set[str]:
+    """``text`` (a lazy translation) in each of the site's languages, folded for comparing: a
+    file exported in one language is read back in any."""
+    found = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(str(text).casefold())
+    return found
 
 
 def is_empty_cell(value: Any) -> bool:
@@ -68,6 +81,7 @@ class CountryWidget(widgets.Widget):
 
 
 def _country_by_name(name: str) -> str:
+    """The code of the country called ``name`` in any of the site's languages ("Ausztria")."""
     for language, _label in settings.LANGUAGES:
         if code := countries.by_name(name, language=language):
             return code
@@ -75,12 +89,25 @@ def _country_by_name(name: str) -> str:
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice by its code ("sister") or its label ("Sister city"), in any letter case."""
+    """A choice by its code ("sister") or its label in any of the site's languages ("Sister
+    city", "Testvérváros"), in any letter case; written as its label in the reader's language."""
 
     def __init__(self, choices: type[models.TextChoices], default: str = "") -> None:
         super().__init__()
         self.choices = choices
         self.default = default
+        self._codes: dict[str, str] | None = None
+
+    @property
+    def codes(self) -> dict[str, str]:
+        """Every spelling a cell may use (code, label in each language), folded, to its code:
+        worked out on first use, not once per cell."""
+        if self._codes is None:
+            self._codes = {}
+            for code, label in self.choices.choices:
+                self._codes.update({name: str(code) for name in in_every_language(label)})
+                self._codes[str(code).casefold()] = str(code)
+        return self._codes
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value).casefold()
@@ -88,16 +115,16 @@ class ChoiceWidget(widgets.Widget):
             if self.default:
                 return self.default
             raise ValueError(_("This column is required."))
-        for code, label in self.choices.choices:
-            if text in (str(code).casefold(), str(label).casefold()):
-                return str(code)
+        if text in self.codes:
+            return self.codes[text]
         raise ValueError(
             _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": cell_text(value), "allowed": ", ".join(self.choices.values)}
+            % {"value": cell_text(value), "allowed": ", ".join(map(str, self.choices.labels))}
         )
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return str(value or "")
+        labels = dict(self.choices.choices)
+        return str(labels.get(value, value or ""))
 
 
 class DateWidget(widgets.Widget):
@@ -150,21 +177,23 @@ class NumberWidget(widgets.Widget):
 
 
 class BooleanWidget(widgets.Widget):
-    TRUE = {"1", "true", "yes", "y", "x", "igen"}
-    FALSE = {"0", "false", "no", "n", "", "nem"}
+    """Yes or no, as a word in any of the site's languages or as 1/0, true/false, x."""
+
+    TRUE = {"1", "true", "yes", "y", "x"}
+    FALSE = {"0", "false", "no", "n", ""}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
         text = cell_text(value).casefold()
-        if text in self.TRUE:
+        if text in self.TRUE or text in in_every_language(_lazy_yes):
             return True
-        if text in self.FALSE:
+        if text in self.FALSE or text in in_every_language(_lazy_no):
             return False
         raise ValueError(_("“%(value)s” is not yes or no.") % {"value": cell_text(value)})
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
 
 
 class UserWidget(widgets.Widget):

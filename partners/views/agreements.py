@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
@@ -245,7 +245,12 @@ def agreement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     consequences = []
     if documents:
         consequences.append(
-            _("Its %(count)d document file(s) will be deleted too.") % {"count": documents}
+            ngettext(
+                "Its %(count)d document file will be deleted too.",
+                "Its %(count)d document files will be deleted too.",
+                documents,
+            )
+            % {"count": documents}
         )
     return render(
         request,

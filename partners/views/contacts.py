@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from cityrelations.core.concurrency import refuses_stale_saves
@@ -195,10 +196,20 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         contact.delete()
         messages.success(request, _("Contact “%(name)s” deleted.") % {"name": name})
         return redirect("partners:contact_list")
+    offices, interactions = contact.offices.count(), contact.interactions.count()
     consequences = [
-        _("%(n)s office(s) held by this contact will be deleted.") % {"n": contact.offices.count()},
-        _("The contact is removed from %(n)s interaction(s); the interactions stay.")
-        % {"n": contact.interactions.count()},
+        ngettext(
+            "%(n)s office held by this contact will be deleted.",
+            "%(n)s offices held by this contact will be deleted.",
+            offices,
+        )
+        % {"n": offices},
+        ngettext(
+            "The contact is removed from %(n)s interaction; the interaction stays.",
+            "The contact is removed from %(n)s interactions; the interactions stay.",
+            interactions,
+        )
+        % {"n": interactions},
         _("Memberships with this contact as focal point keep no focal point."),
     ]
     return render(

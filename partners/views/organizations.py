@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
@@ -197,13 +198,22 @@ def organization_delete(request: HttpRequest, pk: int) -> HttpResponse:
     interactions = organization.interactions.count()
     if interactions:
         consequences.append(
-            _("%(count)d recorded interaction(s) with it will be deleted too.")
+            ngettext(
+                "%(count)d recorded interaction with it will be deleted too.",
+                "%(count)d recorded interactions with it will be deleted too.",
+                interactions,
+            )
             % {"count": interactions}
         )
     contacts = organization.contacts.count()
     if contacts:
         consequences.append(
-            _("%(count)d contact(s) will stay, without this organisation.") % {"count": contacts}
+            ngettext(
+                "%(count)d contact will stay, without this organisation.",
+                "%(count)d contacts will stay, without this organisation.",
+                contacts,
+            )
+            % {"count": contacts}
         )
     return render(
         request,

@@ -14,6 +14,7 @@ from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -41,23 +42,23 @@ SORT_COLUMNS = [
     ("last_contact", gettext_lazy("Last contact")),
 ]
 EXPORT_HEADERS = [
-    "City",
-    "Region",
-    "Country",
-    "Continent",
-    "Level",
-    "Status",
-    "Proposed on",
-    "Established on",
-    "Ended on",
-    "Council resolution",
-    "Council resolution date",
-    "Coordinator",
-    "Themes",
-    "SDGs",
-    "Last contact",
-    "Public",
-    "Summary",
+    gettext_lazy("City"),
+    gettext_lazy("Region"),
+    gettext_lazy("Country"),
+    gettext_lazy("Continent"),
+    gettext_lazy("Level"),
+    gettext_lazy("Status"),
+    gettext_lazy("Proposed on"),
+    gettext_lazy("Established on"),
+    gettext_lazy("Ended on"),
+    gettext_lazy("Council resolution"),
+    gettext_lazy("Council resolution date"),
+    gettext_lazy("Coordinator"),
+    gettext_lazy("Themes"),
+    gettext_lazy("SDGs"),
+    gettext_lazy("Last contact"),
+    gettext_lazy("Public"),
+    gettext_lazy("Summary"),
 ]
 
 
@@ -126,7 +127,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return spreadsheet_response(
         filename="partnerships",
-        headers=EXPORT_HEADERS,
+        headers=[str(capfirst(header)) for header in EXPORT_HEADERS],
         rows=(
             [
                 p.city.display_name,
@@ -144,7 +145,7 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
                 ", ".join(t.name for t in p.themes.all()),
                 ", ".join(str(s.number) for s in p.sdgs.all()),
                 p.last_contact_on,  # type: ignore[attr-defined]
-                "yes" if p.is_public else "no",
+                _("yes") if p.is_public else _("no"),
                 p.summary,
             ]
             for p in rows

@@ -7,7 +7,13 @@
     return;
   }
 
-  const map = L.map(element, { worldCopyJump: true, minZoom: 1 }).setView([30, 10], 2);
+  // Leaflet's own controls speak English ("Zoom in", "A JavaScript library for interactive
+  // maps"): the zoom buttons take their titles from the page, the credit keeps only the name.
+  const map = L.map(element, { worldCopyJump: true, minZoom: 1, zoomControl: false }).setView([30, 10], 2);
+  L.control
+    .zoom({ zoomInTitle: element.dataset.zoomIn || "+", zoomOutTitle: element.dataset.zoomOut || "-" })
+    .addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   const tileUrl = element.dataset.tileUrl;
   if (tileUrl) {
     L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);

@@ -220,3 +220,38 @@ def test_briefing_queries_do_not_grow_with_participants_and_agenda(
         )
     with django_assert_max_num_queries(small):
         render_html()
+
+
+# --- In the reader's language: headings, labels, choice labels and month names follow the
+# language of the request that downloads the book. -------------------------------------------
+
+
+def download(client, visit, language: str) -> str:
+    response = client.get(
+        reverse("delegations:briefing_book", args=[visit.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    book = "hatteranyag" if language == "hu" else "briefing-book"
+    assert f'filename="{book}-{visit.start_date:%Y-%m-%d}-' in response["Content-Disposition"]
+    return pdf_text(response.content)
+
+
+def test_the_briefing_book_in_hungarian(briefing_visit, no_network, mayor_client):
+    text = download(mayor_client, briefing_visit, "hu")
+    for heading in ["Háttéranyag", "Cél", "Program", "Nyitott utókövetési feladatok"]:
+        assert heading in text, heading
+    for label in ["Irány", "Szint", "Állapot", "Időzóna", "Megállapodások"]:
+        assert label in text, label
+    assert "Oldal 1 / " in text  # the running page label
+    assert "Bejövő" in text or "Kimenő" in text  # the visit's direction, a choice label
+    assert "május" in text  # the partnership's established date: month names follow too
+    for english in ["Briefing book", "Itinerary", "Open follow-ups", "Page 1 / ", "Direction"]:
+        assert english not in text, english
+
+
+def test_the_briefing_book_in_english(briefing_visit, no_network, mayor_client):
+    text = download(mayor_client, briefing_visit, "en")
+    for heading in ["Briefing book", "Purpose", "Itinerary", "Open follow-ups", "Page 1 / "]:
+        assert heading in text, heading
+    assert "May" in text
+    assert "Háttéranyag" not in text and "Oldal 1 / " not in text and "május" not in text

@@ -140,7 +140,9 @@ def test_edit_refuses_dates_that_strand_agenda_items(staff_client):
     url = reverse("delegations:visit_update", args=[visit.pk])
     response = staff_client.post(url, _form_data(start_date="2030-05-01", end_date="2030-05-03"))
     assert response.status_code == 200
-    assert "1 agenda item(s) would fall outside" in response.content.decode()
+    assert "1 agenda item would fall outside these dates. Move or delete it first." in (
+        response.content.decode()
+    )
     visit.refresh_from_db()
     assert visit.end_date == dt.date(2030, 5, 5)
 

@@ -40,3 +40,22 @@ def test_a_city_name_with_markup_shows_as_text_in_tooltip_and_popup(
     assert page.locator("body").get_attribute("data-xss") is None
     assert page.locator("#partner-map img[src='x']").count() == 0
     assert page.console_errors == []  # no request for "x", no CSP report of an inline handler
+
+
+def test_the_maps_own_controls_speak_the_readers_language(
+    browser, page, live_server, login, staff_user, settings
+):
+    settings.MAP_TILE_URL = ""
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/partners/map/")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom in")
+    # The same session in a browser set to Hungarian.
+    context = browser.new_context(base_url=live_server.url, locale="hu-HU")
+    context.add_cookies(page.context.cookies())
+    hungarian = context.new_page()
+    hungarian.goto(f"{live_server.url}/partners/map/")
+    expect(hungarian.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Nagyítás")
+    expect(hungarian.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Kicsinyítés")
+    expect(hungarian.locator(".leaflet-control-attribution a[title]")).to_have_count(0)
+    context.close()
+    assert page.console_errors == []

@@ -105,6 +105,25 @@ def test_export_is_csv_and_escapes_formulae(staff_client):
     assert rows[1][1].startswith("'=")
 
 
+def test_export_in_the_readers_language(staff_client):
+    SubscriberFactory(email="hu@mail.example", language="hu", status=Subscriber.Status.ACTIVE)
+    response = staff_client.get(reverse("newsletters:subscriber_export"), HTTP_ACCEPT_LANGUAGE="hu")
+    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Nyelv"] == "magyar" and cells["Állapot"] == "Aktív"
+    header, row = list(
+        csv.reader(
+            io.StringIO(
+                staff_client.get(reverse("newsletters:subscriber_export")).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Language"] == "Hungarian" and cells["Status"] == "Active"
+
+
 # --- Import ------------------------------------------------------------------------------------
 
 

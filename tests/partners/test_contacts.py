@@ -310,7 +310,7 @@ def test_delete_contact_keeps_interactions(staff_client, contact, office):
     interaction = InteractionFactory()
     interaction.contacts.add(contact)
     url = reverse("partners:contact_delete", args=[contact.pk])
-    assert b"1 office(s)" in staff_client.get(url).content
+    assert b"1 office held by this contact will be deleted." in staff_client.get(url).content
     response = staff_client.post(url)
     assert response.url == reverse("partners:contact_list")
     assert not Contact.objects.filter(pk=contact.pk).exists()

@@ -74,11 +74,11 @@ def test_csv_with_empty_cells_changes_only_what_is_filled_in(staff_client, staff
     token, response = preview(staff_client, "partnerships", csv_file(text))
     report = response.context["report"]
     assert [row.action for row in report.rows] == ["update"]
-    assert changes_of(report.rows[0]) == {"level": ("sister", "partner")}
+    assert changes_of(report.rows[0]) == {"level": ("Sister city", "Partner city")}
     assert report.totals == {"new": 0, "update": 1, "skip": 0, "errors": 0}
     html = response.content.decode()
     assert "Changes to existing records" in html
-    assert re.search(r"<del>sister</del> → <ins>partner</ins>", html)
+    assert re.search(r"<del>Sister city</del> → <ins>Partner city</ins>", html)
     assert (
         "council_resolution</code>"
         not in html.split("Changes to existing records")[1].split("</section>")[0]

@@ -136,7 +136,7 @@ def test_duplicate_rows_are_reported(staff_client):
         (SimpleUploadedFile("cities.csv", b"name,country\n"), "no rows"),
         (
             SimpleUploadedFile("cities.csv", b"name,region\nVienna,Wien\n"),
-            "Missing required columns: country",
+            "Missing required columns: Country",
         ),
         (
             SimpleUploadedFile("cities.csv", b"name,country,colour\nVienna,AT,red\n"),
@@ -233,10 +233,10 @@ def test_templates_have_the_columns(staff_client):
     response = staff_client.get(reverse("partners:import_template", args=["partnerships", "csv"]))
     assert response.status_code == 200
     header = response.content.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("city,country,level,status")
+    assert header.startswith("City,Country,Level,Status")
     response = staff_client.get(reverse("partners:import_template", args=["contacts", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert next(sheet.values)[2] == "last_name"
+    assert next(sheet.values)[2] == "Last name"
     assert staff_client.get("/partners/import/template/nothing.csv").status_code == 404
     assert staff_client.get("/partners/import/template/cities.pdf").status_code == 404
 
@@ -259,7 +259,7 @@ def test_admin_export_escapes_formulae(admin_client):
     from partners.resources import OrganizationResource
 
     dataset = OrganizationResource().export()
-    assert dataset.dict[0]["name"].startswith("'=")
+    assert dataset.dict[0]["Name"].startswith("'=")
 
 
 def test_preview_of_another_users_token_is_refused(staff_client, django_user_model):
