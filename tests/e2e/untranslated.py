@@ -27,7 +27,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import django
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.utils.translation import get_language_info
 
@@ -103,20 +105,49 @@ def catalogue_paths(language: str) -> list[Path]:
     )
 
 
+def _third_party_locale_dirs() -> list[Path]:
+    """Django's own catalogues and those of every installed package (not ours: LOCALE_PATHS)."""
+    ours = {Path(folder).resolve() for folder in settings.LOCALE_PATHS}
+    folders = [Path(django.__file__).parent / "conf" / "locale"]
+    folders += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    return [f for f in folders if f.is_dir() and f.resolve() not in ours]
+
+
+def _entries(path: Path) -> list[polib.MOEntry] | list[polib.POEntry]:
+    if path.suffix == ".mo":
+        return list(polib.mofile(str(path)))
+    return [e for e in polib.pofile(str(path)) if not e.obsolete and not e.fuzzy]
+
+
+def _entry_pairs(entry) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(English, translation) for an entry and each of its plural forms; empty if untranslated."""
+    if entry.msgid_plural:
+        forms = [normalize(s) for s in entry.msgstr_plural.values() if s]
+        return [(normalize(en), form) for en in (entry.msgid, entry.msgid_plural) for form in forms]
+    return [(normalize(entry.msgid), normalize(entry.msgstr))] if entry.msgstr else []
+
+
 def _pairs(language: str) -> list[tuple[str, str]]:
-    """(English, translation) for every live message and plural form, whitespace collapsed."""
-    pairs = []
-    for path in catalogue_paths(language):
-        for entry in polib.pofile(str(path)):
-            if entry.obsolete or entry.fuzzy:
-                continue
-            if entry.msgid_plural:
-                forms = [normalize(s) for s in entry.msgstr_plural.values() if s]
-                for english in (entry.msgid, entry.msgid_plural):
-                    pairs += [(normalize(english), form) for form in forms]
-            elif entry.msgstr:
-                pairs.append((normalize(entry.msgid), normalize(entry.msgstr)))
-    return pairs
+    """(English, translation) for every translated message, whitespace collapsed: ours, then
+    Django's and the installed packages' own catalogues."""
+    paths = catalogue_paths(language)
+    for folder in _third_party_locale_dirs():
+        paths += sorted(folder.glob(f"{language}/LC_MESSAGES/*.mo"))
+    return [pair for path in paths for entry in _entries(path) for pair in _entry_pairs(entry)]
+
+
+def _untranslated_third_party(language: str) -> set[str]:
+    """The English messages of packages that ship no catalogue for ``language`` (their msgids,
+    read from any other language's catalogue): English on a page unless locale/vendor
+    translates them."""
+    english = set()
+    for folder in _third_party_locale_dirs():
+        if (folder / language).is_dir():
+            continue
+        for other in sorted(folder.glob("*/LC_MESSAGES/*.mo"))[:1]:
+            english |= {normalize(e.msgid) for e in _entries(other) if e.msgid}
+            english |= {normalize(e.msgid_plural) for e in _entries(other) if e.msgid_plural}
+    return english
 
 
 def _pattern(message: str) -> tuple[str, re.Pattern[str]] | None:
@@ -147,9 +178,12 @@ def foreign_messages(page_language: str) -> Messages:
         ]
     else:
         pairs = _pairs(page_language)
+        pairs += [(english, "") for english in _untranslated_third_party(page_language)]
     names = {get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
     # The page's own messages include those that read the same in both languages.
-    own = TEST_DATA | {text for _foreign, text in pairs} | names | {n.title() for n in names}
+    own = (
+        TEST_DATA | {text for _foreign, text in pairs if text} | names | {n.title() for n in names}
+    )
     exact = frozenset(foreign for foreign, _text in pairs if foreign and foreign not in own)
     patterns = [(found[0], message, found[1]) for message in exact if (found := _pattern(message))]
     # Longest prefix first: the most specific message names the find.
