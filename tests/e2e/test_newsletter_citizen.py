@@ -19,7 +19,7 @@ from newsletters.models import Subscriber, Suppression, email_hash
 from newsletters.tokens import unsubscribe_url
 from tests.newsletters.factories import SubscriberFactory, ThemeFactory, ensure_migration_data
 
-from .untranslated import assert_page_in
+from .untranslated import assert_email_in, assert_page_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,9 @@ def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server,
     assert subscriber.status == Subscriber.Status.PENDING
     assert subscriber.language == lang
 
-    # Open the link from the email: a page with one button; pressing it confirms.
+    # The email is in the reader's language too; open its link: a page with one button;
+    # pressing it confirms.
+    assert_email_in(page, mail.outbox[-1], lang)
     page.goto(_link(r"https?://\S+/newsletter/confirm/\S+/"))
     assert_page_in(page, lang)
     subscriber.refresh_from_db()

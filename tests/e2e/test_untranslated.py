@@ -4,8 +4,9 @@ nothing else: on a page made for the purpose, and on its catalogue reading alone
 from __future__ import annotations
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 
-from .untranslated import assert_page_in, foreign_messages, foreign_texts
+from .untranslated import assert_email_in, assert_page_in, foreign_messages, foreign_texts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,3 +62,13 @@ def test_a_page_in_the_wrong_language_fails_on_its_lang_attribute(page):
         assert_page_in(page, "hu")
     with pytest.raises(AssertionError, match="Mentés"):
         assert_page_in(page, "en")
+
+
+def test_english_in_a_hungarian_email_is_listed(page):
+    message = EmailMultiAlternatives(
+        subject="Hírlevél", body="Jó napot!\n\nUnsubscribe\n", to=["a@mail.example"]
+    )
+    message.attach_alternative('<html lang="hu"><body><p>Log out</p></body></html>', "text/html")
+    with pytest.raises(AssertionError) as failure:
+        assert_email_in(page, message, "hu")
+    assert "Unsubscribe" in str(failure.value) and "Log out" in str(failure.value)

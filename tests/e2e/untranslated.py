@@ -198,9 +198,14 @@ def page_texts(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def foreign_texts(page, language: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Each text on ``page`` that is a message of another language than ``language``."""
+    return foreign(page_texts(page), language)
+
+
+def foreign(texts: list[str], language: str) -> list[str]:
+    """Each of ``texts`` that is a message of another language than ``language``."""
     messages = foreign_messages(language)
     found = []
-    for text in page_texts(page):
+    for text in texts:
         message = messages.find(text)
         if message is not None:
             found.append(text if text == message else f"{text!r} (message {message!r})")
@@ -214,6 +219,25 @@ def assert_page_in(page, language: str) -> None:  # type: ignore[no-untyped-def]
     problems += foreign_texts(page, language)
     _screenshot(page, language)
     assert not problems, f"{page.url} is not wholly in {language!r}:\n  " + "\n  ".join(problems)
+
+
+def assert_email_in(page, message, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Fail if the email ``message`` shows a message of another language than ``language``: its
+    subject, each line of its text, and the texts of its HTML part (read in a second tab of
+    ``page``'s browser)."""
+    texts = [normalize(message.subject), *map(normalize, message.body.splitlines())]
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            tab = page.context.new_page()
+            try:
+                tab.set_content(content)
+                texts += page_texts(tab)
+            finally:
+                tab.close()
+    problems = foreign([text for text in texts if text], language)
+    assert not problems, f"“{message.subject}” is not wholly in {language!r}:\n  " + "\n  ".join(
+        problems
+    )
 
 
 def _screenshot(page, language: str) -> None:  # type: ignore[no-untyped-def]
