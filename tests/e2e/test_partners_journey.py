@@ -41,6 +41,7 @@ def test_staff_adds_a_partner_city_and_the_mayor_reads_it(
     page.get_by_label(t("Find a city in the gazetteer")).press_sequentially("Vien", delay=40)
     pick = page.locator("#city-suggestions [data-city-pick='2761369']")  # Vienna, Austria
     expect(pick).to_be_visible()  # arrived through htmx, no page load
+    expect(pick).to_contain_text(f"Vienna, {t('Austria')}")  # the country in the reader's language
     assert_page_in(page, lang)
     pick.click()
     expect(page.locator("#id_name")).to_have_value("Vienna")
