@@ -1,19 +1,22 @@
 """Is a page in the browser wholly in one language? The check the bilingual journeys run on
 every page they visit (issue 12, "Tests").
 
-The catalogues in ``locale/`` pair every English message with its Hungarian. A Hungarian page
-that shows an English message (a template without ``{% translate %}``, a Python string without
-gettext, a third-party string nobody translated) shows one of those msgids; an English page that
-shows Hungarian shows one of the msgstrs. So the check reads what a reader meets — the text of
-the page (text nodes, and the whole text of small elements, so that a message split by inline
-tags still counts), button values, placeholders, titles, aria-labels, alt texts, option texts
-and the document title — and lists every piece that is a message of the other language.
+The catalogues pair every English message with its Hungarian: ours in ``locale/`` (and
+``locale/vendor/``), Django's and the installed packages' own. A Hungarian page that shows an
+English message (a template without ``{% translate %}``, a Python string without gettext, a
+third-party string nobody translated) shows one of those msgids; an English page that shows
+Hungarian shows one of the msgstrs. So the check reads what a reader meets — the text of the
+page (text nodes, and the whole text of small elements, so that a message split by inline tags
+still counts), button values, placeholders, titles, aria-labels, alt texts, option texts and the
+document title — and lists every piece that is a message of the other language.
+:func:`assert_email_in` does the same for an email's subject, text and HTML part.
 
-Messages that read the same in both languages ("Email", "OK", "Partner") never count, and
-neither does a text that is a message in both directions. Messages of three words or more with
-placeholders (``%(city)s``, ``%s``, ``{}``) are also matched with the placeholders filled in
-("The partnership with Vienna, Austria was created."). The catalogues are read once per test
-session.
+A message whose translation reads the same ("A" and "B" in a list) never counts, nor does a
+text that is a message on both sides, nor a language's name in its own language (the language
+switch). The messages of packages that ship no Hungarian count as English unless
+``locale/vendor`` translates them. Messages of three words or more with placeholders
+(``%(city)s``, ``%s``, ``{}``) are also matched with the placeholders filled in ("The
+partnership with Vienna, Austria was created."). The catalogues are read once per test session.
 
 Set ``JOURNEY_SHOTS=/some/folder`` to also save a full-page screenshot of each checked page, at
 1280 and at 390 pixels wide.
@@ -241,14 +244,16 @@ def assert_email_in(page, message, language: str) -> None:  # type: ignore[no-un
 
 
 def _screenshot(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    """With JOURNEY_SHOTS set: the page at each of SHOT_WIDTHS, named by test, order and path,
+    for a person to look at (a long word that overflows a phone's width, say)."""
     folder = os.environ.get("JOURNEY_SHOTS")
     if not folder or language == SOURCE_LANGUAGE:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     viewport = page.viewport_size
     name = re.sub(r"[^a-z0-9]+", "-", page.url.split("//", 1)[-1].split("/", 1)[-1].lower())
-    stem = f"{os.environ.get('PYTEST_CURRENT_TEST', '').split('::')[-1].split(' ')[0]}"
-    stem = re.sub(r"[^a-zA-Z0-9_-]+", "-", stem)[:60]
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+    stem = re.sub(r"[^a-zA-Z0-9_-]+", "-", test)[:60]
     for width in SHOT_WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         index = len(list(Path(folder).glob("*.png")))
