@@ -7,16 +7,29 @@
     return;
   }
 
-  // Leaflet's own controls speak English ("Zoom in", "A JavaScript library for interactive
-  // maps"): the zoom buttons take their titles from the page, the credit keeps only the name.
   const map = L.map(element, { worldCopyJump: true, minZoom: 1, zoomControl: false }).setView([30, 10], 2);
-  L.control
-    .zoom({ zoomInTitle: element.dataset.zoomIn || "+", zoomOutTitle: element.dataset.zoomOut || "-" })
-    .addTo(map);
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  translateLeaflet(map, element.dataset);
   const tileUrl = element.dataset.tileUrl;
   if (tileUrl) {
     L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);
+  }
+
+  // Leaflet writes its controls' titles and labels in English; the page gives them in its own
+  // language (data-zoom-in, data-zoom-out, data-close-popup, data-leaflet-title).
+  function translateLeaflet(map, text) {
+    L.control.zoom({ zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
+    const credit = document.createElement("a");
+    credit.href = "https://leafletjs.com";
+    credit.title = text.leafletTitle;
+    credit.textContent = "Leaflet";
+    map.attributionControl.setPrefix(credit.outerHTML);
+    map.on("popupopen", (event) => {
+      const close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) {
+        close.setAttribute("aria-label", text.closePopup);
+        close.title = text.closePopup;
+      }
+    });
   }
 
   function popup(title, lines, url) {

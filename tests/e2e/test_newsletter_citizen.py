@@ -1,6 +1,9 @@
 """The citizen's newsletter journey in a real browser: subscribe, open the confirmation link from
 the email, confirm, change preferences, unsubscribe; and the one-click unsubscribe that a mail
-program sends without any cookie."""
+program sends without any cookie.
+
+The journey runs in English and in Hungarian (the browser's language): every page on the way
+must be wholly in the language it is in (tests/e2e/untranslated.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +12,14 @@ import urllib.request
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from playwright.sync_api import expect
 
 from newsletters.models import Subscriber, Suppression, email_hash
 from newsletters.tokens import unsubscribe_url
 from tests.newsletters.factories import SubscriberFactory, ThemeFactory, ensure_migration_data
+
+from .untranslated import assert_email_in, assert_page_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,48 +39,68 @@ def _link(pattern: str) -> str:
     return match.group(0)
 
 
-def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server):
+@pytest.mark.parametrize("lang", ["en", "hu"])
+def test_subscribe_confirm_change_preferences_and_unsubscribe(page, live_server, lang, t):
     topic = ThemeFactory()
+    other = "hu" if lang == "en" else "en"
 
-    # Subscribe.
+    def t_other(message: str) -> str:
+        with translation.override(other):
+            return translation.gettext(message)
+
+    # Subscribe, in the browser's language.
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_role("link", name="Subscribe to our monthly newsletter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Subscribe to our monthly newsletter")
-    page.get_by_label("Email address").fill("citizen@mail.example")
-    page.get_by_label("Name (optional)").fill("Kovács Anna")
+    assert_page_in(page, lang)
+    page.get_by_role("link", name=t("Subscribe to our monthly newsletter")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Subscribe to our monthly newsletter")
+    )
+    assert_page_in(page, lang)
+    page.get_by_label(t("Email address")).fill("citizen@mail.example")
+    page.get_by_label(t("Name (optional)")).fill("Kovács Anna")
     page.get_by_label(topic.name, exact=True).check()
-    page.get_by_label("I agree to the statement above.").check()
-    page.get_by_role("button", name="Subscribe", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.get_by_label(t("I agree to the statement above.")).check()
+    page.get_by_role("button", name=t("Subscribe"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your inbox"))
+    assert_page_in(page, lang)
     subscriber = Subscriber.objects.get(email="citizen@mail.example")
     assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.language == lang
 
-    # Open the link from the email: a page with one button; pressing it confirms.
+    # The email is in the reader's language too; open its link: a page with one button;
+    # pressing it confirms.
+    assert_email_in(page, mail.outbox[-1], lang)
     page.goto(_link(r"https?://\S+/newsletter/confirm/\S+/"))
+    assert_page_in(page, lang)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.PENDING  # opening alone changes nothing
-    page.get_by_role("button", name="Confirm my subscription").click()
+    page.get_by_role("button", name=t("Confirm my subscription")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Thank you, your subscription is confirmed"
+        t("Thank you, your subscription is confirmed")
     )
+    assert_page_in(page, lang)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
 
-    # Preferences: Hungarian, no topics.
-    page.get_by_role("link", name="Manage your preferences").click()
-    page.get_by_label("Language of the newsletter").select_option("hu")
+    # Preferences: the other language, no topics.
+    page.get_by_role("link", name=t("Manage your preferences")).click()
+    assert_page_in(page, lang)
+    page.get_by_label(t("Language of the newsletter")).select_option(other)
     page.get_by_label(topic.name, exact=True).uncheck()
-    page.get_by_role("button", name="Save preferences").click()
-    # The pages now speak Hungarian, the subscriber's new language.
-    expect(page.get_by_text("Beállításait elmentettük.")).to_be_visible()
+    page.get_by_role("button", name=t("Save preferences")).click()
+    # The pages now speak the subscriber's new language.
+    expect(page.get_by_text(t_other("Your preferences are saved."))).to_be_visible()
+    assert_page_in(page, other)
     subscriber.refresh_from_db()
-    assert subscriber.language == "hu"
+    assert subscriber.language == other
     assert not subscriber.topics.exists()
 
     # Unsubscribe with one button.
-    page.get_by_role("link", name="Leiratkozás", exact=True).click()
-    page.get_by_role("button", name="Leiratkozás").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Leiratkozott")
+    page.get_by_role("link", name=t_other("Unsubscribe"), exact=True).click()
+    assert_page_in(page, other)
+    page.get_by_role("button", name=t_other("Unsubscribe")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t_other("You are unsubscribed"))
+    assert_page_in(page, other)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert Suppression.objects.filter(email_hash=email_hash("citizen@mail.example")).exists()

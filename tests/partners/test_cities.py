@@ -77,6 +77,20 @@ def test_suggestions_fragment_offers_vienna(staff_client):
     assert f"geonames_id={VIENNA_ID}" in html
 
 
+def test_suggestions_name_the_country_in_the_readers_language(staff_client):
+    response = staff_client.get(
+        reverse("partners:city_suggest"),
+        {"q": "Vien"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="hu",
+    )
+    html = response.content.decode()
+    assert "Vienna, Ausztria" in html and "Austria" not in html
+    # The index is shared: the next reader in English still reads English.
+    english = staff_client.get(reverse("partners:city_suggest"), {"q": "Vien"}).content.decode()
+    assert "Vienna, Austria" in english
+
+
 def test_suggestions_mark_cities_already_registered(staff_client):
     existing = CityFactory(name="Vienna", geonames_id=VIENNA_ID)
     html = staff_client.get(reverse("partners:city_suggest"), {"q": "Vien"}).content.decode()
