@@ -277,11 +277,11 @@ def test_a_draft_edition_cannot_be_approved_in_the_admin(root_client):
     form = edit_form_data(root_client.get(url).content)
     assert "status" not in form
 
-    response = root_client.post(url, {**form, "status": "approved", "title": "Edited"})
+    response = root_client.post(url, {**form, "status": "approved", "title_en": "Edited"})
 
     assert response.status_code == 302
     edition.refresh_from_db()
-    assert (edition.status, edition.title) == (Edition.Status.DRAFT, "Edited")
+    assert (edition.status, edition.title_en) == (Edition.Status.DRAFT, "Edited")
     assert EditionItem.all_items.filter(edition=edition).count() == 1
 
 
