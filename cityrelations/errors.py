@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cityrelations.core.languages import unit_name
 from cityrelations.core.roles import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def _render_from_memory(request: HttpRequest, kind: ErrorKind) -> HttpResponse:
                 str(ROLE_LABELS.get(name, name)) for name in getattr(user, "_group_names", [])
             ],
             "csrf_token": get_token(request),
-            "UNIT_NAME": settings.UNIT_NAME,
+            "UNIT_NAME": unit_name(),
             "HOME_CITY_NAME": settings.HOME_CITY["name"],
         }
         body = loader.get_template(f"errors/{audience}.html").render(context)

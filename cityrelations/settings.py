@@ -54,6 +54,7 @@ HOME_CITY = {
     "latitude": env.float("HOME_CITY_LATITUDE", default=47.4979),
     "longitude": env.float("HOME_CITY_LONGITUDE", default=19.0402),
 }
+# The unit's name in English, and in every language without a name of its own (UNIT_NAMES below).
 UNIT_NAME = env.str("UNIT_NAME", default="City Diplomacy Unit")
 
 INSTALLED_APPS = [
@@ -247,6 +248,14 @@ LANGUAGES = [("en", _("English")), ("hu", _("Hungarian"))]
 # The language staff read email in when they have not chosen one in the user menu: the unit's
 # working language (Hungarian). Citizens' email follows the language they chose.
 STAFF_LANGUAGE = env.str("STAFF_LANGUAGE", default="hu")
+# The unit's name as each language's reader sees it (UNIT_NAME_HU, UNIT_NAME_DE…; core.languages.
+# unit_name). The Hungarian default belongs to the default English name only: a deployment that
+# renames its unit and not its Hungarian name shows UNIT_NAME in Hungarian too.
+_UNIT_NAME_DEFAULTS = {} if "UNIT_NAME" in env.ENVIRON else {"hu": "Városdiplomáciai Iroda"}
+UNIT_NAMES = {
+    code: env.str(f"UNIT_NAME_{code.upper()}", default=_UNIT_NAME_DEFAULTS.get(code, UNIT_NAME))
+    for code, _name in LANGUAGES
+}
 # locale/vendor: Hungarian for the server-side messages of third-party packages that ship none
 # (django-otp-webauthn); not made by makemessages, so it never drops them as obsolete.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]

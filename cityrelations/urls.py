@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+
+from cityrelations.core.languages import lazy_unit_name
 
 from . import accounts, health
 from .esp import mounted_webhook_urlpatterns
@@ -36,7 +39,7 @@ if settings.DEBUG:
         path("mailbox/<str:name>", views.mailbox_message, name="mailbox_message"),
     ]
 
-admin.site.site_header = f"City Relations — {settings.UNIT_NAME}"
+admin.site.site_header = format_lazy("City Relations — {}", lazy_unit_name())
 admin.site.site_title = "City Relations"
 
 # Error pages in the site's layout and the reader's language (cityrelations/errors.py).

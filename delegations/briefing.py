@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from cityrelations.core.languages import unit_name
 from partners.models import Agreement, City, Interaction, Office, Partnership
 
 from .models import AgendaItem, FollowUp, Gift, Participant, Visit
@@ -196,7 +197,7 @@ def briefing_context(visit_pk: int) -> dict[str, Any]:
         "open_follow_ups": open_follow_ups,
         "visit_gifts": list(visit.gifts.order_by("date", "pk")),
         "home_city": settings.HOME_CITY["name"],
-        "unit_name": settings.UNIT_NAME,
+        "unit_name": unit_name(),
         "generated_at": timezone.localtime(),
     }
 

@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from cityrelations.core.languages import unit_name
+
 from .models import Edition
 
 FEED_SIZE = 24
@@ -32,7 +34,7 @@ class EditionFeed(Feed):
             return super().__call__(request, *args, **kwargs)
 
     def title(self) -> str:
-        return _("%(unit)s newsletter") % {"unit": settings.UNIT_NAME}
+        return _("%(unit)s newsletter") % {"unit": unit_name()}
 
     def subtitle(self) -> str:
         return _("The monthly newsletter of %(city)s's international relations.") % {

@@ -25,6 +25,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 # The account's language in the session: "" for "the browser's language"; absent until read.
@@ -152,3 +153,15 @@ def reset_language(**_signal: Any) -> None:
     and so did code running on the thread after the response (tests calling a service).
     """
     translation.deactivate()
+
+
+def unit_name(language: str | None = None) -> str:
+    """The unit's name in ``language`` (the active one by default): ``settings.UNIT_NAMES``,
+    else ``settings.UNIT_NAME``."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return settings.UNIT_NAMES.get(language) or settings.UNIT_NAME
+
+
+# For contexts built before the language is known (an email's context, rendered under the
+# recipient's language): the name is looked up each time it is rendered.
+lazy_unit_name = lazy(unit_name, str)

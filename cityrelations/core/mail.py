@@ -28,12 +28,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .languages import lazy_unit_name
+
 
 def email_context(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What every email may mention, under the caller's own context."""
     return {
         "site_url": settings.SITE_URL,
-        "unit_name": settings.UNIT_NAME,
+        "unit_name": lazy_unit_name(),
         "home_city": settings.HOME_CITY["name"],
         **(context or {}),
     }

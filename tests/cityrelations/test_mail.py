@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.utils import translation
 
-from cityrelations.core.languages import first_site_language, user_language
+from cityrelations.core.languages import first_site_language, unit_name, user_language
 from cityrelations.core.mail import make_message, message_from_parts
 from cityrelations.core.models import AccountSettings
 from tests.factories import UserFactory
@@ -53,7 +53,7 @@ def test_make_message_builds_the_triple_in_the_language_given(language, subject)
     assert CONFIRM_URL in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and CONFIRM_URL in html and f'lang="{language}"' in html
-    assert django_settings.UNIT_NAME in message.body  # what every email may mention
+    assert unit_name(language) in message.body  # what every email may mention, in its language
 
 
 def test_message_from_parts_is_the_message_make_message_builds():
