@@ -89,16 +89,7 @@ def search_cities(query: str, limit: int = 10) -> list[GazetteerCity]:
             by_alternate.append(city)
         elif len(containing) < limit and needle in names:
             containing.append(city)
-    return [_in_reader_language(city) for city in (by_name + by_alternate + containing)[:limit]]
-
-
-def _in_reader_language(city: GazetteerCity) -> GazetteerCity:
-    """``city`` with its country named in the active language ("Vienna, Ausztria"): the index
-    holds the gazetteer's English names, built once for every reader."""
-    shown = city.copy()
-    shown["country_name"] = country_name(city["country"])
-    shown["label"] = f"{city['name']}, {shown['country_name']}"
-    return shown
+    return (by_name + by_alternate + containing)[:limit]
 
 
 def cities_by_name_and_country(
