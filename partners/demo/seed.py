@@ -113,7 +113,6 @@ HUNGARIAN_NAMES = {
     "Zagreb": "Zágráb",
     "Cluj-Napoca": "Kolozsvár",
     "Kraków": "Krakkó",
-    "Lviv": "Lemberg",
     "Beijing": "Peking",
     "Tokyo": "Tokió",
     "Seoul": "Szöul",
