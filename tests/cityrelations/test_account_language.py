@@ -220,6 +220,40 @@ def test_the_admin_speaks_the_accounts_language(admin_client, admin_user):
     assert "Felhasználók" in page.content.decode()  # Django's own Hungarian
 
 
+def _user_admin_form(admin_client, user) -> tuple[str, dict]:
+    from tests.editing import form_data
+
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    return url, form_data(page.content, field="username")
+
+
+@pytest.mark.parametrize("existing", [None, "en"])
+def test_an_administrator_sets_a_users_email_language(
+    admin_client, mayor_user, existing, mailoutbox
+):
+    """For the mayor's office, who never open the user menu: on Django's user page."""
+    from delegations.notifications import send_visit_submitted
+    from tests.delegations.factories import VisitFactory
+
+    if existing:
+        AccountSettings.objects.create(user=mayor_user, language=existing)
+    url, form = _user_admin_form(admin_client, mayor_user)
+    assert "account_settings-0-language" in form
+    response = admin_client.post(url, {**form, "account_settings-0-language": "hu"})
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert chosen(mayor_user) == "hu"
+    assert AccountSettings.objects.filter(user=mayor_user).count() == 1
+    send_visit_submitted(visit_id=VisitFactory(status="submitted", title="Vienna").pk)
+    (message,) = [m for m in mailoutbox if m.to == [mayor_user.email]]
+    assert message.subject.endswith("Jóváhagyására váró látogatás: Vienna")
+    _url, form = _user_admin_form(admin_client, mayor_user)
+    assert form["account_settings-0-language"] == "hu"
+    assert admin_client.get(reverse("admin:auth_user_add")).status_code == 200
+
+
 # --- At most one query per request --------------------------------------------------------------
 
 
