@@ -8,17 +8,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import PasswordResetView
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib.auth.views import PasswordResetView, redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityrelations.core.client_ip import client_ip
-from cityrelations.core.http import AuthenticatedHttpRequest
 from cityrelations.core.languages import (
     ACCOUNT_LANGUAGE_KEY,
     activate_for_request,
@@ -29,6 +27,7 @@ from cityrelations.core.models import AccountSettings
 from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.throttle import password_reset_allowed
 from cityrelations.core.views import safe_next
+from cityrelations.mfa.policy import second_step_pending
 
 from . import tasks
 
@@ -90,18 +89,26 @@ class AccountLanguageForm(forms.ModelForm):
 
 
 @require_POST
-@login_required
-def account_language(request: AuthenticatedHttpRequest) -> HttpResponse:
+def account_language(request: HttpRequest) -> HttpResponse:
     """Keep the language chosen in the user menu on the account, and show the next page in it
     (the session and the language cookie follow, see ``core.languages``). A language the site
-    does not offer changes nothing and says so."""
+    does not offer changes nothing and says so.
+
+    A session that has passed only the password step (this view is open to it, so that the
+    second step can be read in one's language) changes its own language, not the account's.
+    A visitor (a session that expired under the menu) is asked to log in, then comes back to
+    the page they were on: ``login_required`` would bring them back to this POST-only URL."""
     target = safe_next(request, reverse("dashboard"))
-    account = AccountSettings.objects.filter(user=request.user).first()
-    form = AccountLanguageForm(request.POST, instance=account or AccountSettings(user=request.user))
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    form = AccountLanguageForm(request.POST)
     if "language" not in request.POST or not form.is_valid():
         messages.error(request, _("That language is not offered here; nothing was changed."))
         return HttpResponseRedirect(target)
-    language = form.save().language
+    language = form.cleaned_data["language"]
+    if not second_step_pending(request):
+        # update_or_create: a double submit must not race into the one-row-per-user constraint.
+        AccountSettings.objects.update_or_create(user=request.user, defaults={"language": language})
     request.session[ACCOUNT_LANGUAGE_KEY] = language
     activate_for_request(request, language or browser_language(request))
     if language:

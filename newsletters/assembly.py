@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
-from cityrelations.core.translated import language_codes, localized
+from cityrelations.core.languages import in_each_language
+from cityrelations.core.translated import localized
 from delegations.models import Visit
 from partners.models import Agreement, City, Interaction, Membership, Partnership
 
@@ -54,7 +55,6 @@ def previous_month(today: dt.date | None = None) -> dt.date:
 
 
 Texts = tuple[str, str]  # an item's title and its HTML text
-T = TypeVar("T")
 
 
 def edition_default_titles(month: dt.date) -> dict[str, str]:
@@ -67,16 +67,6 @@ def edition_default_titles(month: dt.date) -> dict[str, str]:
 
 def _default_title(month: dt.date) -> str:
     return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
-
-
-def in_each_language(render: Callable[..., T], *args: Any) -> dict[str, T]:
-    """``{language code: render(*args)}``, each call under its language, so its gettext
-    sentences, choice labels, dates and names read as that language writes them."""
-    texts: dict[str, T] = {}
-    for code in language_codes():
-        with translation.override(code):
-            texts[code] = render(*args)
-    return texts
 
 
 def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) -> EditionItem:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from cityrelations.core.languages import unit_name
+from cityrelations.core.languages import is_site_language, unit_name
 
 from .models import Edition
 
@@ -28,7 +28,7 @@ class EditionFeed(Feed):
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """The whole feed (titles, texts, ``xml:lang``) in the language the address names."""
         language = kwargs.pop("language", None) or translation.get_language()
-        if language not in dict(settings.LANGUAGES):
+        if not is_site_language(language):
             raise Http404("No feed in that language.")
         with translation.override(language):
             return super().__call__(request, *args, **kwargs)

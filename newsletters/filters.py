@@ -4,11 +4,11 @@ and editions."""
 from __future__ import annotations
 
 import django_filters
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import StyledFilterSet
+from cityrelations.core.languages import site_languages
 from cityrelations.core.translated import localized
 
 from .forms import topic_choices
@@ -20,7 +20,7 @@ MAX_STORY_SEARCH = 100
 class SubscriberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Subscriber.Status.choices, label=_("Status"))
-    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES, label=_("Language"))
+    language = django_filters.ChoiceFilter(choices=site_languages, label=_("Language"))
     topic = django_filters.ModelChoiceFilter(
         field_name="topics", queryset=topic_choices(), label=_("Topic")
     )

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.text import capfirst
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.languages import is_site_language, site_languages
 from cityrelations.core.translated import localized
 from partners.models import Theme
 
@@ -75,7 +75,7 @@ class TopicsField(forms.ModelMultipleChoiceField):
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     name = SingleLineField(label=_("Name (optional)"), max_length=120, required=False)
-    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=site_languages)
     topics = TopicsField(
         label=_("Topics you are most interested in (optional)"),
         help_text=_("Every issue covers all topics; we use your choice to plan future issues."),
@@ -93,7 +93,7 @@ class SubscribeForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     name = SingleLineField(label=_("Name (optional)"), max_length=120, required=False)
-    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=site_languages)
     topics = TopicsField(label=_("Topics you are most interested in"))
 
 
@@ -167,7 +167,7 @@ class TranslatedFieldsMixin(_ModelFormBase):
         super().__init__(*args, **kwargs)
         for name in {name.rpartition("_")[0] for name in self.fields if _is_localized(name)}:
             label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
-            for code, language in settings.LANGUAGES:
+            for code, language in site_languages():
                 field = self.fields[build_localized_fieldname(name, code)]
                 field.required = False
                 field.label = _("%(field)s (%(language)s)") % {"field": label, "language": language}
@@ -197,7 +197,7 @@ class TranslatedFieldsMixin(_ModelFormBase):
 
 def _is_localized(name: str) -> bool:
     base, _sep, code = name.rpartition("_")
-    return bool(base) and code in dict(settings.LANGUAGES)
+    return bool(base) and is_site_language(code)
 
 
 class StoryForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):

@@ -22,9 +22,9 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.formats import format_date
+from cityrelations.core.languages import site_language_codes
 from cityrelations.core.links import detail_url
 from cityrelations.core.queries import count_by
-from cityrelations.core.translated import language_codes
 from partners.models import Theme
 
 from .sanitize import SanitizedHTMLField
@@ -333,7 +333,7 @@ class Edition(Versioned, ChoiceLabels, models.Model):
         missing: dict[str, list[str]] = {}
         for label, obj, field in texts:
             written = {
-                code: _has_text(getattr(obj, f"{field}_{code}")) for code in language_codes()
+                code: _has_text(getattr(obj, f"{field}_{code}")) for code in site_language_codes()
             }
             if any(written.values()):
                 for code in (code for code, has in written.items() if not has):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from cityrelations.core.languages import site_language_codes
 from cityrelations.core.tasks import enqueue_on_commit
 from partners.models import Theme
 
@@ -320,7 +321,7 @@ def subscribers_import(*, rows: Iterable[dict[str, str]], by: Any) -> ImportResu
         # A topic may be named in any language (names are unique across languages) or by slug.
         for label in (*theme.names, theme.slug):
             themes[label.lower()] = theme
-    languages = {code for code, _label in settings.LANGUAGES}
+    languages = set(site_language_codes())
     parsed: list[_ImportRow] = []
     seen: set[str] = set()
     for index, raw in enumerate(rows, start=2):  # line 1 is the header

@@ -41,7 +41,7 @@ def _agreements_to_renew(today: dt.date) -> list[Agreement]:
         Agreement.objects.in_force()
         .filter(coordinator__isnull=False, valid_until__gte=today)
         .filter(Q(valid_until__lte=horizon) | Q(renewal_notice_days__gt=AGREEMENT_HORIZON_DAYS))
-        .select_related("coordinator", "partnership__city")
+        .select_related("coordinator__account_settings", "partnership__city")
         .order_by("valid_until", "title")
     )
     return [
@@ -62,8 +62,9 @@ def reminder_digests_collect(*, today: dt.date | None = None) -> list[Digest]:
 
     for agreement in _agreements_to_renew(today):
         digest_for(agreement.coordinator).agreements.append(agreement)
+    # The coordinator's language with them: no query per recipient when the digests are sent.
     memberships = Membership.objects.filter(coordinator__isnull=False).select_related(
-        "coordinator", "organization"
+        "coordinator__account_settings", "organization"
     )
     for membership in memberships.fees_due(MEMBERSHIP_HORIZON_DAYS).order_by("fee_due_on"):
         digest_for(membership.coordinator).fees.append(membership)

@@ -77,10 +77,15 @@ class _FormParser(HTMLParser):
 def edit_form_data(html: bytes | str) -> dict[str, Any]:
     """What submitting the page's edit form (the one with a hidden ``version``) would post,
     as a dict for the test client (a list for a field with several values)."""
+    return form_data(html, field="version")
+
+
+def form_data(html: bytes | str, *, field: str) -> dict[str, Any]:
+    """What submitting the page's form that has ``field`` would post (see edit_form_data)."""
     parser = _FormParser()
     parser.feed(html.decode() if isinstance(html, bytes) else html)
     for fields in parser.forms:
-        if any(name == "version" for name, _value in fields):
+        if any(name == field for name, _value in fields):
             data: dict[str, Any] = {}
             for name, value in fields:
                 if name in data:
@@ -91,4 +96,4 @@ def edit_form_data(html: bytes | str) -> dict[str, Any]:
                 else:
                     data[name] = value
             return data
-    raise AssertionError("No edit form with a version on this page")
+    raise AssertionError(f"No form with a {field} field on this page")

@@ -1,4 +1,11 @@
-"""Which language a person reads: the one place that decides it for pages and emails.
+"""The site's languages, and which of them a person reads: the one place that decides both.
+
+The languages the site offers are ``settings.LANGUAGES``, read here only: :func:`site_languages`
+(codes and names, also the choices of a language field), :func:`site_language_codes`,
+:func:`is_site_language`, :func:`language_name`; :func:`in_each_language` runs something once
+under each of them (a text in every language, an import that reads either).
+
+Which language a person reads:
 
 - A subscriber chose theirs (``Subscriber.language``).
 - A staff user chooses theirs in the user menu; it is kept on the account
@@ -18,7 +25,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -32,16 +39,49 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 ACCOUNT_LANGUAGE_KEY = "account_language"
 
 
-def site_language_codes() -> set[str]:
-    return {language for language, _name in settings.LANGUAGES}
+T = TypeVar("T")
+
+
+def site_languages() -> list[tuple[str, Any]]:
+    """``[(code, name)]`` of the languages the site offers, in the settings' order. Also the
+    choices of a language field: a callable, so that a third language needs no migration."""
+    return list(settings.LANGUAGES)
+
+
+def site_language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def is_site_language(code: object) -> bool:
+    return code in site_language_codes()
+
+
+def site_language(code: str | None) -> str:
+    """``code`` if the site offers it, else the site's own language."""
+    return code if code and is_site_language(code) else settings.LANGUAGE_CODE
+
+
+def language_name(code: str) -> str:
+    """The settings' name of a language the site offers ("Hungarian"), in the active language."""
+    return str(dict(settings.LANGUAGES)[code])
+
+
+def in_each_language(render: Callable[..., T], *args: Any) -> dict[str, T]:
+    """``{code: render(*args)}`` for each language the site offers, each call under its
+    language, so that its gettext sentences, choice labels, dates and names read as that
+    language writes them."""
+    results: dict[str, T] = {}
+    for code in site_language_codes():
+        with translation.override(code):
+            results[code] = render(*args)
+    return results
 
 
 def first_site_language(codes: Iterable[str]) -> str:
     """The first of ``codes`` the site offers (a contact's "hu, en"), else the site's language."""
-    offered = site_language_codes()
     for code in codes:
         code = code.strip().lower()
-        if code in offered:
+        if is_site_language(code):
             return code
     return settings.LANGUAGE_CODE
 
@@ -53,7 +93,7 @@ def account_language(user: Any) -> str:
         language = user.account_settings.language
     except ObjectDoesNotExist:
         return ""
-    return language if language in site_language_codes() else ""
+    return language if is_site_language(language) else ""
 
 
 def user_language(user: Any) -> str:
@@ -120,7 +160,7 @@ def _session_language(request: HttpRequest) -> str:
             return ""
         session[ACCOUNT_LANGUAGE_KEY] = account_language(request.user)
     language = session[ACCOUNT_LANGUAGE_KEY]
-    return language if language in site_language_codes() else ""
+    return language if is_site_language(language) else ""
 
 
 class AccountLanguageMiddleware:

@@ -3,13 +3,12 @@ staff account's own settings (the language it reads)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ChoiceLabels
+from .languages import site_languages
 
 
 class PersonalDataExport(ChoiceLabels, models.Model):
@@ -46,12 +45,6 @@ class PersonalDataExport(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} ({self.row_count})"
-
-
-def site_languages() -> list[tuple[str, Any]]:
-    """The languages the site offers (``settings.LANGUAGES``), read when a form or check asks:
-    a callable, so that a third language in the settings needs no migration."""
-    return list(settings.LANGUAGES)
 
 
 class AccountSettings(models.Model):

@@ -8,15 +8,15 @@ from django.conf import settings
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+from .languages import site_language_codes
 
 
 def localized(*names: str) -> list[str]:
     """The per-language columns of translated fields, each field's languages together:
     ``localized("title")`` is ``["title_en", "title_hu"]`` (one more per language in settings)."""
-    return [build_localized_fieldname(name, code) for name in names for code in language_codes()]
+    return [
+        build_localized_fieldname(name, code) for name in names for code in site_language_codes()
+    ]
 
 
 def language_shown(obj: Any, field: str) -> str | None:

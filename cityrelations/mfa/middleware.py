@@ -32,7 +32,8 @@ STARTED_KEY = "auth_started_at"
 LAST_SEEN_KEY = "auth_last_seen_at"
 LAST_SEEN_RESOLUTION = 60  # seconds between writes of the last-seen time
 
-# Open to a signed-in user whatever the state of the second factor.
+# Open to a signed-in user whatever the state of the second factor (before the second step,
+# ``account_language`` changes the session's language only, not the account's).
 ALWAYS_OPEN = {
     "logout",
     "login",
@@ -116,8 +117,7 @@ class SecondFactorMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        user = request.user
-        if not user.is_authenticated or policy.is_verified(user):
+        if not policy.second_step_pending(request):
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
         if name in ALWAYS_OPEN:
@@ -126,15 +126,14 @@ class SecondFactorMiddleware:
             if name in OPEN_FOR_VERIFY:
                 return None
             return _redirect(request, "mfa:verify")
-        if policy.must_use_second_factor(user):
-            if name in OPEN_FOR_ENROL:
-                return None
-            messages.warning(
-                request,
-                _("Your account needs a second factor. Set one up to continue."),
-            )
-            return _redirect(request, "mfa:manage")
-        return None
+        # No device yet, and the account must have one: enrolment.
+        if name in OPEN_FOR_ENROL:
+            return None
+        messages.warning(
+            request,
+            _("Your account needs a second factor. Set one up to continue."),
+        )
+        return _redirect(request, "mfa:manage")
 
 
 def _redirect(request: HttpRequest, to: str) -> HttpResponse:

@@ -37,6 +37,16 @@ def must_use_second_factor(user: Any) -> bool:
     return bool(user.is_superuser or settings.STAFF_REQUIRE_2FA)
 
 
+def second_step_pending(request: HttpRequest) -> bool:
+    """Signed in with the password only: the account has a device to verify with, or must
+    enrol one, and this session has not passed that step yet. Such a session may reach the
+    pages in ``middleware.ALWAYS_OPEN`` but must not change the account."""
+    user = request.user
+    if not user.is_authenticated or is_verified(user):
+        return False
+    return session_has_device(request) or must_use_second_factor(user)
+
+
 def totp_devices(user: Any) -> QuerySet[TOTPDevice]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
+
+from cityrelations.core.languages import user_language
 
 from ..models import CalendarFeed, Visit, new_calendar_token
 
@@ -89,8 +91,10 @@ def visits_calendar(visits: list[Visit]) -> Calendar:
 
 @require_GET
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The owner's visits, in the owner's language (a calendar app's request carries its own
+    ``Accept-Language``, or none, which says nothing about who reads the events)."""
     feed = (
-        CalendarFeed.objects.select_related("user").filter(token=token).first()
+        CalendarFeed.objects.select_related("user__account_settings").filter(token=token).first()
         if 20 <= len(token) <= 64
         else None
     )
@@ -99,9 +103,11 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     visits = list(
         Visit.objects.on_calendar().prefetch_related("cities").order_by("start_date", "pk")
     )
-    response = HttpResponse(
-        visits_calendar(visits).to_ical(), content_type="text/calendar; charset=utf-8"
-    )
+    language = user_language(feed.user)
+    with translation.override(language):
+        calendar = visits_calendar(visits).to_ical()
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = language
     response["Content-Disposition"] = 'inline; filename="visits.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

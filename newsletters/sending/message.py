@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from cityrelations.core.languages import site_language
 from cityrelations.core.mail import make_message, message_from_parts, render_email
 
 from ..models import Edition, Subscriber
@@ -87,11 +88,6 @@ def edition_context(edition: Edition, *, language: str, test_copy: bool) -> dict
             "unsubscribe_url": "" if test_copy else UNSUBSCRIBE_STAND_IN,
             "preferences_url": "" if test_copy else PREFERENCES_STAND_IN,
         }
-
-
-def site_language(language: str | None) -> str:
-    """``language`` if the site speaks it, else the site's own."""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def rendered_templates(edition: Edition, *, language: str, test_copy: bool) -> tuple[str, str, str]:

@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
+from cityrelations.core.languages import site_language
 from cityrelations.core.mail import message_from_parts
 
 from ..models import Edition, Subscriber
@@ -31,7 +32,6 @@ from .message import (
     mail_domain,
     message_bytes,
     rendered_templates,
-    site_language,
 )
 
 _RAW_CACHE_ATTR = "_newsletter_raw_cache"

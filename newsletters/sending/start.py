@@ -19,9 +19,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cityrelations.core.languages import site_language
+
 from ..models import Delivery, Edition, Subscriber, Suppression, email_hash
 from .enqueue import enqueue_batches, enqueue_test_copy
-from .message import build_test_message, site_language
+from .message import build_test_message
 from .progress import edition_finish_if_done, record_history
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from csp.decorators import csp_update
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.languages import language_name
 from cityrelations.core.pagination import paginate
 from cityrelations.core.views import form_page
 
@@ -239,8 +239,7 @@ def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _missing_by_language(missing: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
     """``[(code, language name, [what is missing])]`` for the templates."""
-    names = dict(settings.LANGUAGES)
-    return [(code, str(names[code]), labels) for code, labels in missing.items()]
+    return [(code, language_name(code), labels) for code, labels in missing.items()]
 
 
 def _missing_translations_page(

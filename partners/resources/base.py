@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from cityrelations.core.exports import safe_cell
+from cityrelations.core.languages import in_each_language
 
 from .cells import is_empty_cell
 
@@ -68,9 +69,8 @@ class ImportResource(resources.ModelResource):
         aliases = {}
         for column in cls.column_names():
             aliases[normalise_column(column)] = column
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    aliases.setdefault(normalise_column(cls.column_label(column)), column)
+            for label in in_each_language(cls.column_label, column).values():
+                aliases.setdefault(normalise_column(label), column)
         return aliases
 
     def natural_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -8,14 +8,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import widgets
+
+from cityrelations.core.languages import in_each_language, site_language_codes
 
 from ..models import City, Organization
 
@@ -36,11 +36,7 @@ DATE_FORMATS = (
 def in_every_language(text: Any) -> set[str]:
     """``text`` (a lazy translation) in each of the site's languages, folded for comparing: a
     file exported in one language is read back in any."""
-    found = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            found.add(str(text).casefold())
-    return found
+    return {translated.casefold() for translated in in_each_language(str, text).values()}
 
 
 def is_empty_cell(value: Any) -> bool:
@@ -82,7 +78,7 @@ class CountryWidget(widgets.Widget):
 
 def _country_by_name(name: str) -> str:
     """The code of the country called ``name`` in any of the site's languages ("Ausztria")."""
-    for language, _label in settings.LANGUAGES:
+    for language in site_language_codes():
         if code := countries.by_name(name, language=language):
             return code
     return ""

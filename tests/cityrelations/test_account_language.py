@@ -134,6 +134,78 @@ def test_only_a_signed_in_post_changes_the_account(client, staff_client, staff_u
     assert not AccountSettings.objects.exists()
 
 
+def test_a_visitor_logs_in_and_comes_back_to_the_page_they_were_on(client, staff_user):
+    """A session that expired under the user menu: after the login, the page they were on,
+    not this POST-only URL (which would answer 405)."""
+    unsafe = client.post(URL, {"language": "hu", "next": "https://evil.example/"})
+    assert unsafe["Location"] == f"{reverse('login')}?next={reverse('dashboard')}"
+    response = client.post(URL, {"language": "hu", "next": "/partners/"})
+    assert response["Location"] == f"{reverse('login')}?next=/partners/"
+    login = client.post(response["Location"], {"username": "staff", "password": "demo"})
+    assert login.status_code == 302 and login["Location"] == "/partners/"
+
+
+def test_choosing_again_updates_the_one_row(staff_client, staff_user):
+    staff_client.post(URL, {"language": "hu"})
+    response = staff_client.post(URL, {"language": "en"})
+    assert response.status_code == 302
+    assert list(AccountSettings.objects.values_list("user", "language")) == [(staff_user.pk, "en")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_that_races_saves_once(staff_user):
+    """The second of two submits creates the row between the first one's read and its write
+    (another request, its own connection, committed): the first updates it, no 500."""
+    from django.db import connections
+    from django.db.models.signals import pre_save
+
+    def the_other_request_commits_first(sender, instance, **kwargs):
+        pre_save.disconnect(the_other_request_commits_first, sender=AccountSettings)
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {AccountSettings._meta.db_table} (user_id, language) "
+                    "VALUES (%s, 'en')",
+                    [staff_user.pk],
+                )
+        finally:
+            other.close()
+
+    pre_save.connect(the_other_request_commits_first, sender=AccountSettings)
+    client = Client()
+    client.force_login(staff_user)
+    try:
+        response = client.post(URL, {"language": "hu", "next": "/partners/"})
+    finally:
+        pre_save.disconnect(the_other_request_commits_first, sender=AccountSettings)
+    assert response.status_code == 302 and response["Location"] == "/partners/"
+    assert list(AccountSettings.objects.values_list("language", flat=True)) == ["hu"]
+
+
+@pytest.mark.parametrize("pending", ["verify", "enrol"])
+def test_before_the_second_step_only_the_session_changes(settings, staff_user, pending):
+    """The view is open before the second step (to read that page in one's language); a
+    password alone must not write to the account."""
+    from cityrelations.mfa.testing import give_totp_device
+
+    AccountSettings.objects.create(user=staff_user, language="en")
+    if pending == "verify":
+        give_totp_device(staff_user)
+    else:
+        settings.STAFF_REQUIRE_2FA = True
+    client = Client(**EN)
+    client.post(reverse("login"), {"username": "staff", "password": "demo"})
+
+    response = client.post(URL, {"language": "hu", "next": reverse("mfa:verify")})
+
+    assert response.status_code == 302 and response.cookies[COOKIE].value == "hu"
+    assert chosen(staff_user) == "en"  # the account is unchanged
+    assert client.session[ACCOUNT_LANGUAGE_KEY] == "hu"
+    second_step = reverse("mfa:verify" if pending == "verify" else "mfa:manage")
+    assert page_language(client.get(second_step, **EN)) == "hu"
+
+
 def test_a_form_without_its_token_is_refused(staff_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
@@ -146,6 +218,40 @@ def test_the_admin_speaks_the_accounts_language(admin_client, admin_user):
     page = admin_client.get(reverse("admin:index"), **EN)
     assert page_language(page) == "hu"
     assert "Felhasználók" in page.content.decode()  # Django's own Hungarian
+
+
+def _user_admin_form(admin_client, user) -> tuple[str, dict]:
+    from tests.editing import form_data
+
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    return url, form_data(page.content, field="username")
+
+
+@pytest.mark.parametrize("existing", [None, "en"])
+def test_an_administrator_sets_a_users_email_language(
+    admin_client, mayor_user, existing, mailoutbox
+):
+    """For the mayor's office, who never open the user menu: on Django's user page."""
+    from delegations.notifications import send_visit_submitted
+    from tests.delegations.factories import VisitFactory
+
+    if existing:
+        AccountSettings.objects.create(user=mayor_user, language=existing)
+    url, form = _user_admin_form(admin_client, mayor_user)
+    assert "account_settings-0-language" in form
+    response = admin_client.post(url, {**form, "account_settings-0-language": "hu"})
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert chosen(mayor_user) == "hu"
+    assert AccountSettings.objects.filter(user=mayor_user).count() == 1
+    send_visit_submitted(visit_id=VisitFactory(status="submitted", title="Vienna").pk)
+    (message,) = [m for m in mailoutbox if m.to == [mayor_user.email]]
+    assert message.subject.endswith("Jóváhagyására váró látogatás: Vienna")
+    _url, form = _user_admin_form(admin_client, mayor_user)
+    assert form["account_settings-0-language"] == "hu"
+    assert admin_client.get(reverse("admin:auth_user_add")).status_code == 200
 
 
 # --- At most one query per request --------------------------------------------------------------

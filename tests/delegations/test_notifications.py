@@ -116,6 +116,42 @@ def test_reminder_goes_to_everyone_on_the_visit_once(staff_user):
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize("staff_on_the_visit", [1, 4])
+def test_the_reminders_languages_cost_no_query_per_person(
+    staff_on_the_visit, django_assert_num_queries
+):
+    """The owner's and each participant's language come with them: the same queries for one
+    participant or four (the ids, the claim, the visit, its cities, its participants)."""
+    owner = UserFactory(username="owner", email="owner@city.example")
+    AccountSettings.objects.create(user=owner, language="hu")
+    visit = VisitFactory(
+        status=S.CONFIRMED, owner=owner, start_date=timezone.localdate() + dt.timedelta(days=3)
+    )
+    for n in range(staff_on_the_visit):
+        user = UserFactory(username=f"colleague{n}", email=f"colleague{n}@city.example")
+        AccountSettings.objects.create(user=user, language=("en", "hu")[n % 2])
+        ParticipantFactory(visit=visit, contact=None, user=user)
+    with django_assert_num_queries(5):
+        assert send_visit_reminders() == 1 + staff_on_the_visit
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["owner@city.example"].startswith("Emlékeztető")
+    assert subjects["colleague0@city.example"].startswith("Reminder")
+
+
+def test_the_decision_reads_the_owners_language_with_the_transition(
+    mayor_user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    owner = UserFactory(username="owner", email="owner@city.example")
+    AccountSettings.objects.create(user=owner, language="hu")
+    visit = VisitFactory(status=S.SUBMITTED, owner=owner)
+    with django_capture_on_commit_callbacks() as callbacks:
+        visit_review(visit=visit, by=mayor_user, decision="approve", comment="")
+    with django_assert_num_queries(1):
+        for callback in callbacks:
+            callback()
+    assert [m.to for m in mail.outbox] == [["owner@city.example"]]
+
+
 def test_the_data_migration_schedules_the_daily_reminder():
     # Called directly: a transactional test elsewhere in the session may have flushed the table.
     from django.apps import apps

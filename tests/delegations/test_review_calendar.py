@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cityrelations.core.models import AccountSettings
 from delegations.models import CalendarFeed, Visit
 from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory
@@ -162,6 +164,37 @@ def test_ical_feed_parsed_back(mayor_client, mayor_user):
     assert str(event["uid"]).startswith(f"visit-{approved.pk}@")
     again = Calendar.from_ical(mayor_client.get(url).content)
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == {str(e["uid"]) for e in events.values()}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "asked", "labels", "place", "calendar_name"),
+    [
+        ("hu", "en", "Bejövő · Polgármester · Jóváhagyva", "Bécs", "Látogatások"),
+        ("en", "hu", "Incoming · Mayor · Approved", "Vienna", "Visits"),
+    ],
+)
+def test_ical_feed_speaks_its_owners_language(
+    client, mayor_user, chosen, asked, labels, place, calendar_name
+):
+    """The calendar app's own language (its Accept-Language, a cookie) is not the reader's."""
+    AccountSettings.objects.create(user=mayor_user, language=chosen)
+    VisitFactory(
+        status=S.APPROVED,
+        direction="incoming",
+        level="mayor",
+        cities=[CityFactory(name="Vienna", name_hu="Bécs")],
+    )
+    feed = CalendarFeed.objects.create(user=mayor_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = asked
+    response = client.get(
+        reverse("delegations:ical_feed", args=[feed.token]), HTTP_ACCEPT_LANGUAGE=asked
+    )
+    assert response["Content-Language"] == chosen
+    cal = Calendar.from_ical(response.content)
+    assert str(cal["x-wr-calname"]) == calendar_name
+    (event,) = cal.walk("VEVENT")
+    assert str(event["description"]).startswith(labels)
+    assert str(event["location"]) == place
 
 
 def test_ical_feed_needs_no_login_but_a_valid_token(anonymous_client, mayor_client, mayor_user):

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from cityrelations.core.models import AccountSettings
-from partners.reminders import reminder_digests_collect
+from partners.reminders import reminder_digests_collect, reminder_digests_send
 from partners.tasks import send_reminder_digests
 from tests.factories import AgreementFactory, MembershipFactory, UserFactory
 
@@ -109,3 +109,17 @@ def test_each_coordinator_reads_the_digest_in_the_language_of_their_account(coor
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert ": emlékeztetők – " in subjects["anna@city.example"]
     assert ": your reminders for " in subjects["bela@city.example"]
+
+
+@pytest.mark.parametrize("coordinators_due", [1, 4])
+def test_the_recipients_languages_cost_no_query_each(coordinators_due, django_assert_num_queries):
+    """Collecting (three queries) and sending: the same count for one coordinator or four, each
+    with a language of their own."""
+    for n in range(coordinators_due):
+        user = UserFactory(username=f"coordinator{n}", email=f"c{n}@city.example")
+        AccountSettings.objects.create(user=user, language=("hu", "en")[n % 2])
+        AgreementFactory(coordinator=user, valid_until=days(30))
+        MembershipFactory(coordinator=user, fee_due_on=days(10), next_report_due_on=days(20))
+    with django_assert_num_queries(3):
+        assert reminder_digests_send() == coordinators_due
+    assert {m.to[0] for m in mail.outbox} == {f"c{n}@city.example" for n in range(coordinators_due)}
