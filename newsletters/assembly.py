@@ -334,11 +334,13 @@ def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionIt
 
 
 class MissingTranslations(Exception):
-    """Approval needs the staff member's explicit word: some texts are missing in a language."""
+    """Approval needs the staff member's explicit word: some texts are missing in a language
+    (``missing``: ``{code: [labels]}``), or read the same in two languages (``untranslated``)."""
 
-    def __init__(self, missing: dict[str, list[str]]) -> None:
-        super().__init__(missing)
+    def __init__(self, missing: dict[str, list[str]], untranslated: list[str]) -> None:
+        super().__init__(missing, untranslated)
         self.missing = missing
+        self.untranslated = untranslated
 
 
 @transaction.atomic
@@ -346,15 +348,18 @@ def edition_approve(
     *, edition: Edition, by: Any, despite_missing_translations: bool = False
 ) -> Edition:
     """Approve a draft. When a text is missing in a language (its readers would get the other
-    language's), nothing changes and :class:`MissingTranslations` says what, unless the staff
-    member confirmed they approve anyway."""
+    language's), or reads the same in two languages (copied, not translated), nothing changes
+    and :class:`MissingTranslations` says what, unless the staff member confirmed they approve
+    anyway."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(edition)
     if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
         raise ValidationError(_("An empty edition cannot be approved."))
-    missing = edition.missing_translations()
-    if missing and not despite_missing_translations:
-        raise MissingTranslations(missing)
+    items = list(edition.items.all())
+    missing = edition.missing_translations(items)
+    untranslated = edition.untranslated_copies(items)
+    if (missing or untranslated) and not despite_missing_translations:
+        raise MissingTranslations(missing, untranslated)
     edition.status = Edition.Status.APPROVED
     edition.approved_by = by
     edition.approved_at = timezone.now()

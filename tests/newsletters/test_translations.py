@@ -194,6 +194,106 @@ def test_a_complete_edition_is_approved_without_a_question(staff_client):
     assert edition.status == Edition.Status.APPROVED
 
 
+def _assembled_from_crm_records() -> Edition:
+    """A month whose CRM records carry text staff typed in English only."""
+    import datetime as dt
+
+    from delegations.models import Visit
+    from newsletters.assembly import edition_assemble
+    from partners.models import Interaction
+    from tests.delegations.factories import VisitFactory
+    from tests.factories import (
+        AgreementFactory,
+        InteractionFactory,
+        MembershipFactory,
+        OrganizationFactory,
+        PartnershipFactory,
+    )
+
+    VisitFactory(
+        title="Mayors meet on housing",
+        public_summary="Talks on social housing.",
+        status=Visit.Status.COMPLETED,
+        is_public=True,
+        start_date=dt.date(2026, 5, 10),
+        end_date=dt.date(2026, 5, 12),
+    )
+    AgreementFactory(
+        title="MoU on trams",
+        summary="Shared tram depots.",
+        is_public=True,
+        signed_on=dt.date(2026, 5, 20),
+    )
+    PartnershipFactory(
+        summary="Ties since 1990.", is_public=True, established_on=dt.date(2026, 5, 3)
+    )
+    MembershipFactory(
+        organization=OrganizationFactory(
+            name="Network of tram cities", description="A network of cities."
+        ),
+        is_public=True,
+        since=dt.date(2026, 5, 1),
+    )
+    InteractionFactory(
+        kind=Interaction.Kind.EVENT,
+        subject="Forum on mobility",
+        summary="Panels and a study tour.",
+        is_public=True,
+        occurred_on=dt.date(2026, 6, 15),
+    )
+    return edition_assemble(month=dt.date(2026, 5, 1))
+
+
+def test_approval_asks_about_crm_texts_copied_into_both_languages(staff_client):
+    """The assembly words each item's frame in both languages but copies the text staff typed
+    in one: nothing is missing, yet each such item is listed before approval."""
+    edition = _assembled_from_crm_records()
+    assert edition.missing_translations() == {}
+    partnership = edition.items.get(kind=EditionItem.Kind.PARTNERSHIP)
+    membership = edition.items.get(kind=EditionItem.Kind.MEMBERSHIP)
+    assert partnership.title_en != partnership.title_hu  # translated frames, not flagged
+    expected = [
+        "Item “Mayors meet on housing”: title",
+        "Item “Mayors meet on housing”: text",
+        "Item “MoU on trams”: title",
+        "Item “MoU on trams”: text",
+        f"Item “{partnership.title_en}”: text",
+        f"Item “{membership.title_en}”: text",
+        "Item “Forum on mobility”: title",
+        "Item “Forum on mobility”: text",
+    ]
+    with translation.override("en"):
+        assert edition.untranslated_copies() == expected
+
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    response = staff_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Same text in both languages — translate it?" in page
+    assert "Missing in" not in page
+    assert "Item “Mayors meet on housing”: text" in page
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    hu = staff_client.post(url, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Ugyanaz a szöveg mindkét nyelven – lefordítja?" in hu
+    detail = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Same text in both languages — translate it?" in detail.content.decode()
+
+
+def test_a_translated_item_and_an_empty_text_are_not_asked_about():
+    edition = EditionFactory()
+    item = EditionItemFactory(
+        edition=edition, title="Trams", title_hu="Villamosok", body="", body_hu="<p> </p>"
+    )
+    assert edition.untranslated_copies() == []
+    item.body_en = "<p>New trams.</p><p><em>7 Dec 2026</em></p>"
+    item.body_hu = "<p>New trams.</p><p><em>2026. december 7.</em></p>"
+    item.save()
+    assert edition.untranslated_copies() == ["Item “Trams”: text"]  # one paragraph copied
+    item.body_hu = "<p>Új villamosok.</p><p><em>2026. december 7.</em></p>"
+    item.save()
+    assert edition.untranslated_copies() == []
+
+
 # --- The public archive and its feeds, per language ---------------------------------------------
 
 ATOM = "{http://www.w3.org/2005/Atom}"
