@@ -371,6 +371,52 @@ def test_a_feed_per_language_and_the_old_address_still_works(client):
     assert client.get("/newsletter/archive/feed/xx/").status_code == 404
 
 
+def test_an_address_can_ask_for_the_language_of_the_web_version(client):
+    """The email's and the feed's links name the reader's language: it wins over the browser
+    and the cookie; an unknown one is ignored."""
+    _sent_edition()
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    response = client.get(f"{page}?lang=hu", HTTP_ACCEPT_LANGUAGE="en")
+    hu = response.content.decode()
+    assert response["Content-Language"] == "hu"
+    assert '<html lang="hu">' in hu and "Áprilisi hírek" in hu and "April news" not in hu
+    archive = reverse("newsletters:archive")
+    assert f'href="{archive}?lang=hu"' in hu  # "All issues" stays in Hungarian
+    # The header's switch returns to the page without ?lang=, or the choice would not show.
+    assert f'name="next" value="{page}"' in hu
+
+    client.post(reverse("set_language"), {"language": "hu", "next": page})
+    en = client.get(f"{page}?lang=en").content.decode()
+    assert '<html lang="en">' in en and "April news" in en
+
+    for unknown in ("xx", "", "hu-HU", "<script>"):
+        response = client.get(page, {"lang": unknown}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert '<html lang="hu">' in response.content.decode()  # the cookie's, as without it
+
+    listing = client.get(f"{archive}?lang=hu", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="hu">' in listing and "Áprilisi hírek" in listing
+    assert f'href="{page}?lang=hu"' in listing
+
+
+def test_each_feed_links_to_its_language_and_has_its_own_ids(client):
+    _sent_edition()
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    feeds = {}
+    for code in ("en", "hu"):
+        url = reverse("newsletters:feed_language", args=[code])
+        other = "hu" if code == "en" else "en"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=other)
+        assert response["Content-Language"] == code
+        feeds[code] = ET.fromstring(response.content)
+        [entry] = feeds[code].findall(f"{ATOM}entry")
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.endswith(f"{page}?lang={code}")
+    en, hu = feeds["en"], feeds["hu"]
+    assert en.find(f"{ATOM}id").text != hu.find(f"{ATOM}id").text
+    assert en.find(f"{ATOM}entry/{ATOM}id").text != hu.find(f"{ATOM}entry/{ATOM}id").text
+
+
 def test_the_draft_page_says_early_what_is_missing(staff_client):
     edition, _item = _half_translated_edition()
     page = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
