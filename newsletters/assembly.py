@@ -335,31 +335,50 @@ def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionIt
 
 class MissingTranslations(Exception):
     """Approval needs the staff member's explicit word: some texts are missing in a language
-    (``missing``: ``{code: [labels]}``), or read the same in two languages (``untranslated``)."""
+    (``missing``: ``{code: [labels]}``), or read the same in two languages (``untranslated``).
+    ``version``: the edition's review version these were found in, for "Approve anyway"."""
 
-    def __init__(self, missing: dict[str, list[str]], untranslated: list[str]) -> None:
+    def __init__(
+        self, missing: dict[str, list[str]], untranslated: list[str], version: str
+    ) -> None:
         super().__init__(missing, untranslated)
         self.missing = missing
         self.untranslated = untranslated
+        self.version = version
 
 
 @transaction.atomic
 def edition_approve(
-    *, edition: Edition, by: Any, despite_missing_translations: bool = False
+    *,
+    edition: Edition,
+    by: Any,
+    despite_missing_translations: bool = False,
+    reviewed_version: str | None = None,
 ) -> Edition:
     """Approve a draft. When a text is missing in a language (its readers would get the other
     language's), or reads the same in two languages (copied, not translated), nothing changes
     and :class:`MissingTranslations` says what, unless the staff member confirmed they approve
-    anyway."""
+    anyway. ``reviewed_version`` (:meth:`Edition.review_version`) is what they reviewed: a
+    confirmation needs it, and an edition changed since is not approved unseen."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(edition)
     if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
         raise ValidationError(_("An empty edition cannot be approved."))
     items = list(edition.items.all())
+    version = edition.review_version(items)
+    if (despite_missing_translations or reviewed_version is not None) and (
+        reviewed_version != version
+    ):
+        raise ValidationError(
+            _(
+                "Someone changed this edition after you reviewed it, so it was not approved. "
+                "Check it again, then approve."
+            )
+        )
     missing = edition.missing_translations(items)
     untranslated = edition.untranslated_copies(items)
     if (missing or untranslated) and not despite_missing_translations:
-        raise MissingTranslations(missing, untranslated)
+        raise MissingTranslations(missing, untranslated, version)
     edition.status = Edition.Status.APPROVED
     edition.approved_by = by
     edition.approved_at = timezone.now()

@@ -316,6 +316,15 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     def sending_started(self) -> bool:
         return self.status in (self.Status.SENDING, self.Status.SENT)
 
+    def review_version(self, items: Iterable[EditionItem]) -> str:
+        """What a staff member reviewed before approving, as one short string: the edition's
+        own version and each included item's id, version and place. A save of the edition or
+        of an item, a reorder, a drop, a restore or a newly assembled item changes it (saving
+        an item leaves the edition's own version alone). ``items``: the included items."""
+        parts = [str(self.version)]
+        parts += [f"{item.pk}:{item.version}:{item.order}" for item in items]
+        return hashlib.sha256(" ".join(parts).encode()).hexdigest()[:16]
+
     def _translated_texts(
         self, items: Iterable[EditionItem] | None
     ) -> list[tuple[str, models.Model, str]]:

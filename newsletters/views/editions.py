@@ -122,6 +122,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": included,
             "dropped": [item for item in items if not item.included],
             **(_translation_gaps(edition, included) if edition.is_editable else {}),
+            "version": edition.review_version(included),
             "stats": edition_stats(edition) if edition.sending_started else None,
             "editable": edition.is_editable and request.user.has_perm("newsletters.change_edition"),
             "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
@@ -218,13 +219,15 @@ def edition_item_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 @require_POST
 def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve; when a text is missing in a language, first a page listing what is missing,
-    whose "Approve anyway" button posts here again with ``approve_anyway``."""
+    whose "Approve anyway" button posts here again with ``approve_anyway``. Both forms carry
+    the edition's review version: what changed since the staff member looked is not approved."""
     edition = _edition_for(pk)
     try:
         edition = edition_approve(
             edition=edition,
             by=request.user,
             despite_missing_translations=request.POST.get("approve_anyway") == "1",
+            reviewed_version=request.POST.get("version"),
         )
     except MissingTranslations as warning:
         return _missing_translations_page(request, edition, warning)
@@ -262,6 +265,7 @@ def _missing_translations_page(
             "title": title,
             "missing": _missing_by_language(warning.missing),
             "untranslated": warning.untranslated,
+            "version": warning.version,
             "trail": [
                 (_("Editions"), reverse("newsletters:edition_list")),
                 (edition.title, edition.get_absolute_url()),

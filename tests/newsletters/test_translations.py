@@ -177,13 +177,58 @@ def test_approval_lists_what_is_missing_per_language_and_changes_nothing(staff_c
     assert "Magyar nyelven hiányzik:" in hu and "Jóváhagyás ennek ellenére" in hu
 
 
+def _approve_anyway_form(staff_client, edition: Edition) -> dict[str, str]:
+    """What the warning page's "Approve anyway" button posts."""
+    import re
+
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    page = staff_client.post(url).content.decode()
+    form = page[page.index('name="approve_anyway"') :]
+    return {"approve_anyway": "1", "version": re.search(r'name="version" value="(\w+)"', form)[1]}
+
+
 def test_approve_anyway_approves(staff_client, staff_user):
     edition, _item = _half_translated_edition()
     url = reverse("newsletters:edition_approve", args=[edition.pk])
-    response = staff_client.post(url, {"approve_anyway": "1"})
+    response = staff_client.post(url, _approve_anyway_form(staff_client, edition))
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED and edition.approved_by == staff_user
+
+
+def test_approve_anyway_refuses_an_edition_changed_since_the_warning(staff_client):
+    """The warning page carries what it showed: an edit made meanwhile (here an item's text,
+    which leaves the edition's own version alone) is not approved unseen."""
+    edition, item = _half_translated_edition()
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    form = _approve_anyway_form(staff_client, edition)
+    item.body_en = "<p>Changed by a colleague meanwhile.</p>"
+    item.save()
+    response = staff_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Someone changed this edition after you reviewed it" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT and edition.approved_at is None
+
+    staff_client.post(url, {"approve_anyway": "1"})  # a post that does not say what it saw
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+
+    hu = staff_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Valaki módosította ezt a lapszámot" in hu
+
+
+def test_the_approve_button_refuses_an_edition_changed_since_the_page_was_read(staff_client):
+    import re
+
+    edition = EditionFactory()
+    EditionItemFactory(edition=edition)
+    page = staff_client.get(edition.get_absolute_url()).content.decode()
+    version = re.search(r'name="version" value="(\w+)"', page)[1]
+    EditionItemFactory(edition=edition)  # assembled again meanwhile: a new item
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    staff_client.post(url, {"version": version})
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
 
 
 def test_a_complete_edition_is_approved_without_a_question(staff_client):
