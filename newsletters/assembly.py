@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
+from cityrelations.core.formats import date_range, format_date
 from cityrelations.core.translated import language_codes, localized
 from delegations.models import Visit
 from partners.models import Agreement, City, Interaction, Membership, Partnership
@@ -66,7 +65,7 @@ def edition_default_titles(month: dt.date) -> dict[str, str]:
 
 
 def _default_title(month: dt.date) -> str:
-    return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+    return _("Newsletter — %(month)s") % {"month": format_date(month, "YEAR_MONTH_FORMAT")}
 
 
 def in_each_language(render: Callable[..., T], *args: Any) -> dict[str, T]:
@@ -86,20 +85,6 @@ def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) 
         fields[build_localized_fieldname("title", code)] = title
         fields[build_localized_fieldname("body", code)] = body
     return EditionItem(kind=kind, source_key=source_key, **fields)
-
-
-@functools.lru_cache(maxsize=512)
-def _date(day: dt.date, language: str) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-def _dates(start: dt.date | None, end: dt.date | None = None) -> str:
-    if start is None:
-        return ""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if end is None or end == start:
-        return _date(start, language)
-    return f"{_date(start, language)} \u2013 {_date(end, language)}"
 
 
 def _body(text: str, *facts: str) -> str:
@@ -127,7 +112,11 @@ def _names(cities: list[City]) -> str:
 
 
 def _visit_texts(visit: Visit, cities: list[City]) -> Texts:
-    facts = (_dates(visit.start_date, visit.end_date), _names(cities))
+    one_day = visit.end_date in (None, visit.start_date)
+    dates = (
+        format_date(visit.start_date) if one_day else date_range(visit.start_date, visit.end_date)
+    )
+    facts = (dates, _names(cities))
     return visit.title, _body(visit.public_summary or visit.purpose, *facts)
 
 
@@ -149,7 +138,7 @@ def _agreement_texts(agreement: Agreement, cities: list[City]) -> Texts:
     body = _body(
         agreement.summary,
         agreement.get_kind_display(),
-        _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
+        _("signed on %(date)s") % {"date": format_date(agreement.signed_on)},
         agreement.signed_at,
         ", ".join(filter(None, parties)),
     )
@@ -191,7 +180,7 @@ def _partnership_texts(partnership: Partnership) -> Texts:
         }
     else:
         headline = str(title) % {"city": partnership.city}
-    return headline, _body(partnership.summary, _dates(partnership.established_on))
+    return headline, _body(partnership.summary, format_date(partnership.established_on))
 
 
 def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -209,7 +198,7 @@ def _membership_texts(membership: Membership) -> Texts:
         "organization": membership.organization,
     }
     organization = membership.organization
-    return title, _body(organization.description, membership.role, _dates(membership.since))
+    return title, _body(organization.description, membership.role, format_date(membership.since))
 
 
 def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -223,7 +212,7 @@ def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
 
 def _event_texts(event: Interaction) -> Texts:
     place = event.partnership.city if event.partnership else event.organization
-    return event.subject, _body(event.summary, _dates(event.occurred_on), str(place or ""))
+    return event.subject, _body(event.summary, format_date(event.occurred_on), str(place or ""))
 
 
 def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
