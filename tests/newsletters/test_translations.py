@@ -4,7 +4,10 @@ with a text missing in a language is approved only on explicit confirmation."""
 
 from __future__ import annotations
 
+import ast
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -179,8 +182,6 @@ def test_approval_lists_what_is_missing_per_language_and_changes_nothing(staff_c
 
 def _approve_anyway_form(staff_client, edition: Edition) -> dict[str, str]:
     """What the warning page's "Approve anyway" button posts."""
-    import re
-
     url = reverse("newsletters:edition_approve", args=[edition.pk])
     page = staff_client.post(url).content.decode()
     form = page[page.index('name="approve_anyway"') :]
@@ -218,8 +219,6 @@ def test_approve_anyway_refuses_an_edition_changed_since_the_warning(staff_clien
 
 
 def test_the_approve_button_refuses_an_edition_changed_since_the_page_was_read(staff_client):
-    import re
-
     edition = EditionFactory()
     EditionItemFactory(edition=edition)
     page = staff_client.get(edition.get_absolute_url()).content.decode()
@@ -470,3 +469,41 @@ def test_the_draft_page_says_early_what_is_missing(staff_client):
     EditionItemFactory(edition=complete)
     page = staff_client.get(complete.get_absolute_url()).content.decode()
     assert "data-missing-translations" not in page
+
+
+# --- Terminology ----------------------------------------------------------------------------------
+
+
+def _catalogue(path: str) -> dict[str, str]:
+    """``{msgid: msgstr}`` of a .po file (continued lines joined; plurals left out)."""
+    entries: dict[str, str] = {}
+    for block in Path(path).read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        key = ""
+        for line in block.splitlines():
+            match = re.match(r'(msgid|msgstr) (".*")$', line)
+            if match:
+                key = match[1]
+                fields[key] = ast.literal_eval(match[2])
+            elif line.startswith('"') and key:
+                fields[key] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            entries[fields["msgid"]] = fields.get("msgstr", "")
+    return entries
+
+
+def test_an_edition_is_a_lapszam_in_every_hungarian_message():
+    """One word for one thing: staff read „lapszám” for an edition, never a bare „szám”."""
+    from django.conf import settings
+
+    catalogue = _catalogue(str(settings.BASE_DIR / "locale/hu/LC_MESSAGES/django.po"))
+    editions = {msgid: msgstr for msgid, msgstr in catalogue.items() if "edition" in msgid.lower()}
+    assert "An empty edition cannot be approved." in editions
+    assert [m for m, hu in editions.items() if "lapszám" not in hu.lower()] == []
+
+
+def test_the_refusal_to_approve_an_empty_edition_says_lapszam(staff_client):
+    edition = EditionFactory(introduction="", introduction_hu="")
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    page = staff_client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Üres lapszám nem hagyható jóvá." in page
