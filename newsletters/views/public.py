@@ -209,7 +209,8 @@ def unsubscribe(request: HttpRequest, subscriber: Subscriber, token: str) -> Htt
 
 
 def _language_query(request: HttpRequest) -> str:
-    """ "?lang=hu" when the address asked for a language, so the archive's links keep it."""
+    """The query that keeps the language the address asked for on the archive's links
+    (``?lang=hu``), or "" when it asked for none."""
     language = requested_language(request)
     return language_url("", language) if language else ""
 
