@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -18,13 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
+from cityrelations.core.formats import date_range, format_date
 from cityrelations.core.languages import in_each_language
 from cityrelations.core.translated import localized
 from delegations.models import Visit
@@ -66,7 +65,7 @@ def edition_default_titles(month: dt.date) -> dict[str, str]:
 
 
 def _default_title(month: dt.date) -> str:
-    return _("Newsletter — %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+    return _("Newsletter — %(month)s") % {"month": format_date(month, "YEAR_MONTH_FORMAT")}
 
 
 def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) -> EditionItem:
@@ -76,20 +75,6 @@ def _item(kind: str, source_key: str, render: Callable[..., Texts], *args: Any) 
         fields[build_localized_fieldname("title", code)] = title
         fields[build_localized_fieldname("body", code)] = body
     return EditionItem(kind=kind, source_key=source_key, **fields)
-
-
-@functools.lru_cache(maxsize=512)
-def _date(day: dt.date, language: str) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-def _dates(start: dt.date | None, end: dt.date | None = None) -> str:
-    if start is None:
-        return ""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if end is None or end == start:
-        return _date(start, language)
-    return f"{_date(start, language)} \u2013 {_date(end, language)}"
 
 
 def _body(text: str, *facts: str) -> str:
@@ -117,7 +102,11 @@ def _names(cities: list[City]) -> str:
 
 
 def _visit_texts(visit: Visit, cities: list[City]) -> Texts:
-    facts = (_dates(visit.start_date, visit.end_date), _names(cities))
+    one_day = visit.end_date in (None, visit.start_date)
+    dates = (
+        format_date(visit.start_date) if one_day else date_range(visit.start_date, visit.end_date)
+    )
+    facts = (dates, _names(cities))
     return visit.title, _body(visit.public_summary or visit.purpose, *facts)
 
 
@@ -139,7 +128,7 @@ def _agreement_texts(agreement: Agreement, cities: list[City]) -> Texts:
     body = _body(
         agreement.summary,
         agreement.get_kind_display(),
-        _("signed on %(date)s") % {"date": _dates(agreement.signed_on)},
+        _("signed on %(date)s") % {"date": format_date(agreement.signed_on)},
         agreement.signed_at,
         ", ".join(filter(None, parties)),
     )
@@ -181,7 +170,7 @@ def _partnership_texts(partnership: Partnership) -> Texts:
         }
     else:
         headline = str(title) % {"city": partnership.city}
-    return headline, _body(partnership.summary, _dates(partnership.established_on))
+    return headline, _body(partnership.summary, format_date(partnership.established_on))
 
 
 def _partnership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -199,7 +188,7 @@ def _membership_texts(membership: Membership) -> Texts:
         "organization": membership.organization,
     }
     organization = membership.organization
-    return title, _body(organization.description, membership.role, _dates(membership.since))
+    return title, _body(organization.description, membership.role, format_date(membership.since))
 
 
 def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -213,7 +202,7 @@ def _membership_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
 
 def _event_texts(event: Interaction) -> Texts:
     place = event.partnership.city if event.partnership else event.organization
-    return event.subject, _body(event.summary, _dates(event.occurred_on), str(place or ""))
+    return event.subject, _body(event.summary, format_date(event.occurred_on), str(place or ""))
 
 
 def _upcoming_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
@@ -324,27 +313,51 @@ def edition_item_set_included(*, item: EditionItem, included: bool) -> EditionIt
 
 
 class MissingTranslations(Exception):
-    """Approval needs the staff member's explicit word: some texts are missing in a language."""
+    """Approval needs the staff member's explicit word: some texts are missing in a language
+    (``missing``: ``{code: [labels]}``), or read the same in two languages (``untranslated``).
+    ``version``: the edition's review version these were found in, for "Approve anyway"."""
 
-    def __init__(self, missing: dict[str, list[str]]) -> None:
-        super().__init__(missing)
+    def __init__(
+        self, missing: dict[str, list[str]], untranslated: list[str], version: str
+    ) -> None:
+        super().__init__(missing, untranslated)
         self.missing = missing
+        self.untranslated = untranslated
+        self.version = version
 
 
 @transaction.atomic
 def edition_approve(
-    *, edition: Edition, by: Any, despite_missing_translations: bool = False
+    *,
+    edition: Edition,
+    by: Any,
+    despite_missing_translations: bool = False,
+    reviewed_version: str | None = None,
 ) -> Edition:
     """Approve a draft. When a text is missing in a language (its readers would get the other
-    language's), nothing changes and :class:`MissingTranslations` says what, unless the staff
-    member confirmed they approve anyway."""
+    language's), or reads the same in two languages (copied, not translated), nothing changes
+    and :class:`MissingTranslations` says what, unless the staff member confirmed they approve
+    anyway. ``reviewed_version`` (:meth:`Edition.review_version`) is what they reviewed: a
+    confirmation needs it, and an edition changed since is not approved unseen."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(edition)
     if not EditionItem.objects.filter(edition=edition).exists() and not edition.introduction:
         raise ValidationError(_("An empty edition cannot be approved."))
-    missing = edition.missing_translations()
-    if missing and not despite_missing_translations:
-        raise MissingTranslations(missing)
+    items = list(edition.items.all())
+    version = edition.review_version(items)
+    if (despite_missing_translations or reviewed_version is not None) and (
+        reviewed_version != version
+    ):
+        raise ValidationError(
+            _(
+                "Someone changed this edition after you reviewed it, so it was not approved. "
+                "Check it again, then approve."
+            )
+        )
+    missing = edition.missing_translations(items)
+    untranslated = edition.untranslated_copies(items)
+    if (missing or untranslated) and not despite_missing_translations:
+        raise MissingTranslations(missing, untranslated, version)
     edition.status = Edition.Status.APPROVED
     edition.approved_by = by
     edition.approved_at = timezone.now()

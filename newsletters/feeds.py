@@ -1,5 +1,9 @@
 """The Atom feed of sent editions (the public archive as a feed), one per language:
-``archive/feed/en/``, ``archive/feed/hu/``; ``archive/feed/`` is in the reader's language."""
+``archive/feed/en/``, ``archive/feed/hu/``; ``archive/feed/`` is in the reader's language.
+
+Each feed's links name its language (``archive/2026-05/?lang=hu``), so a Hungarian reader opens
+the Hungarian web version whatever the browser says; they are the feed's and its entries' Atom
+ids too, so the two languages' feeds and entries never share an id."""
 
 from __future__ import annotations
 
@@ -15,11 +19,16 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from cityrelations.core.languages import is_site_language, unit_name
+from cityrelations.core.languages import is_site_language, language_url, unit_name
 
 from .models import Edition
 
 FEED_SIZE = 24
+
+
+def _language() -> str:
+    """The feed's language (active while the feed is written)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 class EditionFeed(Feed):
@@ -31,7 +40,10 @@ class EditionFeed(Feed):
         if not is_site_language(language):
             raise Http404("No feed in that language.")
         with translation.override(language):
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
+        # Set here: LocaleMiddleware's header comes after the override has ended.
+        response["Content-Language"] = language
+        return response
 
     def title(self) -> str:
         return _("%(unit)s newsletter") % {"unit": unit_name()}
@@ -42,7 +54,7 @@ class EditionFeed(Feed):
         }
 
     def link(self) -> str:
-        return reverse("newsletters:archive")
+        return language_url(reverse("newsletters:archive"), _language())
 
     def items(self) -> QuerySet[Edition]:
         return Edition.objects.sent().order_by("-month")[:FEED_SIZE]
@@ -54,7 +66,8 @@ class EditionFeed(Feed):
         return item.introduction
 
     def item_link(self, item: Edition) -> str:
-        return reverse("newsletters:edition_public", args=[item.month.strftime("%Y-%m")])
+        path = reverse("newsletters:edition_public", args=[item.month.strftime("%Y-%m")])
+        return language_url(path, _language())
 
     def item_pubdate(self, item: Edition) -> dt.datetime:
         return item.sent_at or timezone.make_aware(dt.datetime.combine(item.month, dt.time()))

@@ -7,6 +7,8 @@ claimed atomically by batch tasks and marked ``sent`` right after the mail serve
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -314,14 +316,20 @@ class Edition(Versioned, ChoiceLabels, models.Model):
     def sending_started(self) -> bool:
         return self.status in (self.Status.SENDING, self.Status.SENT)
 
-    def missing_translations(
-        self, items: Iterable[EditionItem] | None = None
-    ) -> dict[str, list[str]]:
-        """``{language code: [what is missing]}``: the texts of the edition (title, introduction,
-        each included item's title and text) written in some language but empty in this one.
-        Readers of that language get the other language's text instead (the fallback), so staff
-        are warned before approving; a text empty in every language is no translation gap.
-        ``items``: the included items, when the caller has them already."""
+    def review_version(self, items: Iterable[EditionItem]) -> str:
+        """What a staff member reviewed before approving, as one short string: the edition's
+        own version and each included item's id, version and place. A save of the edition or
+        of an item, a reorder, a drop, a restore or a newly assembled item changes it (saving
+        an item leaves the edition's own version alone). ``items``: the included items."""
+        parts = [str(self.version)]
+        parts += [f"{item.pk}:{item.version}:{item.order}" for item in items]
+        return hashlib.sha256(" ".join(parts).encode()).hexdigest()[:16]
+
+    def _translated_texts(
+        self, items: Iterable[EditionItem] | None
+    ) -> list[tuple[str, models.Model, str]]:
+        """``(label, object, field)`` of each text the edition sends: its title and
+        introduction, each included item's title and text."""
         texts: list[tuple[str, models.Model, str]] = [
             (gettext("Title"), self, "title"),
             (gettext("Introduction"), self, "introduction"),
@@ -330,8 +338,18 @@ class Edition(Versioned, ChoiceLabels, models.Model):
             name = {"item": item.title}
             texts.append((gettext("Item “%(item)s”: title") % name, item, "title"))
             texts.append((gettext("Item “%(item)s”: text") % name, item, "body"))
+        return texts
+
+    def missing_translations(
+        self, items: Iterable[EditionItem] | None = None
+    ) -> dict[str, list[str]]:
+        """``{language code: [what is missing]}``: the texts of the edition (title, introduction,
+        each included item's title and text) written in some language but empty in this one.
+        Readers of that language get the other language's text instead (the fallback), so staff
+        are warned before approving; a text empty in every language is no translation gap.
+        ``items``: the included items, when the caller has them already."""
         missing: dict[str, list[str]] = {}
-        for label, obj, field in texts:
+        for label, obj, field in self._translated_texts(items):
             written = {
                 code: _has_text(getattr(obj, f"{field}_{code}")) for code in site_language_codes()
             }
@@ -340,10 +358,45 @@ class Edition(Versioned, ChoiceLabels, models.Model):
                     missing.setdefault(code, []).append(label)
         return missing
 
+    def untranslated_copies(self, items: Iterable[EditionItem] | None = None) -> list[str]:
+        """What reads word for word the same in two languages: a title, or a paragraph of a
+        text. The assembly words each item's frame in every language ("signed on …", dates)
+        but copies what staff typed in one language (a visit's title, its public summary) into
+        every language's column: not missing, so only this check tells staff it still needs
+        translating."""
+        return [
+            label
+            for label, obj, field in self._translated_texts(items)
+            if _repeated(
+                _paragraphs(getattr(obj, f"{field}_{code}")) for code in site_language_codes()
+            )
+        ]
+
 
 def _has_text(value: str | None) -> bool:
     """Rich text counts only when it has words, not just empty paragraphs."""
     return bool(value and strip_tags(value).strip())
+
+
+# Where one paragraph of rich text ends and the next begins.
+_BLOCK_END = re.compile(r"(?i)</(?:p|li|h[1-6]|blockquote|div|td|th)>|<br\s*/?>")
+
+
+def _paragraphs(value: str | None) -> set[str]:
+    """The paragraphs of a text that have words, as a reader sees them (tags and extra
+    spaces left out); a plain title is one paragraph."""
+    blocks = (html.unescape(strip_tags(block)) for block in _BLOCK_END.split(value or ""))
+    return {" ".join(block.split()) for block in blocks} - {""}
+
+
+def _repeated(paragraph_sets: Iterable[set[str]]) -> bool:
+    """Whether some paragraph is in two of the languages' sets."""
+    seen: set[str] = set()
+    for paragraphs in paragraph_sets:
+        if seen & paragraphs:
+            return True
+        seen |= paragraphs
+    return False
 
 
 class EditionItemQuerySet(models.QuerySet["EditionItem"]):

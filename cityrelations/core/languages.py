@@ -24,8 +24,10 @@ Which language a person reads:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -139,6 +141,46 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
 def activate_for_request(request: HttpRequest, language: str) -> None:
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+# An address may name its language (``/newsletter/archive/2026-05/?lang=hu``): a link in a
+# Hungarian email or feed then opens in Hungarian, whatever the browser or the cookie says.
+LANGUAGE_QUERY_PARAMETER = "lang"
+
+
+def requested_language(request: HttpRequest) -> str:
+    """The language the address asks for (``?lang=hu``) if the site offers it, else ""."""
+    language = request.GET.get(LANGUAGE_QUERY_PARAMETER, "")
+    return language if language in site_language_codes() else ""
+
+
+def in_requested_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a public view: the page speaks the language its address asks for (``?lang=``),
+    over the cookie, the browser and the account; an unknown code is ignored."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = requested_language(request)
+        if language:
+            # Activated, not overridden: LocaleMiddleware's Content-Language, after the view,
+            # reads the active language.
+            activate_for_request(request, language)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def language_url(path: str, language: str) -> str:
+    """``path`` asking for ``language``: "/newsletter/archive/2026-05/?lang=hu"."""
+    return f"{path}?{urlencode({LANGUAGE_QUERY_PARAMETER: language})}"
+
+
+def path_without_language(request: HttpRequest) -> str:
+    """The request's path and query without ``?lang=``: where the language switch returns to,
+    so that the language chosen there is not overruled by the address."""
+    query = request.GET.copy()
+    query.pop(LANGUAGE_QUERY_PARAMETER, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def remember_account_language(

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from cityrelations.core.formats import format_money, format_weekday_date
+from cityrelations.core.languages import path_without_language
 
 register = template.Library()
 
@@ -21,6 +22,14 @@ def query_replace(context: dict[str, Any], **changes: Any) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def language_switch_next(context: dict[str, Any]) -> str:
+    """Where the language switch returns to: this page, without a ``?lang=`` that would
+    overrule the language just chosen ("" when rendered without a request)."""
+    request = context.get("request")
+    return path_without_language(request) if request is not None else ""
 
 
 @register.filter

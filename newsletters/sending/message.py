@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from cityrelations.core.languages import site_language
+from cityrelations.core.languages import language_url, site_language
 from cityrelations.core.mail import make_message, message_from_parts, render_email
 
 from ..models import Edition, Subscriber
@@ -49,12 +49,13 @@ def list_id() -> str:
     return f"{settings.UNIT_NAME} <newsletter.{mail_domain()}>"
 
 
-def archive_url(edition: Edition) -> str:
+def archive_url(edition: Edition, language: str) -> str:
+    """The web version in ``language`` (the reader's), whatever their browser prefers."""
     try:
         path = reverse("newsletters:edition_public", args=[edition.month.strftime("%Y-%m")])
     except NoReverseMatch:  # the public archive is not wired in (yet): no link rather than a 500
         return ""
-    return absolute_url(path)
+    return absolute_url(language_url(path, language))
 
 
 # Remote images in mail are how readers get tracked: the email carries no <img> at all.
@@ -83,7 +84,7 @@ def edition_context(edition: Edition, *, language: str, test_copy: bool) -> dict
             "introduction_html": _clean_html(edition.introduction),
             "introduction_text": _as_text(edition.introduction),
             "items": items,
-            "archive_url": archive_url(edition),
+            "archive_url": archive_url(edition, language),
             "test_copy": test_copy,
             "unsubscribe_url": "" if test_copy else UNSUBSCRIBE_STAND_IN,
             "preferences_url": "" if test_copy else PREFERENCES_STAND_IN,

@@ -121,9 +121,8 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "items": included,
             "dropped": [item for item in items if not item.included],
-            "missing": _missing_by_language(edition.missing_translations(included))
-            if edition.is_editable
-            else [],
+            **(_translation_gaps(edition, included) if edition.is_editable else {}),
+            "version": edition.review_version(included),
             "stats": edition_stats(edition) if edition.sending_started else None,
             "editable": edition.is_editable and request.user.has_perm("newsletters.change_edition"),
             "trail": [(_("Editions"), reverse("newsletters:edition_list")), (edition.title, "")],
@@ -220,16 +219,18 @@ def edition_item_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 @require_POST
 def edition_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve; when a text is missing in a language, first a page listing what is missing,
-    whose "Approve anyway" button posts here again with ``approve_anyway``."""
+    whose "Approve anyway" button posts here again with ``approve_anyway``. Both forms carry
+    the edition's review version: what changed since the staff member looked is not approved."""
     edition = _edition_for(pk)
     try:
         edition = edition_approve(
             edition=edition,
             by=request.user,
             despite_missing_translations=request.POST.get("approve_anyway") == "1",
+            reviewed_version=request.POST.get("version"),
         )
     except MissingTranslations as warning:
-        return _missing_translations_page(request, edition, warning.missing)
+        return _missing_translations_page(request, edition, warning)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -242,8 +243,17 @@ def _missing_by_language(missing: dict[str, list[str]]) -> list[tuple[str, str, 
     return [(code, language_name(code), labels) for code, labels in missing.items()]
 
 
+def _translation_gaps(edition: Edition, items: list[EditionItem]) -> dict[str, object]:
+    """What ``_missing_translations.html`` lists: texts missing in a language, and texts that
+    read the same in two languages."""
+    return {
+        "missing": _missing_by_language(edition.missing_translations(items)),
+        "untranslated": edition.untranslated_copies(items),
+    }
+
+
 def _missing_translations_page(
-    request: HttpRequest, edition: Edition, missing: dict[str, list[str]]
+    request: HttpRequest, edition: Edition, warning: MissingTranslations
 ) -> HttpResponse:
     title = _("Approve “%(title)s”?") % {"title": edition.title}
     return render(
@@ -252,7 +262,9 @@ def _missing_translations_page(
         {
             "edition": edition,
             "title": title,
-            "missing": _missing_by_language(missing),
+            "missing": _missing_by_language(warning.missing),
+            "untranslated": warning.untranslated,
+            "version": warning.version,
             "trail": [
                 (_("Editions"), reverse("newsletters:edition_list")),
                 (edition.title, edition.get_absolute_url()),

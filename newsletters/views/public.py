@@ -22,7 +22,6 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.client_ip import client_ip
+from cityrelations.core.languages import in_requested_language, language_url, requested_language
 
 from ..forms import PreferencesForm, SubscribeForm
 from ..models import ConsentText, Edition, EditionItem, Story, Subscriber
@@ -208,10 +208,22 @@ def unsubscribe(request: HttpRequest, subscriber: Subscriber, token: str) -> Htt
 # --- Archive ----------------------------------------------------------------------------------
 
 
+def _language_query(request: HttpRequest) -> str:
+    """The query that keeps the language the address asked for on the archive's links
+    (``?lang=hu``), or "" when it asked for none."""
+    language = requested_language(request)
+    return language_url("", language) if language else ""
+
+
 @require_GET
+@in_requested_language
 def archive(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.sent().order_by("-month")
-    return render(request, "newsletters/public/archive.html", {"editions": editions})
+    return render(
+        request,
+        "newsletters/public/archive.html",
+        {"editions": editions, "language_query": _language_query(request)},
+    )
 
 
 def sent_edition_for(month: str) -> Edition:
@@ -238,7 +250,10 @@ def _story_images(items: list[EditionItem]) -> dict[int, Story]:
 
 
 @require_GET
+@in_requested_language
 def edition_public(request: HttpRequest, month: str) -> HttpResponse:
+    """The web version of a sent edition, in the reader's language or the one its address asks
+    for (``?lang=hu``: the email's and the feed's links)."""
     edition = sent_edition_for(month)
     items = list(edition.items.all())
     images = _story_images(items)
@@ -248,7 +263,7 @@ def edition_public(request: HttpRequest, month: str) -> HttpResponse:
         {
             "edition": edition,
             "entries": [(item, images.get(item.pk)) for item in items],
-            "feed_url": reverse("newsletters:feed"),
+            "language_query": _language_query(request),
         },
     )
 

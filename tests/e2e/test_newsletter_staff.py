@@ -74,9 +74,15 @@ def test_assemble_preview_and_approve(page, live_server, login, staff_user, mayo
     assert "Talks on social housing and trams." in preview.content()
     preview.close()
 
-    # Approve (after the confirmation dialog).
+    # Approve (after the confirmation dialog): the visit's title and summary were typed in
+    # English only and copied into the Hungarian item, so approving asks about them first.
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Approve “{edition.title}”?")
+    expect(page.locator("[data-untranslated] li")).to_have_text(
+        ["Item “Mayor of Vienna in Budapest”: title", "Item “Mayor of Vienna in Budapest”: text"]
+    )
+    page.get_by_role("button", name="Approve anyway").click()
     expect(page.get_by_text("is approved.")).to_be_visible()
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED

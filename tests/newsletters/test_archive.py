@@ -88,7 +88,8 @@ def test_atom_feed_parses(client):
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == ["April issue", "March issue"]
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link.endswith(reverse("newsletters:edition_public", args=["2026-04"]))
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    assert link.endswith(f"{page}?lang=en")  # the feed's language (the reader's, English here)
 
 
 @pytest.mark.parametrize("rows", [1, 10])

@@ -267,3 +267,31 @@ def test_assembled_items_read_naturally_in_each_language():
     assert (story_item.title_en, story_item.title_hu) == ("Green roofs", "Zöld tetők")
     assert story_item.body_hu == "<p>Tetőkertek a belvárosban.</p>"
     assert story_item.body_en == story.body_en
+
+
+def test_dates_read_as_everywhere_else_in_each_language():
+    """The items' dates come from core's formats (one look per language across the app): a
+    range for a visit of several days, one date for a one-day visit."""
+    from django.utils import translation
+
+    from cityrelations.core.formats import date_range, format_date
+
+    long, short = (
+        VisitFactory(
+            status=Visit.Status.COMPLETED,
+            is_public=True,
+            start_date=dt.date(2026, 5, start),
+            end_date=dt.date(2026, 5, end),
+        )
+        for start, end in ((10, 12), (20, 20))
+    )
+    edition = edition_assemble(month=MAY)
+    items = {item.source_key: item for item in edition.items.all()}
+    for code in ("en", "hu"):
+        with translation.override(code):
+            body = items[f"delegations.visit:{long.pk}"].body
+            assert date_range(long.start_date, long.end_date) in body
+            body = items[f"delegations.visit:{short.pk}"].body
+            assert f"<em>{format_date(short.start_date)}" in body and " – " not in body
+    assert "2026. május 10. – 2026. május 12." in items[f"delegations.visit:{long.pk}"].body_hu
+    assert "10 May 2026 – 12 May 2026" in items[f"delegations.visit:{long.pk}"].body_en

@@ -67,6 +67,7 @@ def test_both_parts_with_archive_and_preference_links(edition):
     archive = absolute_url(
         reverse("newsletters:edition_public", args=[edition.month.strftime("%Y-%m")])
     )
+    archive += f"?lang={subscriber.language}"
     for part in (message.body, html):
         assert "Sister city visit from Vienna" in part
         assert "New C40 membership" in part
@@ -106,6 +107,10 @@ def test_the_template_speaks_the_subscribers_language(edition):
     hungarian = _message(edition, SubscriberFactory(language="hu")).alternatives[0].content
     assert '<html lang="en">' in english
     assert '<html lang="hu">' in hungarian
+    # The web version opens in the subscriber's language, not their browser's.
+    page = reverse("newsletters:edition_public", args=[edition.month.strftime("%Y-%m")])
+    assert f'href="{absolute_url(page)}?lang=hu"' in hungarian
+    assert f'href="{absolute_url(page)}?lang=en"' in english
 
 
 def test_a_test_copy_has_no_personal_links(edition):

@@ -283,6 +283,8 @@ def test_each_subscriber_receives_the_edition_in_their_own_language(start_worker
         assert "Azért kapja ezt a hírlevelet" in body  # the footer
         assert "You receive this newsletter" not in body
     assert "május" in hu_text.splitlines()[1]  # the header line's month
+    for body in (hu_text, hu_html):  # the web version in her language, whatever her browser's
+        assert "/newsletter/archive/2026-05/?lang=hu" in body
     assert "Leiratkozás" in hu_html
 
     en_text, en_html = _text_and_html(en)
@@ -291,3 +293,4 @@ def test_each_subscriber_receives_the_edition_in_their_own_language(start_worker
         assert "Forty new trams." in body and "Tavasz" not in body and "villamos" not in body
         assert "You receive this newsletter" in body and "Azért kapja" not in body
     assert "May" in en_text.splitlines()[1]
+    assert "/newsletter/archive/2026-05/?lang=en" in en_text

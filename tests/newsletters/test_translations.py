@@ -4,7 +4,10 @@ with a text missing in a language is approved only on explicit confirmation."""
 
 from __future__ import annotations
 
+import ast
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -177,13 +180,54 @@ def test_approval_lists_what_is_missing_per_language_and_changes_nothing(staff_c
     assert "Magyar nyelven hiányzik:" in hu and "Jóváhagyás ennek ellenére" in hu
 
 
+def _approve_anyway_form(staff_client, edition: Edition) -> dict[str, str]:
+    """What the warning page's "Approve anyway" button posts."""
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    page = staff_client.post(url).content.decode()
+    form = page[page.index('name="approve_anyway"') :]
+    return {"approve_anyway": "1", "version": re.search(r'name="version" value="(\w+)"', form)[1]}
+
+
 def test_approve_anyway_approves(staff_client, staff_user):
     edition, _item = _half_translated_edition()
     url = reverse("newsletters:edition_approve", args=[edition.pk])
-    response = staff_client.post(url, {"approve_anyway": "1"})
+    response = staff_client.post(url, _approve_anyway_form(staff_client, edition))
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED and edition.approved_by == staff_user
+
+
+def test_approve_anyway_refuses_an_edition_changed_since_the_warning(staff_client):
+    """The warning page carries what it showed: an edit made meanwhile (here an item's text,
+    which leaves the edition's own version alone) is not approved unseen."""
+    edition, item = _half_translated_edition()
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    form = _approve_anyway_form(staff_client, edition)
+    item.body_en = "<p>Changed by a colleague meanwhile.</p>"
+    item.save()
+    response = staff_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Someone changed this edition after you reviewed it" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT and edition.approved_at is None
+
+    staff_client.post(url, {"approve_anyway": "1"})  # a post that does not say what it saw
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+
+    hu = staff_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Valaki módosította ezt a lapszámot" in hu
+
+
+def test_the_approve_button_refuses_an_edition_changed_since_the_page_was_read(staff_client):
+    edition = EditionFactory()
+    EditionItemFactory(edition=edition)
+    page = staff_client.get(edition.get_absolute_url()).content.decode()
+    version = re.search(r'name="version" value="(\w+)"', page)[1]
+    EditionItemFactory(edition=edition)  # assembled again meanwhile: a new item
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    staff_client.post(url, {"version": version})
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
 
 
 def test_a_complete_edition_is_approved_without_a_question(staff_client):
@@ -192,6 +236,106 @@ def test_a_complete_edition_is_approved_without_a_question(staff_client):
     staff_client.post(reverse("newsletters:edition_approve", args=[edition.pk]))
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED
+
+
+def _assembled_from_crm_records() -> Edition:
+    """A month whose CRM records carry text staff typed in English only."""
+    import datetime as dt
+
+    from delegations.models import Visit
+    from newsletters.assembly import edition_assemble
+    from partners.models import Interaction
+    from tests.delegations.factories import VisitFactory
+    from tests.factories import (
+        AgreementFactory,
+        InteractionFactory,
+        MembershipFactory,
+        OrganizationFactory,
+        PartnershipFactory,
+    )
+
+    VisitFactory(
+        title="Mayors meet on housing",
+        public_summary="Talks on social housing.",
+        status=Visit.Status.COMPLETED,
+        is_public=True,
+        start_date=dt.date(2026, 5, 10),
+        end_date=dt.date(2026, 5, 12),
+    )
+    AgreementFactory(
+        title="MoU on trams",
+        summary="Shared tram depots.",
+        is_public=True,
+        signed_on=dt.date(2026, 5, 20),
+    )
+    PartnershipFactory(
+        summary="Ties since 1990.", is_public=True, established_on=dt.date(2026, 5, 3)
+    )
+    MembershipFactory(
+        organization=OrganizationFactory(
+            name="Network of tram cities", description="A network of cities."
+        ),
+        is_public=True,
+        since=dt.date(2026, 5, 1),
+    )
+    InteractionFactory(
+        kind=Interaction.Kind.EVENT,
+        subject="Forum on mobility",
+        summary="Panels and a study tour.",
+        is_public=True,
+        occurred_on=dt.date(2026, 6, 15),
+    )
+    return edition_assemble(month=dt.date(2026, 5, 1))
+
+
+def test_approval_asks_about_crm_texts_copied_into_both_languages(staff_client):
+    """The assembly words each item's frame in both languages but copies the text staff typed
+    in one: nothing is missing, yet each such item is listed before approval."""
+    edition = _assembled_from_crm_records()
+    assert edition.missing_translations() == {}
+    partnership = edition.items.get(kind=EditionItem.Kind.PARTNERSHIP)
+    membership = edition.items.get(kind=EditionItem.Kind.MEMBERSHIP)
+    assert partnership.title_en != partnership.title_hu  # translated frames, not flagged
+    expected = [
+        "Item “Mayors meet on housing”: title",
+        "Item “Mayors meet on housing”: text",
+        "Item “MoU on trams”: title",
+        "Item “MoU on trams”: text",
+        f"Item “{partnership.title_en}”: text",
+        f"Item “{membership.title_en}”: text",
+        "Item “Forum on mobility”: title",
+        "Item “Forum on mobility”: text",
+    ]
+    with translation.override("en"):
+        assert edition.untranslated_copies() == expected
+
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    response = staff_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Same text in both languages — translate it?" in page
+    assert "Missing in" not in page
+    assert "Item “Mayors meet on housing”: text" in page
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    hu = staff_client.post(url, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Ugyanaz a szöveg mindkét nyelven – lefordítja?" in hu
+    detail = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Same text in both languages — translate it?" in detail.content.decode()
+
+
+def test_a_translated_item_and_an_empty_text_are_not_asked_about():
+    edition = EditionFactory()
+    item = EditionItemFactory(
+        edition=edition, title="Trams", title_hu="Villamosok", body="", body_hu="<p> </p>"
+    )
+    assert edition.untranslated_copies() == []
+    item.body_en = "<p>New trams.</p><p><em>7 Dec 2026</em></p>"
+    item.body_hu = "<p>New trams.</p><p><em>2026. december 7.</em></p>"
+    item.save()
+    assert edition.untranslated_copies() == ["Item “Trams”: text"]  # one paragraph copied
+    item.body_hu = "<p>Új villamosok.</p><p><em>2026. december 7.</em></p>"
+    item.save()
+    assert edition.untranslated_copies() == []
 
 
 # --- The public archive and its feeds, per language ---------------------------------------------
@@ -271,6 +415,52 @@ def test_a_feed_per_language_and_the_old_address_still_works(client):
     assert client.get("/newsletter/archive/feed/xx/").status_code == 404
 
 
+def test_an_address_can_ask_for_the_language_of_the_web_version(client):
+    """The email's and the feed's links name the reader's language: it wins over the browser
+    and the cookie; an unknown one is ignored."""
+    _sent_edition()
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    response = client.get(f"{page}?lang=hu", HTTP_ACCEPT_LANGUAGE="en")
+    hu = response.content.decode()
+    assert response["Content-Language"] == "hu"
+    assert '<html lang="hu">' in hu and "Áprilisi hírek" in hu and "April news" not in hu
+    archive = reverse("newsletters:archive")
+    assert f'href="{archive}?lang=hu"' in hu  # "All issues" stays in Hungarian
+    # The header's switch returns to the page without ?lang=, or the choice would not show.
+    assert f'name="next" value="{page}"' in hu
+
+    client.post(reverse("set_language"), {"language": "hu", "next": page})
+    en = client.get(f"{page}?lang=en").content.decode()
+    assert '<html lang="en">' in en and "April news" in en
+
+    for unknown in ("xx", "", "hu-HU", "<script>"):
+        response = client.get(page, {"lang": unknown}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert '<html lang="hu">' in response.content.decode()  # the cookie's, as without it
+
+    listing = client.get(f"{archive}?lang=hu", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="hu">' in listing and "Áprilisi hírek" in listing
+    assert f'href="{page}?lang=hu"' in listing
+
+
+def test_each_feed_links_to_its_language_and_has_its_own_ids(client):
+    _sent_edition()
+    page = reverse("newsletters:edition_public", args=["2026-04"])
+    feeds = {}
+    for code in ("en", "hu"):
+        url = reverse("newsletters:feed_language", args=[code])
+        other = "hu" if code == "en" else "en"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=other)
+        assert response["Content-Language"] == code
+        feeds[code] = ET.fromstring(response.content)
+        [entry] = feeds[code].findall(f"{ATOM}entry")
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.endswith(f"{page}?lang={code}")
+    en, hu = feeds["en"], feeds["hu"]
+    assert en.find(f"{ATOM}id").text != hu.find(f"{ATOM}id").text
+    assert en.find(f"{ATOM}entry/{ATOM}id").text != hu.find(f"{ATOM}entry/{ATOM}id").text
+
+
 def test_the_draft_page_says_early_what_is_missing(staff_client):
     edition, _item = _half_translated_edition()
     page = staff_client.get(edition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -279,3 +469,41 @@ def test_the_draft_page_says_early_what_is_missing(staff_client):
     EditionItemFactory(edition=complete)
     page = staff_client.get(complete.get_absolute_url()).content.decode()
     assert "data-missing-translations" not in page
+
+
+# --- Terminology ----------------------------------------------------------------------------------
+
+
+def _catalogue(path: str) -> dict[str, str]:
+    """``{msgid: msgstr}`` of a .po file (continued lines joined; plurals left out)."""
+    entries: dict[str, str] = {}
+    for block in Path(path).read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        key = ""
+        for line in block.splitlines():
+            match = re.match(r'(msgid|msgstr) (".*")$', line)
+            if match:
+                key = match[1]
+                fields[key] = ast.literal_eval(match[2])
+            elif line.startswith('"') and key:
+                fields[key] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            entries[fields["msgid"]] = fields.get("msgstr", "")
+    return entries
+
+
+def test_an_edition_is_a_lapszam_in_every_hungarian_message():
+    """One word for one thing: staff read „lapszám” for an edition, never a bare „szám”."""
+    from django.conf import settings
+
+    catalogue = _catalogue(str(settings.BASE_DIR / "locale/hu/LC_MESSAGES/django.po"))
+    editions = {msgid: msgstr for msgid, msgstr in catalogue.items() if "edition" in msgid.lower()}
+    assert "An empty edition cannot be approved." in editions
+    assert [m for m, hu in editions.items() if "lapszám" not in hu.lower()] == []
+
+
+def test_the_refusal_to_approve_an_empty_edition_says_lapszam(staff_client):
+    edition = EditionFactory(introduction="", introduction_hu="")
+    url = reverse("newsletters:edition_approve", args=[edition.pk])
+    page = staff_client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Üres lapszám nem hagyható jóvá." in page
