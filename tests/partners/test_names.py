@@ -194,6 +194,74 @@ def test_city_history_shows_the_name_change_not_the_search_text(staff_client, vi
 # --- City imports -------------------------------------------------------------------------------
 
 
+# A name typed with accents finds one stored without ("Zürich" finds the gazetteer's Zurich):
+# every city search folds what is typed as ``search_names`` is folded.
+TYPED_ZURICH = ["Zürich", "ZÜRICH", "zurich"]
+
+
+@pytest.fixture
+def zurich():
+    return CityFactory(name="Zurich", country="CH")
+
+
+@pytest.fixture
+def graz():
+    return CityFactory(name="Graz", country="AT")
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_city_list_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    response = staff_client.get(reverse("partners:city_list"), {"q": query}, **EN)
+    assert list(response.context["cities"]) == [zurich]
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_partnership_list_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    response = staff_client.get(reverse("partners:partnership_list"), {"q": query}, **EN)
+    assert list(response.context["page"].object_list) == [partnership]
+
+
+@pytest.mark.parametrize("param", ["city_name", "q"])
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_contact_list_city_filter_and_search_fold_what_is_typed(
+    staff_client, zurich, graz, param, query
+):
+    contact = ContactFactory(city=zurich, last_name="Keller")
+    ContactFactory(city=graz, last_name="Gruber")
+    response = staff_client.get(reverse("partners:contact_list"), {param: query}, **EN)
+    page = response.content.decode()
+    assert contact.get_absolute_url() in page and "Gruber" not in page
+
+
+@pytest.mark.parametrize("query", ["Zürich", "ZÜRICH"])
+def test_the_searchable_picker_folds_what_is_typed(staff_client, zurich, graz, query):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    url = reverse("partners:option_search")
+    response = staff_client.get(url, {"kind": "city", "field": "c", "c__search": query})
+    assert response.context["found"] == [(zurich.pk, "Zurich, Switzerland")]
+    response = staff_client.get(url, {"kind": "partnership", "field": "p", "p__search": query})
+    assert response.context["found"] == [(partnership.pk, str(partnership))]
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_global_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    PartnershipFactory(city=zurich)
+    response = staff_client.get(reverse("search"), {"q": query}, **EN)
+    kinds = {group.kind: group for group in response.context["results"]}
+    assert [hit.label for hit in kinds["cities"].hits] == ["Zurich, Switzerland"]
+    assert len(kinds["partnerships"].hits) == 1
+
+
+def test_global_search_still_finds_a_region_as_written(staff_client):
+    CityFactory(name="Paris", country="FR", region="Île-de-France")
+    response = staff_client.get(reverse("search"), {"q": "Île"}, **EN)
+    kinds = {group.kind: group for group in response.context["results"]}
+    assert [hit.label for hit in kinds["cities"].hits] == ["Paris, France"]
+
+
 def test_city_import_reads_the_hungarian_name_column(staff_client):
     text = "name,name_hu,country\nKraków,Krakkó,PL\n"
     token, _response = preview(staff_client, "cities", csv_file(text))
