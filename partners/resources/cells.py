@@ -215,8 +215,9 @@ class UserWidget(widgets.Widget):
 
 
 class CityWidget(widgets.Widget):
-    """A city by its name or its Hungarian name, narrowed by the row's ``country`` column when
-    the file has one. Written out by its (gazetteer) name, which the file is read back by."""
+    """A city by its (gazetteer) name, else by its Hungarian name, narrowed by the row's
+    ``country`` column when the file has one. Written out by its gazetteer name, which the file
+    is read back by."""
 
     def __init__(self, *, required: bool, country_column: str = "country") -> None:
         super().__init__()
@@ -229,11 +230,14 @@ class CityWidget(widgets.Widget):
             if self.required:
                 raise ValueError(_("This column is required."))
             return None
-        cities = City.objects.filter(models.Q(name__iexact=name) | models.Q(name_hu__iexact=name))
         country = CountryWidget().clean((row or {}).get(self.country_column))
-        if country:
-            cities = cities.filter(country=country)
-        found = list(cities[:2])
+        cities = City.objects.filter(country=country) if country else City.objects.all()
+        # The gazetteer's name first: a Hungarian name given to another city later must not
+        # make a file that imported before ambiguous. The Hungarian name only when no city has
+        # that gazetteer name.
+        found = list(cities.filter(name__iexact=name)[:2]) or list(
+            cities.filter(name_hu__iexact=name)[:2]
+        )
         where = f"{name}, {country}" if country else name
         if not found:
             raise ValueError(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from newsletters.models import Subscriber
-from partners.models import SDG, City, Partnership, Theme
+from partners.models import SDG, City, Contact, Partnership, Theme
 from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory, ContactFactory, PartnershipFactory, ProjectFactory
 from tests.partners.test_imports import confirm, csv_file, preview
@@ -286,6 +286,22 @@ def test_partnership_import_finds_the_city_by_its_hungarian_name(staff_client, v
     assert not response.context["report"].has_errors
     confirm(staff_client, token)
     assert Partnership.objects.get().city == vienna
+
+
+def test_import_prefers_the_gazetteer_name_to_another_citys_hungarian_name(staff_client):
+    """Giving Komárno its Hungarian name, Komárom, must not make "Komárom" ambiguous in a file
+    that named the Hungarian town before: the gazetteer's name wins, the Hungarian one is a
+    fallback."""
+    komarom = CityFactory(name="Komárom", country="HU")
+    komarno = CityFactory(name="Komárno", name_hu="Komárom", country="SK")
+    text = "last_name,city\nKovács,Komárom\nNagy,Komárno\n"
+    token, response = preview(staff_client, "contacts", csv_file(text))
+    assert not response.context["report"].has_errors
+    confirm(staff_client, token)
+    assert dict(Contact.objects.values_list("last_name", "city")) == {
+        "Kovács": komarom.pk,
+        "Nagy": komarno.pk,
+    }
 
 
 # --- Themes and SDGs ----------------------------------------------------------------------------
