@@ -153,7 +153,9 @@ class NumberWidget(widgets.Widget):
         self.integer = integer
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | int | None:
-        text = cell_text(value).replace(" ", "").replace("\u00a0", "")
+        # A leading apostrophe is how files exported before numbers were spared the formula
+        # guard wrote a negative number ("'-12.5"): read it as the number.
+        text = cell_text(value).replace(" ", "").replace("\u00a0", "").removeprefix("'")
         if not text:
             return None
         try:
