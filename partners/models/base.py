@@ -22,6 +22,7 @@ from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
 from cityrelations.core.text import folded
+from cityrelations.core.translated import localized
 
 from ..geo import continent_for_country, country_name
 
@@ -95,7 +96,7 @@ class Theme(ChoiceLabels, models.Model):
     @property
     def names(self) -> list[str]:
         """The theme's name in every language that has one (what an import may call it)."""
-        return [name for field in _localized("name") if (name := getattr(self, field, None))]
+        return [name for field in localized("name") if (name := getattr(self, field, None))]
 
     def clean(self) -> None:
         """A name names one theme in every language: imports and filters find a theme by its
@@ -104,7 +105,7 @@ class Theme(ChoiceLabels, models.Model):
         super().clean()
         taken = Theme.objects.exclude(pk=self.pk)
         errors: dict[str, list[str]] = {}
-        for field in _localized("name"):
+        for field in localized("name"):
             value = getattr(self, field, None)
             if value and taken.filter(_any_language("name", value)).exists():
                 errors[field] = [
@@ -114,15 +115,10 @@ class Theme(ChoiceLabels, models.Model):
             raise ValidationError(errors)
 
 
-def _localized(field: str) -> list[str]:
-    """``name`` -> ``["name_en", "name_hu"]``: a translated field's column per language."""
-    return [f"{field}_{code}" for code, _label in settings.LANGUAGES]
-
-
 def _any_language(field: str, value: str) -> Q:
     """Rows whose ``field`` equals ``value`` (any letter case) in one of the languages."""
     condition = Q()
-    for column in _localized(field):
+    for column in localized(field):
         condition |= Q(**{f"{column}__iexact": value})
     return condition
 

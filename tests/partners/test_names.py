@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -460,3 +461,19 @@ def test_migration_keeps_every_name_and_adds_the_hungarian_ones():
         assert (city.name, city.name_hu, city.search_names) == ("Kraków", "", "krakow")
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_countries_are_named_by_the_one_helper():
+    """``partners.geo.country_name`` names a country in the reader's language, kept once per
+    language: a page that asks django-countries itself (``countries.name``) or builds its own
+    table of names duplicates it, and its names may drift from every other page's."""
+    root = Path(__file__).resolve().parents[2]
+    # A choice list may iterate ``countries`` (sorted by name); a lookup table may not.
+    own_lookup = re.compile(r"countries\.name\(|\{\w+: [^}]* for \w+, \w+ in countries\b")
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("cityrelations", "partners", "delegations", "newsletters")
+        for path in (root / app).rglob("*.py")
+        if path != root / "partners" / "geo.py" and own_lookup.search(path.read_text())
+    ]
+    assert offenders == []
