@@ -256,6 +256,23 @@ def test_global_search_folds_what_is_typed(staff_client, zurich, graz, query):
     assert len(kinds["partnerships"].hits) == 1
 
 
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_the_admin_search_and_city_autocomplete_fold_what_is_typed(
+    admin_client, zurich, graz, query
+):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    response = admin_client.get(reverse("admin:partners_city_changelist"), {"q": query})
+    assert list(response.context["cl"].result_list) == [zurich]
+    response = admin_client.get(reverse("admin:partners_partnership_changelist"), {"q": query})
+    assert list(response.context["cl"].result_list) == [partnership]
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": query, "app_label": "partners", "model_name": "partnership", "field_name": "city"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(zurich.pk)]
+
+
 def test_global_search_still_finds_a_region_as_written(staff_client):
     CityFactory(name="Paris", country="FR", region="Île-de-France")
     response = staff_client.get(reverse("search"), {"q": "Île"}, **EN)
