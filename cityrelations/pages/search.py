@@ -93,7 +93,7 @@ def _spellings(word: str) -> list[str]:
 
 
 def _prefix_tsquery(words: Sequence[str]) -> SearchQuery:
-    # Each spelling holds only letters and digits (search_words, spellings): the raw syntax is safe.
+    # Each spelling holds only letters and digits (search_words, _spellings): raw syntax is safe.
     text = " & ".join("(" + " | ".join(f"{s}:*" for s in _spellings(w)) + ")" for w in words)
     return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
 
