@@ -10,11 +10,11 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
 from cityrelations.core.formats import format_date
 from cityrelations.core.widgets import DateInput, QuickSelect
+from partners.geo import country_name
 from partners.models import City, local_city_name
 
 from .models import Gift, Visit
@@ -34,16 +34,15 @@ def _any_of(choices: Any, *, label: Any) -> django_filters.ChoiceFilter:
 
 def city_choices() -> list[tuple[int, str]]:
     """Cities that have visits, as ``(id, "name, country")`` in the reader's language, sorted by
-    that name: one narrow query (a semi-join on the visit-city table) and one country-name
-    table, not a model instance per city."""
-    country_names = {code: str(name) for code, name in countries}
+    that name: one narrow query (a semi-join on the visit-city table), not a model instance per
+    city; the country names come from the one cache every page names countries by."""
     rows = (
         City.objects.filter(Exists(Visit.cities.through.objects.filter(city_id=OuterRef("pk"))))
         .order_by("name", "pk")
         .values_list("pk", "name", "name_hu", "country")
     )
     choices = [
-        (pk, f"{local}, {country_names.get(code, code)}" if code else local)
+        (pk, f"{local}, {country_name(code)}" if code else local)
         for pk, name, name_hu, code in rows
         for local in (local_city_name(name, name_hu),)
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
 from import_export.forms import SelectableFieldsExportForm
@@ -36,6 +37,24 @@ class LabelledExportMixin(ExportMixin):
     export_form_class = LabelledExportForm
 
 
+class CityNameSearchMixin(admin.ModelAdmin):
+    """The admin's search (and the city autocomplete) also finds a city by either name typed
+    with or without accents ("Zürich" finds the gazetteer's Zurich), as the app's searches do:
+    the admin's own ``icontains`` compares the typed text with the stored one as it is."""
+
+    city_prefix = ""  # "city__": rows found by their city's name
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(
+                models.city_name_matches(search_term.strip(), self.city_prefix)
+            )
+        return found, may_have_duplicates
+
+
 @admin.register(models.Theme)
 class ThemeAdmin(TranslationAdmin):
     """A name and a description per language (partners/translation.py); the English name is
@@ -53,19 +72,22 @@ class SDGAdmin(TranslationAdmin):
 
 
 @admin.register(models.City)
-class CityAdmin(VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
+class CityAdmin(CityNameSearchMixin, VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
     resource_classes = [CityResource]
     list_display = ["name", "name_hu", "country", "region", "continent", "population"]
     list_filter = ["continent", "country"]
-    search_fields = ["name", "name_hu", "search_names", "region"]
+    search_fields = ["name", "name_hu", "region"]
 
 
 @admin.register(models.Partnership)
-class PartnershipAdmin(VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(
+    CityNameSearchMixin, VersionedAdminMixin, LabelledExportMixin, SimpleHistoryAdmin
+):
+    city_prefix = "city__"
     resource_classes = [PartnershipResource]
     list_display = ["city", "level", "status", "established_on", "coordinator"]
     list_filter = ["level", "status"]
-    search_fields = ["city__name", "city__name_hu", "city__search_names"]
+    search_fields = ["city__name", "city__name_hu"]
     autocomplete_fields = ["city"]
     filter_horizontal = ["themes", "sdgs"]
 

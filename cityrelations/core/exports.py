@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,13 +15,22 @@ from django.http import HttpRequest, HttpResponse
 from .models import PersonalDataExport
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number, as text: "-12.5", "+3", "-1,5", "2e-3". A spreadsheet reads it as a number,
+# never as a formula, and an apostrophe before it would make the file's number a text.
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulae (OWASP "CSV injection"): prefix with an apostrophe."""
+    """Neutralise spreadsheet formulae (OWASP "CSV injection"): prefix with an apostrophe.
+    Numbers, and text that is a plain number (a negative latitude), are left alone, so that
+    the file reads back as it was written."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_TRIGGERS)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 

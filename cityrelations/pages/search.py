@@ -23,7 +23,7 @@ from django.db import connection, models
 from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core.filters import all_words
+from cityrelations.core.text import folded
 from partners.models import (
     Agreement,
     City,
@@ -31,7 +31,6 @@ from partners.models import (
     ContactSearchDocument,
     Organization,
     Partnership,
-    city_name_fields,
 )
 
 PER_KIND = 10
@@ -86,9 +85,28 @@ def search_words(query: str) -> list[str]:
     return [w[:MAX_WORD_LENGTH] for w in words][:MAX_WORDS]
 
 
+def _spellings(word: str) -> list[str]:
+    """The word as typed and folded ("Zürich" -> "zurich"): a city is matched by its folded
+    ``search_names``, every other field by the text as written. Letters and digits only."""
+    plain = "".join(re.findall(r"[^\W_]+", folded(word)))[:MAX_WORD_LENGTH]
+    return [word] if not plain or plain == word.casefold() else [word, plain]
+
+
 def _prefix_tsquery(words: Sequence[str]) -> SearchQuery:
-    # Each word holds only letters and digits (search_words), so the raw syntax is safe.
-    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG)
+    # Each spelling holds only letters and digits (search_words, _spellings): raw syntax is safe.
+    text = " & ".join("(" + " | ".join(f"{s}:*" for s in _spellings(w)) + ")" for w in words)
+    return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
+
+
+def _all_words(fields: Sequence[str], words: Sequence[str]) -> models.Q:
+    """Without full-text search: every word, in one of its spellings, in one of the fields."""
+    condition = models.Q()
+    for word in words:
+        condition &= models.Q(
+            *[(f"{f}__icontains", s) for f in fields for s in _spellings(word)],
+            _connector=models.Q.OR,
+        )
+    return condition
 
 
 KINDS: tuple[_Kind, ...] = (
@@ -96,7 +114,8 @@ KINDS: tuple[_Kind, ...] = (
         "cities",
         _("Cities"),
         lambda: City.objects.all(),
-        (*city_name_fields(), "region"),
+        # As partners migration 0014_city_search_folded_names indexes them: keep the two in step.
+        ("search_names", "region"),
         lambda c: Hit("city", str(c), c.region, c.get_absolute_url()),
         ("name",),
     ),
@@ -104,7 +123,7 @@ KINDS: tuple[_Kind, ...] = (
         "partnerships",
         _("Partnerships"),
         lambda: Partnership.objects.select_related("city"),
-        (*city_name_fields("city__"), "summary", "notes", "council_resolution"),
+        ("city__search_names", "summary", "notes", "council_resolution"),
         lambda p: Hit("partnership", str(p), p.get_status_display(), p.get_absolute_url()),
         ("city__name",),
     ),
@@ -153,7 +172,7 @@ def _matching(kind: _Kind, words: Sequence[str]) -> models.QuerySet[Any]:
         ranked = kind.queryset().annotate(rank=SearchRank(vector, query))
         order: tuple[Any, ...] = ("-rank", *kind.order, "pk")
     else:
-        candidates = base.filter(all_words(kind.fields, words))
+        candidates = base.filter(_all_words(kind.fields, words))
         ranked = kind.queryset()
         order = (*kind.order, "pk")
     return (

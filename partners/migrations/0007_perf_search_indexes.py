@@ -3,7 +3,8 @@
 ``cityrelations.pages.search`` matches cities, organisations and agreements with
 ``SearchVector(*fields, config="simple")``; without an index on that exact expression every
 search recomputes ``to_tsvector`` for all 20,000 agreements (a quarter of a second). The
-fields here must stay in step with ``cityrelations.pages.search.KINDS``. Partnerships are matched on
+fields here must stay in step with ``cityrelations.pages.search.KINDS`` (the city index was since
+replaced by ``0014_city_search_folded_names``). Partnerships are matched on
 their city's name too (a join), which no index can cover; there are few enough of them. The
 models' Meta does not list these indexes, so the models stay portable (SQLite: nothing).
 """

@@ -151,23 +151,12 @@ class SDG(models.Model):
 # --- Cities ---------------------------------------------------------------------------------------
 
 
-# What a city search looks in: the gazetteer's name, the Hungarian one, and both folded
-# (``search_names``), so "Vienna", "Bécs", "bécs" and "becs" all find Vienna. Prefix with the
-# relation ("city__") to search another model by its city.
-CITY_NAME_FIELDS = ("name", "name_hu", "search_names")
-
-
-def city_name_fields(prefix: str = "") -> tuple[str, ...]:
-    return tuple(prefix + field for field in CITY_NAME_FIELDS)
-
-
 def city_name_matches(value: str, prefix: str = "") -> Q:
     """Cities (or rows whose city, with ``prefix="city__"``) one of whose names contains
-    ``value``, in any letter case, with or without accents."""
-    condition = Q()
-    for field in city_name_fields(prefix):
-        condition |= Q(**{f"{field}__icontains": value})
-    return condition
+    ``value``, in any letter case, with or without accents: ``search_names`` holds both names
+    folded (:func:`~cityrelations.core.text.folded`), and ``value`` is folded the same way, so
+    "Zürich", "ZURICH" and "zurich" all find Zurich, and "becs" finds Bécs."""
+    return Q(**{f"{prefix}search_names__contains": folded(value)})
 
 
 # A city has one name besides the gazetteer's, the Hungarian one (``City.name_hu``, for the unit

@@ -15,7 +15,7 @@ from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import optional_link
 from cityrelations.core.links import detail_url
 
-from .base import City, TimeStamped
+from .base import City, TimeStamped, city_name_matches
 from .organizations import Organization
 
 MATCHED_IDS_LIMIT = 500  # organisations or cities matching one search word, looked up first
@@ -48,7 +48,8 @@ class ContactSearchDocument(models.Expression):
 
 class ContactQuerySet(models.QuerySet["Contact"]):
     def search(self, query: str) -> ContactQuerySet:
-        """Every word must appear in the name or email, or in the organisation's or city's name.
+        """Every word must appear in the name or email, or in the organisation's or city's name
+        (either of the city's names, with or without accents).
 
         Organisations and cities (small tables) are looked up first, one query per word. On
         PostgreSQL the name and email parts use the trigram indexes of partners migration 0006,
@@ -59,7 +60,7 @@ class ContactQuerySet(models.QuerySet["Contact"]):
             organizations = Organization.objects.filter(
                 Q(name__icontains=word) | Q(acronym__icontains=word)
             )
-            cities = City.objects.filter(name__icontains=word)
+            cities = City.objects.filter(city_name_matches(word))
             contacts = contacts.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)

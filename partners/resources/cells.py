@@ -149,7 +149,9 @@ class NumberWidget(widgets.Widget):
         self.integer = integer
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | int | None:
-        text = cell_text(value).replace(" ", "").replace("\u00a0", "")
+        # A leading apostrophe is how files exported before numbers were spared the formula
+        # guard wrote a negative number ("'-12.5"): read it as the number.
+        text = cell_text(value).replace(" ", "").replace("\u00a0", "").removeprefix("'")
         if not text:
             return None
         try:
@@ -211,8 +213,9 @@ class UserWidget(widgets.Widget):
 
 
 class CityWidget(widgets.Widget):
-    """A city by its name or its Hungarian name, narrowed by the row's ``country`` column when
-    the file has one. Written out by its (gazetteer) name, which the file is read back by."""
+    """A city by its (gazetteer) name, else by its Hungarian name, narrowed by the row's
+    ``country`` column when the file has one. Written out by its gazetteer name, which the file
+    is read back by."""
 
     def __init__(self, *, required: bool, country_column: str = "country") -> None:
         super().__init__()
@@ -225,11 +228,14 @@ class CityWidget(widgets.Widget):
             if self.required:
                 raise ValueError(_("This column is required."))
             return None
-        cities = City.objects.filter(models.Q(name__iexact=name) | models.Q(name_hu__iexact=name))
         country = CountryWidget().clean((row or {}).get(self.country_column))
-        if country:
-            cities = cities.filter(country=country)
-        found = list(cities[:2])
+        cities = City.objects.filter(country=country) if country else City.objects.all()
+        # The gazetteer's name first: a Hungarian name given to another city later must not
+        # make a file that imported before ambiguous. The Hungarian name only when no city has
+        # that gazetteer name.
+        found = list(cities.filter(name__iexact=name)[:2]) or list(
+            cities.filter(name_hu__iexact=name)[:2]
+        )
         where = f"{name}, {country}" if country else name
         if not found:
             raise ValueError(

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django_countries import countries
 
 from ..filters.partnerships import MapFilter
+from ..geo import country_name
 from ..models import Partnership, local_city_name
 
 
@@ -54,13 +54,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 def _markers(partnerships: QuerySet[Partnership]) -> list[dict[str, Any]]:
-    """The JSON markers, built from plain rows: labels, country names and the detail URL are
-    looked up once per request, not once per partnership. (Per model instance,
+    """The JSON markers, built from plain rows: labels and the detail URL are looked up once
+    per request, country names in ``country_name``'s cache, not once per partnership. (Per model instance,
     ``get_level_display()`` and ``reverse()`` cost about a millisecond each; with 5,000
     partnerships that was seconds.)"""
     levels = {value: str(label) for value, label in Partnership.Level.choices}
     statuses = {value: str(label) for value, label in Partnership.Status.choices}
-    country_names: dict[str, str] = {}
     placeholder = "2147483647"  # reverse() once, then put each id in place of this one
     url_pattern = reverse("partners:partnership_detail", args=[int(placeholder)])
     rows = partnerships.values_list(
@@ -76,13 +75,11 @@ def _markers(partnerships: QuerySet[Partnership]) -> list[dict[str, Any]]:
     markers = []
     for pk, city, city_hu, country, level, status, latitude, longitude in rows:
         assert latitude is not None and longitude is not None  # the query keeps only those
-        if country not in country_names:
-            country_names[country] = str(countries.name(country)) if country else ""
         markers.append(
             {
                 "id": pk,
                 "city": local_city_name(city, city_hu),
-                "country": country_names[country],
+                "country": country_name(country),
                 "level": level,
                 "level_label": levels.get(level, level),
                 "status": status,

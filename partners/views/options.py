@@ -3,11 +3,13 @@ partnerships, found by a few words as the user types."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -19,7 +21,7 @@ from partners.models import (
     Contact,
     Organization,
     Partnership,
-    city_name_fields,
+    city_name_matches,
     city_name_order,
 )
 
@@ -27,28 +29,36 @@ CHOICES_LIMIT = 15
 MAX_WORDS = 4
 
 
-def _option_sources() -> dict[str, tuple[str, QuerySet[Any], tuple[str, ...]]]:
-    """kind -> (permission needed, queryset, fields searched)."""
+def _city_words(words: list[str], prefix: str = "") -> Q:
+    """Every word in one of the city's names, with or without accents ("krakow" finds Kraków)."""
+    condition = Q()
+    for word in words:
+        condition &= city_name_matches(word, prefix)
+    return condition
+
+
+def _option_sources() -> dict[str, tuple[str, QuerySet[Any], Callable[[list[str]], Q]]]:
+    """kind -> (permission needed, queryset, the condition a row matches the typed words by)."""
     return {
         "city": (
             "partners.view_city",
             City.objects.order_by(city_name_order(), "pk"),
-            city_name_fields(),
+            _city_words,
         ),
         "organization": (
             "partners.view_organization",
             Organization.objects.order_by("name"),
-            ("name", "acronym"),
+            partial(all_words, ("name", "acronym")),
         ),
         "contact": (
             "partners.view_contact",
             Contact.objects.select_related("organization").order_by("last_name", "first_name"),
-            ("first_name", "last_name", "email"),
+            partial(all_words, ("first_name", "last_name", "email")),
         ),
         "partnership": (
             "partners.view_partnership",
             Partnership.objects.select_related("city").order_by(city_name_order("city__"), "pk"),
-            city_name_fields("city__"),
+            partial(_city_words, prefix="city__"),
         ),
     }
 
@@ -60,7 +70,7 @@ def option_search(request: HttpRequest) -> HttpResponse:
     source = _option_sources().get(request.GET.get("kind", ""))
     if source is None:
         raise Http404("Unknown kind.")
-    permission, queryset, fields = source
+    permission, queryset, matching = source
     if not request.user.has_perm(permission):
         raise PermissionDenied
     field = request.GET.get("field", "")[:50]
@@ -69,7 +79,7 @@ def option_search(request: HttpRequest) -> HttpResponse:
     found: list[Any] = []
     words = request.GET.get(f"{field}__search", "").split()[:MAX_WORDS]
     if words:
-        matches = queryset.exclude(pk__in=chosen_ids).filter(all_words(fields, words))
+        matches = queryset.exclude(pk__in=chosen_ids).filter(matching(words))
         found = list(matches[:CHOICES_LIMIT])
     context = {
         "chosen": [(o.pk, str(o)) for o in chosen],

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cityrelations.pages.search import _matching, global_search, search_words
+from cityrelations.pages.search import KINDS, _matching, global_search, search_words
 from partners.models import Contact
 from tests.factories import (
     AgreementFactory,
@@ -136,8 +136,6 @@ def test_query_count_does_not_grow_with_results(staff_client, django_assert_max_
 
 
 def test_contact_index_exists_only_on_postgresql(data):
-    from cityrelations.pages.search import KINDS
-
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             indexes = connection.introspection.get_constraints(cursor, Contact._meta.db_table)
@@ -149,6 +147,18 @@ def test_contact_index_exists_only_on_postgresql(data):
         plan = _matching(contacts, ["erika"]).explain()
         cursor.execute("SET enable_seqscan = on")
     assert "contact_search_document" in plan
+
+
+def test_city_search_uses_its_index(data):
+    """The expression the search matches cities by is the one partners migration 0014 indexes."""
+    if connection.vendor != "postgresql":
+        return
+    cities = next(k for k in KINDS if k.kind == "cities")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = _matching(cities, ["Bécs"]).explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "city_search_folded" in plan
 
 
 def test_broad_queries_count_and_rank_a_bounded_number_of_candidates(monkeypatch):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from partners.models import Partnership
+from partners.models import City, Partnership
 from tests.factories import CityFactory, PartnershipFactory
 from tests.partners.test_imports import confirm, csv_file, preview
 
@@ -31,12 +32,16 @@ def vienna():
     )
 
 
-def admin_export_csv(client, language: dict[str, str]) -> list[list[str]]:
-    """The partnerships as the admin's Export button downloads them (CSV, every column)."""
-    page = client.get(reverse("admin:partners_partnership_export"), **language)
-    fields = {name: "on" for name in page.context["form"].fields if name.startswith("partnership")}
+def admin_export_csv(
+    client, language: dict[str, str], model: str = "partnership"
+) -> list[list[str]]:
+    """The partnerships (or another model's records) as the admin's Export button downloads
+    them (CSV, every column)."""
+    url = reverse(f"admin:partners_{model}_export")
+    page = client.get(url, **language)
+    fields = {name: "on" for name in page.context["form"].fields if name.startswith(model)}
     response = client.post(
-        reverse("admin:partners_partnership_export"),
+        url,
         {"format": "0", "resource": "0", **fields},
         **language,
     )
@@ -127,3 +132,44 @@ def test_the_column_problems_name_columns_in_the_readers_language(staff_client):
 def test_the_import_page_says_either_language_will_do(staff_client):
     response = staff_client.get(reverse("partners:import"), **HU)
     assert "a webhely bármely nyelvén megadhatók" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", [HU, EN])
+def test_a_city_south_and_west_of_greenwich_exports_and_imports_back(
+    admin_client, staff_client, language
+):
+    """Negative coordinates are numbers, not formulae: written without the formula guard's
+    apostrophe, and read back as they were."""
+    CityFactory(
+        name="Buenos Aires",
+        country="AR",
+        latitude=Decimal("-34.603722"),
+        longitude=Decimal("-58.381592"),
+    )
+    rows = admin_export_csv(admin_client, language, model="city")
+    header, row = rows
+    cells = dict(zip(header, row, strict=True))
+    latitude, longitude = (
+        ("Földrajzi szélesség", "Földrajzi hosszúság")
+        if language is HU
+        else ("Latitude", "Longitude")
+    )
+    assert (cells[latitude], cells[longitude]) == ("-34.603722", "-58.381592")
+
+    token, response = preview(staff_client, "cities", csv_file(as_csv(rows)))
+    report = response.context["report"]
+    assert not report.has_errors and [r.action for r in report.rows] == ["skip"]
+    City.objects.all().delete()
+    token, response = preview(staff_client, "cities", csv_file(as_csv(rows)))
+    confirm(staff_client, token)
+    city = City.objects.get()
+    assert (city.latitude, city.longitude) == (Decimal("-34.603722"), Decimal("-58.381592"))
+
+
+def test_a_file_exported_with_apostrophes_before_negative_numbers_imports(staff_client):
+    text = "name,country,latitude,longitude\nLima,PE,'-12.046374,'-77.042793\n"
+    token, response = preview(staff_client, "cities", csv_file(text))
+    assert not response.context["report"].has_errors
+    confirm(staff_client, token)
+    city = City.objects.get()
+    assert (city.latitude, city.longitude) == (Decimal("-12.046374"), Decimal("-77.042793"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from newsletters.models import Subscriber
-from partners.models import SDG, City, Partnership, Theme
+from partners.models import SDG, City, Contact, Partnership, Theme
 from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory, ContactFactory, PartnershipFactory, ProjectFactory
 from tests.partners.test_imports import confirm, csv_file, preview
@@ -194,6 +195,91 @@ def test_city_history_shows_the_name_change_not_the_search_text(staff_client, vi
 # --- City imports -------------------------------------------------------------------------------
 
 
+# A name typed with accents finds one stored without ("Zürich" finds the gazetteer's Zurich):
+# every city search folds what is typed as ``search_names`` is folded.
+TYPED_ZURICH = ["Zürich", "ZÜRICH", "zurich"]
+
+
+@pytest.fixture
+def zurich():
+    return CityFactory(name="Zurich", country="CH")
+
+
+@pytest.fixture
+def graz():
+    return CityFactory(name="Graz", country="AT")
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_city_list_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    response = staff_client.get(reverse("partners:city_list"), {"q": query}, **EN)
+    assert list(response.context["cities"]) == [zurich]
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_partnership_list_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    response = staff_client.get(reverse("partners:partnership_list"), {"q": query}, **EN)
+    assert list(response.context["page"].object_list) == [partnership]
+
+
+@pytest.mark.parametrize("param", ["city_name", "q"])
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_contact_list_city_filter_and_search_fold_what_is_typed(
+    staff_client, zurich, graz, param, query
+):
+    contact = ContactFactory(city=zurich, last_name="Keller")
+    ContactFactory(city=graz, last_name="Gruber")
+    response = staff_client.get(reverse("partners:contact_list"), {param: query}, **EN)
+    page = response.content.decode()
+    assert contact.get_absolute_url() in page and "Gruber" not in page
+
+
+@pytest.mark.parametrize("query", ["Zürich", "ZÜRICH"])
+def test_the_searchable_picker_folds_what_is_typed(staff_client, zurich, graz, query):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    url = reverse("partners:option_search")
+    response = staff_client.get(url, {"kind": "city", "field": "c", "c__search": query})
+    assert response.context["found"] == [(zurich.pk, "Zurich, Switzerland")]
+    response = staff_client.get(url, {"kind": "partnership", "field": "p", "p__search": query})
+    assert response.context["found"] == [(partnership.pk, str(partnership))]
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_global_search_folds_what_is_typed(staff_client, zurich, graz, query):
+    PartnershipFactory(city=zurich)
+    response = staff_client.get(reverse("search"), {"q": query}, **EN)
+    kinds = {group.kind: group for group in response.context["results"]}
+    assert [hit.label for hit in kinds["cities"].hits] == ["Zurich, Switzerland"]
+    assert len(kinds["partnerships"].hits) == 1
+
+
+@pytest.mark.parametrize("query", TYPED_ZURICH)
+def test_the_admin_search_and_city_autocomplete_fold_what_is_typed(
+    admin_client, zurich, graz, query
+):
+    partnership = PartnershipFactory(city=zurich)
+    PartnershipFactory(city=graz)
+    response = admin_client.get(reverse("admin:partners_city_changelist"), {"q": query})
+    assert list(response.context["cl"].result_list) == [zurich]
+    response = admin_client.get(reverse("admin:partners_partnership_changelist"), {"q": query})
+    assert list(response.context["cl"].result_list) == [partnership]
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": query, "app_label": "partners", "model_name": "partnership", "field_name": "city"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(zurich.pk)]
+
+
+def test_global_search_still_finds_a_region_as_written(staff_client):
+    CityFactory(name="Paris", country="FR", region="Île-de-France")
+    response = staff_client.get(reverse("search"), {"q": "Île"}, **EN)
+    kinds = {group.kind: group for group in response.context["results"]}
+    assert [hit.label for hit in kinds["cities"].hits] == ["Paris, France"]
+
+
 def test_city_import_reads_the_hungarian_name_column(staff_client):
     text = "name,name_hu,country\nKraków,Krakkó,PL\n"
     token, _response = preview(staff_client, "cities", csv_file(text))
@@ -218,6 +304,22 @@ def test_partnership_import_finds_the_city_by_its_hungarian_name(staff_client, v
     assert not response.context["report"].has_errors
     confirm(staff_client, token)
     assert Partnership.objects.get().city == vienna
+
+
+def test_import_prefers_the_gazetteer_name_to_another_citys_hungarian_name(staff_client):
+    """Giving Komárno its Hungarian name, Komárom, must not make "Komárom" ambiguous in a file
+    that named the Hungarian town before: the gazetteer's name wins, the Hungarian one is a
+    fallback."""
+    komarom = CityFactory(name="Komárom", country="HU")
+    komarno = CityFactory(name="Komárno", name_hu="Komárom", country="SK")
+    text = "last_name,city\nKovács,Komárom\nNagy,Komárno\n"
+    token, response = preview(staff_client, "contacts", csv_file(text))
+    assert not response.context["report"].has_errors
+    confirm(staff_client, token)
+    assert dict(Contact.objects.values_list("last_name", "city")) == {
+        "Kovács": komarom.pk,
+        "Nagy": komarno.pk,
+    }
 
 
 # --- Themes and SDGs ----------------------------------------------------------------------------
@@ -376,3 +478,19 @@ def test_migration_keeps_every_name_and_adds_the_hungarian_ones():
         assert (city.name, city.name_hu, city.search_names) == ("Kraków", "", "krakow")
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_countries_are_named_by_the_one_helper():
+    """``partners.geo.country_name`` names a country in the reader's language, kept once per
+    language: a page that asks django-countries itself (``countries.name``) or builds its own
+    table of names duplicates it, and its names may drift from every other page's."""
+    root = Path(__file__).resolve().parents[2]
+    # A choice list may iterate ``countries`` (sorted by name); a lookup table may not.
+    own_lookup = re.compile(r"countries\.name\(|\{\w+: [^}]* for \w+, \w+ in countries\b")
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("cityrelations", "partners", "delegations", "newsletters")
+        for path in (root / app).rglob("*.py")
+        if path != root / "partners" / "geo.py" and own_lookup.search(path.read_text())
+    ]
+    assert offenders == []
