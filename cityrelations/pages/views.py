@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import pgettext_lazy
 
 from cityrelations.core.pagination import paginate
 from cityrelations.mailbox import MailboxReader, mailbox_dir, mailbox_enabled
@@ -64,6 +70,35 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The headers a reader reads, named in their language; the rest (Message-ID, MIME-Version…) are
+# the protocol's own names and stay as they are.
+_HEADER_LABELS = {
+    "date": pgettext_lazy("email header", "Date"),
+    "from": pgettext_lazy("email header", "From"),
+    "to": pgettext_lazy("email header", "To"),
+    "cc": pgettext_lazy("email header", "Cc"),
+    "reply-to": pgettext_lazy("email header", "Reply-To"),
+    "subject": pgettext_lazy("email header", "Subject"),
+}
+
+
+def _readable_headers(items: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """``[(label, value)]``: a walk-through found "Subject", "From" and an English
+    "Mon, 07 Dec 2026 15:59:05 -0000" on the Hungarian page; the date is shown as every other
+    date is (the header's parsed value, in the site's time zone)."""
+    rows = []
+    for name, value in items:
+        label = _HEADER_LABELS.get(name.lower(), name)
+        shown = str(value)
+        moment = getattr(value, "datetime", None)  # a parsed Date header
+        if moment is not None:
+            if timezone.is_naive(moment):  # "-0000": UTC, its zone unknown to the sender
+                moment = moment.replace(tzinfo=dt.UTC)
+            shown = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        rows.append((str(label), shown))
+    return rows
+
+
 @login_required
 def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
     stored = _mailbox_reader(request).message(name)
@@ -77,7 +112,7 @@ def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
         "cityrelations/mailbox_message.html",
         {
             "name": name,
-            "headers": list(message.items()),
+            "headers": _readable_headers(message.items()),
             "text": text.get_content() if text else "",
             "html": html.get_content() if html else "",
         },

@@ -16,10 +16,11 @@ from ..widgets import SearchableSelect
 
 
 class CityCodeChoiceField(forms.ModelChoiceField):
-    """ "Graz (AT)": the country code, not its translated name, keeps thousands of labels cheap."""
+    """ "Bécs (AT)": the city in the reader's language; the country code, not its translated name,
+    keeps thousands of labels cheap."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.__dict__.get('country') or '?'})"
+        return f"{obj.display_name} ({obj.__dict__.get('country') or '?'})"
 
 
 class CityCodeChoiceFilter(django_filters.ModelChoiceFilter):
@@ -54,7 +55,7 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
     city = CityCodeChoiceFilter(
         label=_("City"),
         field_name="cities",
-        queryset=City.objects.only("pk", "name", "country").order_by("name", "country"),
+        queryset=City.objects.only("pk", "name", "name_hu", "country").order_by("name", "country"),
         widget=SearchableSelect("city"),
     )
     organization = django_filters.ModelChoiceFilter(

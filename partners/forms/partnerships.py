@@ -22,8 +22,10 @@ from ..models.partnerships import LIFECYCLE_FIELDS
 
 
 class CityChoiceField(forms.ModelChoiceField):
+    """A city as every page names it, in the reader's language ("Varsó, Lengyelország")."""
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}, {obj.country.name}" + (f" ({obj.region})" if obj.region else "")
+        return str(obj) + (f" ({obj.region})" if obj.region else "")
 
 
 class PartnershipForm(VersionedFormMixin, forms.ModelForm):

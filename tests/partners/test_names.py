@@ -152,6 +152,22 @@ def test_visit_pages_name_the_city_in_the_readers_language(staff_client, vienna)
     assert f'<option value="{vienna.pk}">Vienna, Austria</option>' in page
 
 
+def test_partnership_form_names_the_city_in_the_readers_language(staff_client, vienna):
+    """A walk-through found "Warsaw, Lengyelország" in the new partnership's city choice."""
+    page = staff_client.get(reverse("partners:partnership_create"), **HU).content.decode()
+    assert f'<option value="{vienna.pk}">Bécs, Ausztria</option>' in page
+    page = staff_client.get(reverse("partners:partnership_create"), **EN).content.decode()
+    assert f'<option value="{vienna.pk}">Vienna, Austria</option>' in page
+
+
+def test_agreement_list_city_filter_names_the_city_in_the_readers_language(staff_client, vienna):
+    url = reverse("partners:agreement_list") + f"?city={vienna.pk}"
+    page = staff_client.get(url, **HU).content.decode()
+    assert "Bécs (AT)" in page and "Vienna (AT)" not in page
+    page = staff_client.get(url, **EN).content.decode()
+    assert "Vienna (AT)" in page
+
+
 def test_map_data_names_the_city_in_the_readers_language(staff_client, vienna):
     PartnershipFactory(city=vienna)
     response = staff_client.get(reverse("partners:map_data"), **HU)
