@@ -4,23 +4,16 @@ kept get the text of their version, and rich text stored before the field cleane
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to, migrate_to_latest
 
 BEFORE = [("newsletters", "0006_suppression_lift")]
 AFTER = [("newsletters", "0008_sanitized_html_fields")]
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_backfill_consent_text_and_clean_stored_rich_text():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         ConsentText = old.get_model("newsletters", "ConsentText")
         Subscriber = old.get_model("newsletters", "Subscriber")
@@ -31,7 +24,7 @@ def test_backfill_consent_text_and_clean_stored_rich_text():
         Subscriber.objects.create(email="none@mail.example", language="en")
         Story.objects.create(title="Old", month="2026-01-01", body="<p>Hi<script>x()</script></p>")
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         Subscriber = new.get_model("newsletters", "Subscriber")
         rows = {
             s.email: (s.consent_version, s.consent_language, s.consent_text_shown)
@@ -44,12 +37,12 @@ def test_backfill_consent_text_and_clean_stored_rich_text():
         }
         assert new.get_model("newsletters", "Story").objects.get().body == "<p>Hi</p>"
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_text_written_before_the_language_columns_is_kept_in_english():
-    old = _migrate([("newsletters", "0009_version")])
+    old = migrate_to([("newsletters", "0009_version")])
     try:
         Edition = old.get_model("newsletters", "Edition")
         Story = old.get_model("newsletters", "Story")
@@ -62,7 +55,7 @@ def test_text_written_before_the_language_columns_is_kept_in_english():
             title="Roofs", month="2026-01-01", body="<p>Green</p>", image_alt="A roof"
         )
 
-        new = _migrate([("newsletters", "0010_content_in_both_languages")])
+        new = migrate_to([("newsletters", "0010_content_in_both_languages")])
         edition = new.get_model("newsletters", "Edition").objects.get()
         assert (edition.title_en, edition.introduction_en) == ("January", "<p>Hello</p>")
         assert (edition.title_hu, edition.introduction_hu) == (None, None)
@@ -75,4 +68,4 @@ def test_text_written_before_the_language_columns_is_kept_in_english():
             "A roof",
         )
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

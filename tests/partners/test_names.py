@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,6 +18,7 @@ from newsletters.models import Subscriber
 from partners.models import SDG, City, Contact, Partnership, Theme
 from tests.delegations.factories import VisitFactory
 from tests.factories import CityFactory, ContactFactory, PartnershipFactory, ProjectFactory
+from tests.migrating import migrate_to, migrate_to_latest
 from tests.partners.test_imports import confirm, csv_file, preview
 
 pytestmark = pytest.mark.django_db
@@ -447,16 +446,9 @@ def test_gazetteer_suggestions_name_the_country_in_the_readers_language(staff_cl
 # --- Migration ----------------------------------------------------------------------------------
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_keeps_every_name_and_adds_the_hungarian_ones():
-    old = _migrate([("partners", "0011_version")])
+    old = migrate_to([("partners", "0011_version")])
     try:
         Theme_ = old.get_model("partners", "Theme")
         SDG_ = old.get_model("partners", "SDG")
@@ -472,7 +464,7 @@ def test_migration_keeps_every_name_and_adds_the_hungarian_ones():
         SDG_.objects.update_or_create(number=17, defaults={"name": "Partnerships for the goals"})
         City_.objects.create(name="Kraków", country="PL", version=1)
 
-        new = _migrate([("partners", "0013_hungarian_names")])
+        new = migrate_to([("partners", "0013_hungarian_names")])
         themes = {
             t.slug: (t.name_en, t.name_hu, t.description_en)
             for t in new.get_model("partners", "Theme").objects.all()
@@ -493,7 +485,7 @@ def test_migration_keeps_every_name_and_adds_the_hungarian_ones():
         city = new.get_model("partners", "City").objects.get()
         assert (city.name, city.name_hu, city.search_names) == ("Kraków", "", "krakow")
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_countries_are_named_by_the_one_helper():
