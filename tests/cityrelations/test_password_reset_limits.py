@@ -80,3 +80,12 @@ def test_the_default_limits():
     assert settings.PASSWORD_RESET_ADDRESS_WINDOW_SECONDS == 3600
     assert settings.PASSWORD_RESET_LIMIT_PER_IP == 20
     assert settings.PASSWORD_RESET_IP_WINDOW_SECONDS == 600
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Forgotten your password?"), ("hu", "Elfelejtette a jelszavát?")],
+)
+def test_the_login_page_links_to_the_password_reset(language, label):
+    page = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<a href="{URL}">{label}</a>' in page
