@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
-from cityrelations.core.formats import format_date
+from cityrelations.core.formats import date_formatter
 from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
 from partners.models import City, local_city_name
@@ -137,7 +137,8 @@ def visits_with_gifts() -> list[tuple[int, str]]:
         .order_by("-start_date", "title")
         .values_list("pk", "start_date", "title")
     )
-    return [(pk, f"{format_date(start)} · {title}") for pk, start, title in rows]
+    day = date_formatter()
+    return [(pk, f"{day(start)} · {title}") for pk, start, title in rows]
 
 
 class GiftFilter(SortedFilterSet, StyledFilterSet):

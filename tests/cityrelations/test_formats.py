@@ -11,6 +11,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 
 from cityrelations.core.formats import (
+    date_formatter,
     date_range,
     format_date,
     format_datetime,
@@ -115,3 +116,13 @@ def test_a_moment_is_shown_in_the_local_time_zone(settings) -> None:
 )
 def test_a_spreadsheet_date_in_the_units_languages(typed: str) -> None:
     assert DateWidget().clean(typed) == dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("en", "7 Dec 2026"), ("hu", "2026. december 7.")]
+)
+def test_a_date_formatter_writes_in_the_language_active_when_it_was_made(language, written):
+    with translation.override(language):
+        day = date_formatter()
+    with translation.override("hu" if language == "en" else "en"):
+        assert day(dt.date(2026, 12, 7)) == written
