@@ -5,6 +5,7 @@ row, not a crash)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -180,13 +181,20 @@ class BooleanWidget(widgets.Widget):
     TRUE = {"1", "true", "yes", "y", "x"}
     FALSE = {"0", "false", "no", "n", ""}
 
+    @functools.cached_property
+    def words(self) -> tuple[set[str], set[str]]:
+        """The yes and the no spellings, with "yes"/"no" in each language: worked out on first
+        use, not once per cell."""
+        return self.TRUE | in_every_language(_lazy_yes), self.FALSE | in_every_language(_lazy_no)
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
         text = cell_text(value).casefold()
-        if text in self.TRUE or text in in_every_language(_lazy_yes):
+        yes, no = self.words
+        if text in yes:
             return True
-        if text in self.FALSE or text in in_every_language(_lazy_no):
+        if text in no:
             return False
         raise ValueError(_("“%(value)s” is not yes or no.") % {"value": cell_text(value)})
 
