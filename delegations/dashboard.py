@@ -40,6 +40,7 @@ def visit_dashboard(user: Any) -> dict[str, Any]:
             "show_visits": False,
             "upcoming_visits": [],
             "visits_awaiting_review": [],
+            "awaiting_review_count": 0,
             "overdue_logistics": [],
         }
     return {
@@ -55,5 +56,7 @@ def visit_dashboard(user: Any) -> dict[str, Any]:
             .select_related("partnership__city", "owner")
             .order_by("start_date", "title")[:DASHBOARD_ROWS]
         ),
+        # The review queue's own counter counts the same QuerySet (awaiting_review).
+        "awaiting_review_count": Visit.objects.awaiting_review().count(),
         "overdue_logistics": list(overdue_logistics()[:DASHBOARD_ROWS]),
     }

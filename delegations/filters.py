@@ -100,14 +100,37 @@ class VisitFilter(_FullSizeFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
 
 
+CLOSED_STATUSES = (Visit.Status.DECLINED, Visit.Status.CANCELLED)
+
+
 class CalendarFilter(_FullSizeFilterSet):
+    """Declined and cancelled visits take no time in anyone's diary: hidden unless asked for
+    (``?closed=on``, or a status filter that names one of them)."""
+
     direction = _any_of(Visit.Direction.choices, label=_("Direction"))
     level = _any_of(Visit.Level.choices, label=_("Level"))
     status = _any_of(Visit.Status.choices, label=_("Status"))
+    closed = django_filters.BooleanFilter(
+        label=_("Show declined and cancelled"), method="keep", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Visit
         fields: list[str] = []
+
+    def keep(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
+        return queryset
+
+    def shows_closed(self) -> bool:
+        if not (self.is_bound and self.form.is_valid()):
+            return False
+        cleaned = self.form.cleaned_data
+        return bool(cleaned.get("closed")) or cleaned.get("status") in CLOSED_STATUSES
+
+    @property
+    def visible(self) -> QuerySet[Visit]:
+        """The filtered visits, without the declined and cancelled ones unless asked for."""
+        return self.qs if self.shows_closed() else self.qs.filter(~Q(status__in=CLOSED_STATUSES))
 
 
 # --- Gifts register -----------------------------------------------------------------------------

@@ -53,6 +53,9 @@ def _by_continent() -> list[tuple[str, int]]:
 
 
 def dashboard_context(user: Any) -> dict[str, Any]:
+    """Each count tile's number comes from the QuerySet method its list's filter applies
+    (``status_counts`` groups = ``?stage=``, ``in_force`` = ``?in_force=on``, ``current`` =
+    ``?show=current``), so the number is the length of the list the tile opens."""
     today = timezone.localdate()
     partnerships = Partnership.objects.status_counts()
     return {
@@ -64,7 +67,7 @@ def dashboard_context(user: Any) -> dict[str, Any]:
         "partnership_counts": partnerships,
         "counts": {
             "memberships": Membership.objects.current().count(),
-            "agreements": Agreement.objects.in_force().count(),
+            "agreements": Agreement.objects.in_force(today).count(),
             "organizations": Organization.objects.count(),
             "contacts": Contact.objects.count(),
         },

@@ -195,6 +195,23 @@ class Visit(Versioned, ChoiceLabels, models.Model):
         """The Bootstrap badge class of the status (decided, waiting, stopped, done)."""
         return STATUS_BADGES.get(self.status, "text-bg-secondary")
 
+    @property
+    def status_tone(self) -> str:
+        """The Bootstrap colour of the status for the calendar's chips (``bg-<tone>-subtle``
+        with ``text-<tone>-emphasis``: Bootstrap's pairs keep AA contrast)."""
+        return STATUS_TONES.get(self.status, "secondary")
+
+
+STATUS_TONES: dict[str, str] = {
+    Visit.Status.DRAFT: "secondary",
+    Visit.Status.SUBMITTED: "info",
+    Visit.Status.CHANGES_REQUESTED: "warning",
+    Visit.Status.APPROVED: "success",
+    Visit.Status.CONFIRMED: "primary",
+    Visit.Status.COMPLETED: "dark",
+    Visit.Status.DECLINED: "danger",
+    Visit.Status.CANCELLED: "danger",
+}
 
 STATUS_BADGES: dict[str, str] = {
     Visit.Status.SUBMITTED: "text-bg-info",

@@ -29,6 +29,7 @@ from cityrelations.core.pagination import paginate
 from ..conflicts import with_conflicts
 from ..filters import CalendarFilter
 from ..models import Visit
+from ..models.visits import STATUS_TONES
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PER_DAY = 3
@@ -112,6 +113,14 @@ def _weeks(
     return grid, list(shown.values())
 
 
+def _legend() -> list[dict[str, str]]:
+    """Each status with the colour its chips have, in the lifecycle's order."""
+    return [
+        {"label": str(label), "tone": STATUS_TONES.get(value, "secondary")}
+        for value, label in Visit.Status.choices
+    ]
+
+
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
 def visit_calendar(request: HttpRequest) -> HttpResponse:
@@ -128,13 +137,17 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
     page = None
     weeks: list[list[dict[str, Any]]] = []
     if as_list:
-        visits_with_cities = calendar_filter.qs.prefetch_related("cities")
+        visits_with_cities = calendar_filter.visible.prefetch_related("cities")
         page = paginate(request, visits_with_cities, LIST_PER_PAGE)
         visits = with_conflicts(page.object_list)
     else:
-        weeks, visits = _weeks(request, first, calendar_filter.qs, today)
+        weeks, visits = _weeks(request, first, calendar_filter.visible, today)
     context = {
         "filter": calendar_filter,
+        "shows_closed": calendar_filter.shows_closed(),
+        "legend": _legend(),
+        # The phone's agenda: the month's days that have visits, Monday to Sunday alike.
+        "agenda": [d for week in weeks for d in week if d["in_month"] and d["visits"]],
         "month": first,
         "previous_month": _shift(first, -1),
         "next_month": _shift(first, 1),

@@ -75,5 +75,8 @@ def queue_row_response(request: HttpRequest, visit: Visit, *, error: str = "") -
         "error": error,
         "decided": not error,
         "queue_url": reverse("delegations:review_queue"),
+        # The queue's "awaiting review" counter, swapped out of band beside the row.
+        "update_counter": True,
+        "awaiting_count": Visit.objects.awaiting_review().count(),
     }
     return render(request, "delegations/_queue_row.html", context)

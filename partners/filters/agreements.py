@@ -47,6 +47,10 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Agreement.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Agreement.Status.choices)
+    # The dashboard's "in force" tile links here (AgreementQuerySet.in_force, as it counts).
+    in_force = django_filters.BooleanFilter(
+        label=_("In force today"), method="filter_in_force", widget=forms.CheckboxInput
+    )
     expiring_within = DaysFilter(
         label=_("Expiring within (days)"),
         method="expiring",
@@ -85,6 +89,11 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
             "council_resolution",
         )
         return queryset.filter(words_condition(fields, value))
+
+    def filter_in_force(
+        self, queryset: QuerySet[Any], name: str, value: bool | None
+    ) -> QuerySet[Any]:
+        return cast(AgreementQuerySet, queryset).in_force() if value else queryset
 
     def expiring(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return cast(AgreementQuerySet, queryset).expiring(int(value))

@@ -57,6 +57,18 @@ class PartnershipFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
         empty_label=ANY, choices=Partnership.Status.choices, label=_("Status")
     )
+    # The dashboard's tiles link here with the group they count (PartnershipQuerySet.in_stage).
+    stage = django_filters.ChoiceFilter(
+        empty_label=ANY,
+        choices=[
+            ("open", _("Open (not ended)")),
+            ("active", _("Active")),
+            ("in_preparation", _("Proposed or under review")),
+            ("dormant", _("Dormant")),
+        ],
+        method="filter_stage",
+        label=_("Stage"),
+    )
     country = django_filters.ChoiceFilter(
         empty_label=ANY, field_name="city__country", choices=countries, label=_("Country")
     )
@@ -98,6 +110,11 @@ class PartnershipFilter(StyledFilterSet):
             | Q(summary__icontains=value)
             | Q(notes__icontains=value)
         )
+
+    def filter_stage(
+        self, queryset: QuerySet[Partnership], name: str, value: str
+    ) -> QuerySet[Partnership]:
+        return cast(PartnershipQuerySet, queryset).in_stage(value) if value else queryset
 
     def filter_no_contact(
         self, queryset: QuerySet[Partnership], name: str, value: bool | None

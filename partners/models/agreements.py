@@ -25,12 +25,20 @@ from .partnerships import Partnership
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
-    def in_force(self) -> AgreementQuerySet:
-        return self.filter(status__in=[Agreement.Status.SIGNED, Agreement.Status.IN_FORCE])
+    def in_force(self, on: dt.date | None = None) -> AgreementQuerySet:
+        """Signed or in force and within its validity on ``on`` (today): an agreement whose
+        end date has passed is expired in fact, even before anyone changes its status; one
+        ending today still holds today; one without an end date holds until it is ended."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            status__in=[Agreement.Status.SIGNED, Agreement.Status.IN_FORCE],
+        )
 
     def expiring(self, within_days: int = 90) -> AgreementQuerySet:
         today = timezone.localdate()
-        return self.in_force().filter(
+        return self.in_force(today).filter(
             valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=within_days)
         )
 

@@ -41,13 +41,26 @@ def _status_groups() -> dict[str, Q]:
     }
 
 
+# The groups :meth:`PartnershipQuerySet.in_stage` and ``status_counts`` know.
+STAGES = ("open", "active", "in_preparation", "dormant")
+
+
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def in_stage(self, stage: str) -> PartnershipQuerySet:
+        """One group of statuses (see ``STAGES``): what the dashboard counts and the list's
+        ``?stage=`` filter shows, so a tile's number is its list's length."""
+        return self.filter(_status_groups()[stage])
+
     def open(self) -> PartnershipQuerySet:
         """Not ended (a city has at most one open partnership)."""
-        return self.filter(_status_groups()["open"])
+        return self.in_stage("open")
 
     def active(self) -> PartnershipQuerySet:
-        return self.filter(_status_groups()["active"])
+        return self.in_stage("active")
+
+    def in_preparation(self) -> PartnershipQuerySet:
+        """Proposed or under review."""
+        return self.in_stage("in_preparation")
 
     def status_counts(self) -> dict[str, int]:
         """How many partnerships are open, active, in preparation (proposed or under review)
