@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import staff_link
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 
 from .base import SDG, City, Theme, TimeStamped
 
@@ -41,7 +42,16 @@ def _status_groups() -> dict[str, Q]:
     }
 
 
-class PartnershipQuerySet(models.QuerySet["Partnership"]):
+class PartnershipQuerySet(ForgivingSearchQuerySet["Partnership"]):
+    # Through the city (a join, which no index covers): there are a few thousand partnerships.
+    search_fields = (
+        "city__search_names",
+        "city__region",
+        "summary",
+        "notes",
+        "council_resolution",
+    )
+
     def open(self) -> PartnershipQuerySet:
         """Not ended (a city has at most one open partnership)."""
         return self.filter(_status_groups()["open"])
