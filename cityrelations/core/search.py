@@ -167,3 +167,11 @@ def register_sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 def _fold_or_none(text: str | None) -> str | None:
     return None if text is None else folded(text)
+
+
+def searched(queryset: models.QuerySet[_M], query: str) -> models.QuerySet[_M]:
+    """A list filter's search: the model's own ``search()`` (its QuerySet is a
+    :class:`ForgivingSearchQuerySet`), so the list finds what the global search finds."""
+    if not isinstance(queryset, ForgivingSearchQuerySet):
+        raise TypeError(f"{queryset.model.__name__} has no forgiving search()")
+    return queryset.search(query)

@@ -207,4 +207,3 @@ def global_search(query: str, reader: Any) -> list[KindResults]:
                 )
             )
     return results
-

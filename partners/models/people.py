@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -46,10 +44,12 @@ class ContactQuerySet(ForgivingSearchQuerySet["Contact"]):
             by_city = Contact.objects.filter(city__in=City.objects.search(word).values("pk"))
             by_office = Office.objects.search(word)
             contacts = contacts.filter(
-                pk__in=own.values("pk").union(
-                    by_organization.values("pk"),
-                    by_city.values("pk"),
-                    by_office.values("contact_id"),
+                pk__in=own.order_by()
+                .values("pk")
+                .union(
+                    by_organization.order_by().values("pk"),
+                    by_city.order_by().values("pk"),
+                    by_office.order_by().values("contact_id"),
                 )
             )
         return contacts
