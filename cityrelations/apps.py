@@ -3,6 +3,7 @@ from __future__ import annotations
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticConfig
@@ -19,10 +20,12 @@ class CityRelationsConfig(AppConfig):
 
         from cityrelations.core.languages import remember_account_language, reset_language
         from cityrelations.core.roles import sync_role_permissions
+        from cityrelations.core.search import register_sqlite_fold
 
         from . import checks  # noqa: F401  (registers the security checks)
         from .mfa.middleware import on_user_logged_in, on_user_logged_out
 
+        connection_created.connect(register_sqlite_fold, dispatch_uid="cityrelations.search")
         post_migrate.connect(sync_role_permissions, dispatch_uid="cityrelations.core.roles")
         user_logged_in.connect(on_user_logged_in, dispatch_uid="cityrelations.mfa")
         user_logged_out.connect(on_user_logged_out, dispatch_uid="cityrelations.mfa")

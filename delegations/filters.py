@@ -8,11 +8,12 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import ANY, SortedFilterSet, StyledFilterSet, words_condition
 from cityrelations.core.formats import date_formatter
+from cityrelations.core.search import searched
 from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
 from partners.models import City, local_city_name
@@ -94,10 +95,7 @@ class VisitFilter(_FullSizeFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(purpose__icontains=value))
+        return searched(queryset, value)
 
 
 CLOSED_STATUSES = (Visit.Status.DECLINED, Visit.Status.CANCELLED)

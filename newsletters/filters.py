@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import StyledFilterSet
 from cityrelations.core.languages import site_languages
-from cityrelations.core.translated import localized
+from cityrelations.core.search import searched
 
 from .forms import topic_choices
 from .models import Edition, Story, Subscriber
@@ -63,11 +63,7 @@ class StoryFilter(StyledFilterSet):
 
     def search(self, queryset: QuerySet[Story], name: str, value: str) -> QuerySet[Story]:
         """In the title in every language: staff find a story by the words they remember."""
-        value = value[:MAX_STORY_SEARCH]
-        matches = Q()
-        for column in localized("title"):
-            matches |= Q(**{f"{column}__icontains": value})
-        return queryset.filter(matches)
+        return searched(queryset, value[:MAX_STORY_SEARCH])
 
 
 class EditionFilter(StyledFilterSet):

@@ -27,6 +27,7 @@ from cityrelations.core.formats import format_date
 from cityrelations.core.languages import site_language_codes
 from cityrelations.core.links import detail_url
 from cityrelations.core.queries import count_by
+from cityrelations.core.search import ForgivingSearchQuerySet
 from partners.models import Theme
 
 from .sanitize import SanitizedHTMLField
@@ -214,7 +215,10 @@ class SuppressionLift(ChoiceLabels, models.Model):
         return f"{self.email_hash[:12]}… ({format_date(timezone.localtime(self.lifted_at).date())})"
 
 
-class StoryQuerySet(models.QuerySet["Story"]):
+class StoryQuerySet(ForgivingSearchQuerySet["Story"]):
+    # The title in both languages (modeltranslation's columns), as the story list searches.
+    search_fields = ("title_en", "title_hu")
+
     def in_sent_edition(self) -> StoryQuerySet:
         """Stories that appear (included) in an edition already sent: what the public may see.
         An edition item names its story by ``source_key`` "newsletters.story:<pk>"."""

@@ -1,51 +1,57 @@
-"""Global search across cities, partnerships, organisations, contacts and agreements.
+"""Global search: every kind of record the reader may see, grouped by kind, best matches first.
 
-On PostgreSQL: full-text search with the ``simple`` configuration (names in every language, no
-stemming), every word matched as a prefix ("vien" finds Vienna), results ranked. Contacts have
-a stored, GIN-indexed document (``ContactSearchDocument``), so it stays fast with 100,000
-contacts. On SQLite: every word must appear (``icontains``) in one of the fields. Either way:
-one query per kind, the total per kind from a window count.
+Each kind is a :class:`Searcher` in :data:`SEARCHERS`, the one place to add a kind (the search
+page is in the cross-app layer and may read every app). A kind is searched by its model's own
+``search()`` (``cityrelations.core.search.ForgivingSearchQuerySet``: letter case, accents and,
+on PostgreSQL, a typo forgiven), the same method its list's search box uses, so a group's
+"show all" link opens the list filtered by the same query and shows the same records.
 
-This is a different search from the contact list's ``Contact.objects.search()`` (which also
-matches a contact's organisation and city, unranked): here a contact is found by its own name
-and email only, and organisations and cities are kinds of their own.
+One query per kind the reader may see: the hits of the first page, ranked, each carrying the
+number of matches (a window count over at most CANDIDATES + 1 candidates, so a one-letter query
+over 100,000 contacts costs no more than a precise one).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Window
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core.text import folded
-from partners.models import (
-    Agreement,
-    City,
-    Contact,
-    ContactSearchDocument,
-    Organization,
-    Partnership,
-)
+from cityrelations.core.roles import can_edit
+from cityrelations.core.search import MAX_QUERY_LENGTH, search_words
+from delegations.models import Visit
+from newsletters.models import Story
+from partners.models import Agreement, City, Contact, Organization, Partnership, Project
 
 PER_KIND = 10
 CANDIDATES = 500  # matches counted and ranked per kind; beyond that the total shows "500+"
-MAX_WORDS = 6
-MAX_WORD_LENGTH = 40
-SEARCH_CONFIG = "simple"
 
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str
     label: str
     detail: str
     url: str
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """One kind of record in the global search."""
+
+    kind: str  # the group's anchor ("results-<kind>")
+    title: Promise
+    permission: str  # the reader needs it to see the group (the list's own permission)
+    list_url: str  # URL name of the list whose ``q`` is the same search
+    rows: Callable[[], models.QuerySet[Any]]  # with what the hits show, select_related
+    hit: Callable[[Any, Any], Hit]  # (record, reader) -> Hit
+    order: tuple[str, ...]  # among equally good matches
 
 
 @dataclass
@@ -53,6 +59,7 @@ class KindResults:
     kind: str
     title: str
     total: int
+    list_url: str
     hits: list[Hit] = field(default_factory=list)
 
     @property
@@ -69,134 +76,134 @@ class KindResults:
         return max(min(self.total, CANDIDATES) - len(self.hits), 0)
 
 
-@dataclass(frozen=True)
-class _Kind:
-    kind: str
-    title: Any
-    queryset: Callable[[], models.QuerySet[Any]]
-    fields: tuple[str, ...]
-    hit: Callable[[Any], Hit]
-    order: tuple[str, ...]
+def _story_hit(story: Story, reader: Any) -> Hit:
+    # Stories have no page of their own: the editor for those who edit, else the list.
+    if can_edit(reader):
+        url = reverse("newsletters:story_update", args=[story.pk])
+    else:
+        url = reverse("newsletters:story_list") + "?" + urlencode({"q": story.title})
+    return Hit(story.title, story.get_kind_display(), url)
 
 
-def search_words(query: str) -> list[str]:
-    """Letters and digits only: safe inside a tsquery and meaningful for ``icontains``."""
-    words = re.findall(r"[^\W_]+", query[:500])
-    return [w[:MAX_WORD_LENGTH] for w in words][:MAX_WORDS]
+def _contact_hit(contact: Contact, reader: Any) -> Hit:
+    where = contact.organization or contact.city or ""
+    return Hit(contact.full_name, str(where), contact.get_absolute_url())
 
 
-def _spellings(word: str) -> list[str]:
-    """The word as typed and folded ("Zürich" -> "zurich"): a city is matched by its folded
-    ``search_names``, every other field by the text as written. Letters and digits only."""
-    plain = "".join(re.findall(r"[^\W_]+", folded(word)))[:MAX_WORD_LENGTH]
-    return [word] if not plain or plain == word.casefold() else [word, plain]
-
-
-def _prefix_tsquery(words: Sequence[str]) -> SearchQuery:
-    # Each spelling holds only letters and digits (search_words, _spellings): raw syntax is safe.
-    text = " & ".join("(" + " | ".join(f"{s}:*" for s in _spellings(w)) + ")" for w in words)
-    return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
-
-
-def _all_words(fields: Sequence[str], words: Sequence[str]) -> models.Q:
-    """Without full-text search: every word, in one of its spellings, in one of the fields."""
-    condition = models.Q()
-    for word in words:
-        condition &= models.Q(
-            *[(f"{f}__icontains", s) for f in fields for s in _spellings(word)],
-            _connector=models.Q.OR,
-        )
-    return condition
-
-
-KINDS: tuple[_Kind, ...] = (
-    _Kind(
+SEARCHERS: tuple[Searcher, ...] = (
+    Searcher(
         "cities",
         _("Cities"),
+        "partners.view_city",
+        "partners:city_list",
         lambda: City.objects.all(),
-        # As partners migration 0014_city_search_folded_names indexes them: keep the two in step.
-        ("search_names", "region"),
-        lambda c: Hit("city", str(c), c.region, c.get_absolute_url()),
+        lambda c, _reader: Hit(str(c), c.region, c.get_absolute_url()),
         ("name",),
     ),
-    _Kind(
+    Searcher(
         "partnerships",
         _("Partnerships"),
+        "partners.view_partnership",
+        "partners:partnership_list",
         lambda: Partnership.objects.select_related("city"),
-        ("city__search_names", "summary", "notes", "council_resolution"),
-        lambda p: Hit("partnership", str(p), p.get_status_display(), p.get_absolute_url()),
+        lambda p, _reader: Hit(str(p), p.get_status_display(), p.get_absolute_url()),
         ("city__name",),
     ),
-    _Kind(
+    Searcher(
         "organizations",
         _("Organisations"),
+        "partners.view_organization",
+        "partners:organization_list",
         lambda: Organization.objects.all(),
-        ("name", "acronym", "description"),
-        lambda o: Hit("organization", str(o), o.get_kind_display(), o.get_absolute_url()),
+        lambda o, _reader: Hit(str(o), o.get_kind_display(), o.get_absolute_url()),
         ("name",),
     ),
-    _Kind(
+    Searcher(
         "contacts",
         _("Contacts"),
+        "partners.view_contact",
+        "partners:contact_list",
         lambda: Contact.objects.select_related("city", "organization"),
-        ("first_name", "last_name", "email"),
-        lambda c: Hit(
-            "contact", c.full_name, str(c.organization or c.city or ""), c.get_absolute_url()
-        ),
+        _contact_hit,
         ("last_name", "first_name"),
     ),
-    _Kind(
+    Searcher(
         "agreements",
         _("Agreements"),
+        "partners.view_agreement",
+        "partners:agreement_list",
         lambda: Agreement.objects.all(),
-        ("title", "summary", "signed_at", "signatory_home", "signatory_partner"),
-        lambda a: Hit("agreement", a.title, a.get_status_display(), a.get_absolute_url()),
+        lambda a, _reader: Hit(a.title, a.get_status_display(), a.get_absolute_url()),
         ("title",),
     ),
+    Searcher(
+        "visits",
+        _("Visits"),
+        "delegations.view_visit",
+        "delegations:visit_list",
+        lambda: Visit.objects.all(),
+        lambda v, _reader: Hit(
+            v.title, f"{v.dates} · {v.get_status_display()}", v.get_absolute_url()
+        ),
+        ("-start_date", "title"),
+    ),
+    Searcher(
+        "projects",
+        _("Cooperation projects"),
+        "partners.view_project",
+        "partners:project_list",
+        lambda: Project.objects.all(),
+        lambda p, _reader: Hit(p.title, p.get_status_display(), p.get_absolute_url()),
+        ("title",),
+    ),
+    Searcher(
+        "stories",
+        _("Stories"),
+        "newsletters.view_story",
+        "newsletters:story_list",
+        lambda: Story.objects.all(),
+        _story_hit,
+        ("-month", "title"),
+    ),
+    # Events (a later issue): one more Searcher here, with EventQuerySet.search.
 )
 
 
-def _matching(kind: _Kind, words: Sequence[str]) -> models.QuerySet[Any]:
+def _matching(searcher: Searcher, query: str) -> models.QuerySet[Any]:
     """Ranked hits, each with ``search_total``: the number of matches, counted up to
-    CANDIDATES + 1. Ranking and counting only look at that many candidates, so a one-letter
-    query over 100,000 contacts costs no more than a precise one."""
-    base = kind.queryset().model._default_manager.all()
-    if connection.vendor == "postgresql":
-        vector = (
-            ContactSearchDocument()
-            if kind.kind == "contacts"
-            else SearchVector(*kind.fields, config=SEARCH_CONFIG)
-        )
-        query = _prefix_tsquery(words)
-        candidates = base.annotate(search_vector=vector).filter(search_vector=query)
-        ranked = kind.queryset().annotate(rank=SearchRank(vector, query))
-        order: tuple[Any, ...] = ("-rank", *kind.order, "pk")
-    else:
-        candidates = base.filter(_all_words(kind.fields, words))
-        ranked = kind.queryset()
-        order = (*kind.order, "pk")
+    CANDIDATES + 1. Ranking and counting look only at that many candidates."""
+    rows: Any = searcher.rows()
+    candidates = rows.model._default_manager.search(query).order_by().values("pk")
     return (
-        ranked.filter(pk__in=candidates.order_by().values("pk")[: CANDIDATES + 1])
+        rows.filter(pk__in=candidates[: CANDIDATES + 1])
+        .with_search_rank(query)
         .annotate(search_total=Window(Count("pk")))
-        .order_by(*order)
+        .order_by("-search_rank", *searcher.order, "pk")
     )
 
 
-def global_search(query: str) -> list[KindResults]:
-    """One ``KindResults`` per kind that has hits, in a fixed order. One query per kind."""
-    words = search_words(query)
-    if not words:
+def searchers_for(reader: Any) -> list[Searcher]:
+    """The kinds the reader may list: the mayor's office reads the CRM; nobody finds citizens
+    here (subscribers are no kind of the global search)."""
+    return [s for s in SEARCHERS if reader.has_perm(s.permission)]
+
+
+def global_search(query: str, reader: Any) -> list[KindResults]:
+    """One ``KindResults`` per kind that has hits, in SEARCHERS' order. One query per kind."""
+    query = query[:MAX_QUERY_LENGTH]
+    if not search_words(query):
         return []
     results = []
-    for kind in KINDS:
-        rows = list(_matching(kind, words)[:PER_KIND])
+    for searcher in searchers_for(reader):
+        rows = list(_matching(searcher, query)[:PER_KIND])
         if rows:
             results.append(
                 KindResults(
-                    kind=kind.kind,
-                    title=str(kind.title),
+                    kind=searcher.kind,
+                    title=str(searcher.title),
                     total=rows[0].search_total,
-                    hits=[kind.hit(row) for row in rows],
+                    list_url=reverse(searcher.list_url) + "?" + urlencode({"q": query}),
+                    hits=[searcher.hit(row, reader) for row in rows],
                 )
             )
     return results

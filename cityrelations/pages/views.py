@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import pgettext_lazy
 
 from cityrelations.core.pagination import paginate
+from cityrelations.core.search import MAX_QUERY_LENGTH
 from cityrelations.mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 
 from .dashboard import dashboard_context
@@ -28,8 +29,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    results = global_search(query) if query else []
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = global_search(query, request.user) if query else []
     return render(
         request,
         "cityrelations/search.html",

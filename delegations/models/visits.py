@@ -18,6 +18,7 @@ from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, optional_link, staff_link
 from cityrelations.core.formats import date_range
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 from partners.models import SDG, City, Contact, Organization, Partnership, Theme, currency_field
 
 
@@ -33,7 +34,9 @@ def date_span(prefix: str = "") -> Func:
     )
 
 
-class VisitQuerySet(models.QuerySet["Visit"]):
+class VisitQuerySet(ForgivingSearchQuerySet["Visit"]):
+    search_fields = ("title", "purpose")
+
     def overlapping(self, start: dt.date, end: dt.date) -> VisitQuerySet:
         """Visits with at least one day in [start, end]."""
         if connections[self.db].vendor == "postgresql":  # the GiST index on the span

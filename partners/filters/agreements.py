@@ -9,7 +9,8 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core.filters import DaysFilter, SortedFilterSet, StyledFilterSet, words_condition
+from cityrelations.core.filters import DaysFilter, SortedFilterSet, StyledFilterSet
+from cityrelations.core.search import searched
 
 from ..models import Agreement, AgreementQuerySet, City, Organization, Theme
 from ..widgets import SearchableSelect
@@ -80,15 +81,7 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        fields = (
-            "title",
-            "summary",
-            "signatory_home",
-            "signatory_partner",
-            "signed_at",
-            "council_resolution",
-        )
-        return queryset.filter(words_condition(fields, value))
+        return searched(queryset, value)
 
     def filter_in_force(
         self, queryset: QuerySet[Any], name: str, value: bool | None

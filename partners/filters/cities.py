@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import ANY, StyledFilterSet
+from cityrelations.core.search import searched
 
-from ..models import City, Continent, city_name_matches
+from ..models import City, Continent
 
 
 class CityFilter(StyledFilterSet):
@@ -24,7 +25,4 @@ class CityFilter(StyledFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[City], name: str, value: str) -> QuerySet[City]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(city_name_matches(value) | Q(region__icontains=value))
+        return searched(queryset, value)

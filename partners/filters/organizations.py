@@ -19,6 +19,7 @@ from cityrelations.core.filters import (
     words_condition,
 )
 from cityrelations.core.roles import staff_users
+from cityrelations.core.search import searched
 
 from ..models import Membership, MembershipQuerySet, Organization, Theme
 
@@ -60,7 +61,7 @@ class OrganizationFilter(SortedFilterSet, StyledFilterSet):
         ]
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(words_condition(("name", "acronym", "description"), value))
+        return searched(queryset, value)
 
 
 class MembershipFilter(SortedFilterSet, StyledFilterSet):

@@ -8,7 +8,7 @@ from typing import cast
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from django_countries import countries
 
 from cityrelations.core.filters import ANY, StaffUserFilter, StyledFilterSet
 from cityrelations.core.roles import staff_users
+from cityrelations.core.search import searched
 
 from ..models import (
     SDG,
@@ -26,7 +27,6 @@ from ..models import (
     PartnershipQuerySet,
     Project,
     Theme,
-    city_name_matches,
     city_name_order,
 )
 
@@ -100,16 +100,7 @@ class PartnershipFilter(StyledFilterSet):
     def search(
         self, queryset: QuerySet[Partnership], name: str, value: str
     ) -> QuerySet[Partnership]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            city_name_matches(value, prefix="city__")
-            | Q(city__region__icontains=value)
-            | Q(council_resolution__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(notes__icontains=value)
-        )
+        return searched(queryset, value)
 
     def filter_stage(
         self, queryset: QuerySet[Partnership], name: str, value: str

@@ -8,7 +8,8 @@ import django_filters
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cityrelations.core.filters import SortedFilterSet, words_condition
+from cityrelations.core.filters import SortedFilterSet
+from cityrelations.core.search import searched
 
 from ..models import SDG, Project, Theme
 
@@ -69,5 +70,4 @@ class ProjectFilter(SortedFilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        fields = ("title", "description", "funding_programme")
-        return queryset.filter(words_condition(fields, value))
+        return searched(queryset, value)

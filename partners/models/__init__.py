@@ -27,7 +27,6 @@ from .partnerships import Partnership, PartnershipQuerySet
 from .people import (
     Contact,
     ContactQuerySet,
-    ContactSearchDocument,
     MergedContact,
     Office,
     OfficeQuerySet,
@@ -42,7 +41,6 @@ __all__ = [
     "City",
     "Contact",
     "ContactQuerySet",
-    "ContactSearchDocument",
     "Continent",
     "Currency",
     "FeePayment",

@@ -12,6 +12,7 @@ from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, staff_link
 from cityrelations.core.formats import format_date
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 
 from .base import SDG, Theme, TimeStamped, currency_field
 from .organizations import Organization
@@ -81,6 +82,10 @@ class Interaction(Versioned, TimeStamped):
         return f"{format_date(self.occurred_on)} {self.get_kind_display()}: {self.subject}"
 
 
+class ProjectQuerySet(ForgivingSearchQuerySet["Project"]):
+    search_fields = ("title", "description", "funding_programme")
+
+
 class Project(Versioned, TimeStamped):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -111,6 +116,7 @@ class Project(Versioned, TimeStamped):
     is_public = models.BooleanField(_("public"), default=False)
 
     history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "title"]

@@ -17,6 +17,7 @@ from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import optional_link, staff_link
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 
 from ..document_checks import TYPE_LABELS, stored_filename, validate_document_upload
 from .base import City, Theme, TimeStamped
@@ -24,7 +25,16 @@ from .organizations import Organization
 from .partnerships import Partnership
 
 
-class AgreementQuerySet(models.QuerySet["Agreement"]):
+class AgreementQuerySet(ForgivingSearchQuerySet["Agreement"]):
+    search_fields = (
+        "title",
+        "summary",
+        "signatory_home",
+        "signatory_partner",
+        "signed_at",
+        "council_resolution",
+    )
+
     def in_force(self, on: dt.date | None = None) -> AgreementQuerySet:
         """Signed or in force and within its validity on ``on`` (today): an agreement whose
         end date has passed is expired in fact, even before anyone changes its status; one

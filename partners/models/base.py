@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 from cityrelations.core.text import folded
 from cityrelations.core.translated import localized
 
@@ -201,6 +202,11 @@ CITY_FIELDS = (
 )
 
 
+class CityQuerySet(ForgivingSearchQuerySet["City"]):
+    # ``search_names`` is already folded in Python; the search folds it again in the database.
+    search_fields = ("search_names", "region")
+
+
 class City(Versioned, TimeStamped):
     # The gazetteer's (GeoNames') name, not an English text: it identifies the city in imports,
     # in duplicate checks and against GeoNames, so it is one plain column and not translated
@@ -243,6 +249,7 @@ class City(Versioned, TimeStamped):
 
     # The search text follows the names; a change of name is the change worth showing.
     history = HistoricalRecords(excluded_fields=["search_names"])
+    objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -14,9 +14,14 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, optional_link, staff_link
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 
 from ..geo import country_name
 from .base import City, Theme, TimeStamped, currency_field
+
+
+class OrganizationQuerySet(ForgivingSearchQuerySet["Organization"]):
+    search_fields = ("name", "acronym", "description")
 
 
 class Organization(Versioned, TimeStamped):
@@ -40,6 +45,7 @@ class Organization(Versioned, TimeStamped):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
 
     history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

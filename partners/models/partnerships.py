@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import staff_link
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import ForgivingSearchQuerySet
 
 from .base import SDG, City, Theme, TimeStamped
 
@@ -45,7 +46,16 @@ def _status_groups() -> dict[str, Q]:
 STAGES = ("open", "active", "in_preparation", "dormant")
 
 
-class PartnershipQuerySet(models.QuerySet["Partnership"]):
+class PartnershipQuerySet(ForgivingSearchQuerySet["Partnership"]):
+    # Through the city (a join, which no index covers): there are a few thousand partnerships.
+    search_fields = (
+        "city__search_names",
+        "city__region",
+        "summary",
+        "notes",
+        "council_resolution",
+    )
+
     def in_stage(self, stage: str) -> PartnershipQuerySet:
         """One group of statuses (see ``STAGES``): what the dashboard counts and the list's
         ``?stage=`` filter shows, so a tile's number is its list's length."""

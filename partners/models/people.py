@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,59 +11,46 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import optional_link
 from cityrelations.core.links import detail_url
+from cityrelations.core.search import (
+    ForgivingSearchQuerySet,
+    search_words,
+    uses_postgresql,
+    word_matches,
+)
 
-from .base import City, TimeStamped, city_name_matches
+from .base import City, TimeStamped
 from .organizations import Organization
 
-MATCHED_IDS_LIMIT = 500  # organisations or cities matching one search word, looked up first
-SEARCH_WORDS = 6
 
+class ContactQuerySet(ForgivingSearchQuerySet["Contact"]):
+    search_fields = ("first_name", "last_name", "email")
 
-def _matching_ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
-    """The ids of a few matching rows as a list, or the query itself when there are many.
-
-    A literal list lets the database see how few contacts it matches, so it combines index
-    scans (BitmapOr) instead of filtering every contact against a subquery.
-    """
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: MATCHED_IDS_LIMIT + 1])
-    return queryset.order_by().values("pk") if len(ids) > MATCHED_IDS_LIMIT else ids
-
-
-class ContactSearchDocument(models.Expression):
-    """Contacts' stored ``search_document`` column: names and the words of the email address,
-    so "vienna" finds erika@vienna.example. PostgreSQL only; added by the partners migration
-    ``0005_contact_search_document`` with a GIN index, so 100,000 contacts stay fast. The global
-    search ranks contacts by it."""
-
-    output_field = SearchVectorField()
-
-    # The stubs want the params as a tuple; django.contrib.postgres.search concatenates lists.
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        alias = compiler.query.get_initial_alias()  # "U0" inside a subquery
-        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
-
-
-class ContactQuerySet(models.QuerySet["Contact"]):
     def search(self, query: str) -> ContactQuerySet:
-        """Every word must appear in the name or email, or in the organisation's or city's name
-        (either of the city's names, with or without accents).
+        """Every word, in any letter case and with or without accents, in the contact's name or
+        email, in their organisation's or city's name, or in the title of an office they hold
+        or held ("mayor of kyoto").
 
-        Organisations and cities (small tables) are looked up first, one query per word. On
-        PostgreSQL the name and email parts use the trigram indexes of partners migration 0006,
-        so a search over 100,000 contacts reads only matching rows.
+        Each word is one ``IN (… UNION …)`` over four index-served selects (partners migration
+        ``0015_forgiving_search``): an ``OR`` of subqueries would make PostgreSQL test every
+        one of 100,000 contacts in turn.
         """
         contacts = self
-        for word in query.split()[:SEARCH_WORDS]:
-            organizations = Organization.objects.filter(
-                Q(name__icontains=word) | Q(acronym__icontains=word)
+        fuzzy = uses_postgresql(self)
+        for word in search_words(query):
+            own = Contact.objects.filter(word_matches(self.search_document(), word, fuzzy=fuzzy))
+            by_organization = Contact.objects.filter(
+                organization__in=Organization.objects.search(word).values("pk")
             )
-            cities = City.objects.filter(city_name_matches(word))
+            by_city = Contact.objects.filter(city__in=City.objects.search(word).values("pk"))
+            by_office = Office.objects.search(word)
             contacts = contacts.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(organization__in=_matching_ids(organizations))
-                | Q(city__in=_matching_ids(cities))
+                pk__in=own.order_by()
+                .values("pk")
+                .union(
+                    by_organization.order_by().values("pk"),
+                    by_city.order_by().values("pk"),
+                    by_office.order_by().values("contact_id"),
+                )
             )
         return contacts
 
@@ -129,7 +113,9 @@ CONTACT_FIELDS = (
 )
 
 
-class OfficeQuerySet(models.QuerySet["Office"]):
+class OfficeQuerySet(ForgivingSearchQuerySet["Office"]):
+    search_fields = ("title",)
+
     def current(self) -> OfficeQuerySet:
         today = timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
