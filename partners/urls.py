@@ -72,7 +72,6 @@ urlpatterns += [
     path("contacts/", contacts.contact_list, name="contact_list"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
     path("contacts/merge/", contacts.contact_merge_view, name="contact_merge"),
-    path("contacts/choices/", contacts.contact_choices, name="contact_choices"),
     path("options/", options.option_search, name="option_search"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_update, name="contact_update"),

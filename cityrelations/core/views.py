@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -66,7 +67,19 @@ def form_page(
     cancel_url: str,
     trail: Trail,
     status: int = 200,
+    template: str = "cityrelations/form.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The generic create/edit page: the form under a title, with a cancel link and a trail."""
+    """The generic create/edit page: the form under a title, with a cancel link and a trail
+    (``template`` extends cityrelations/form.html to add to it, with ``extra`` context)."""
     context = {"form": form, "title": title, "cancel_url": cancel_url, "trail": trail}
-    return render(request, "cityrelations/form.html", context, status=status)
+    return render(request, template, {**context, **(extra or {})}, status=status)
+
+
+def with_query(url: str, **params: Any) -> str:
+    """``url`` with ``params`` set in its query string (replacing the same names)."""
+    parts = urlsplit(url)
+    query = QueryDict(parts.query, mutable=True)
+    for name, value in params.items():
+        query[name] = str(value)
+    return urlunsplit(parts._replace(query=query.urlencode()))

@@ -42,3 +42,21 @@ def money(amount: Decimal | float | int | None, currency: str = "") -> str:
 def weekday_date(value: dt.date | None) -> str:
     """``{{ day|weekday_date }}``: "Monday, 7 Dec 2026", "2026. december 7., hétfő"."""
     return format_weekday_date(value)
+
+
+@register.inclusion_tag("cityrelations/_error_summary.html")
+def error_summary(form: Any) -> dict[str, Any]:
+    """The form's problems at its top: how many, each linked to its field (static/js/
+    form_errors.js moves the focus to the summary when the page loads)."""
+    if form is None or not getattr(form, "is_bound", False) or not form.errors:
+        return {"problems": []}
+    problems: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        if not field.errors:
+            continue
+        target = "" if field.is_hidden else (field.id_for_label or f"{field.auto_id}_0")
+        label = field.label if not field.is_hidden else ""
+        for error in field.errors:
+            text = f"{label}: {error}" if label else str(error)
+            problems.append((target, text))
+    return {"problems": problems, "count": len(problems)}

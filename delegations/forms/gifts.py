@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.formats import format_date
+from cityrelations.core.pickers import Picker, PickerFormMixin
 from cityrelations.core.widgets import DateInput
 from partners.models import Contact, Office
 
@@ -53,7 +54,7 @@ def counterpart_contact_choices(*, keep: int | None = None) -> QuerySet[Contact]
     return Contact.objects.filter(condition).order_by("last_name", "first_name")
 
 
-class GiftForm(VersionedFormMixin, forms.ModelForm):
+class GiftForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     visit = VisitChoiceField(
         label=_("Visit"),
         queryset=Visit.objects.none(),
@@ -78,6 +79,7 @@ class GiftForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "date": DateInput(),
+            "counterpart_contact": Picker("gift_counterpart"),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "value": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
         }

@@ -11,15 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.formats import format_date
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.pickers import Picker, PickerFormMixin
 from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
 from cityrelations.core.widgets import DateInput, TimeInput
-from partners.models import City, Contact
+from partners.models import Contact
 
 from ..models import AgendaItem, LogisticsItem, Participant, Visit
+from ..models.plan import agenda_item_cities
 from .common import set_choices
 
 
-class ParticipantForm(VersionedFormMixin, forms.ModelForm):
+class ParticipantForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     user = StaffUserChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("staff member")
     )
@@ -38,7 +40,7 @@ class ParticipantForm(VersionedFormMixin, forms.ModelForm):
             "accessibility",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"contact": Picker("contact"), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +68,7 @@ class ParticipantForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
+class AgendaItemForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["date", "start_time", "end_time", "title", "venue", "city", "attendees", "notes"]
@@ -74,6 +76,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             "date": DateInput(),
             "start_time": TimeInput(),
             "end_time": TimeInput(),
+            "city": Picker("city"),
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -82,10 +85,14 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.visit = visit
         self.instance.visit = visit
-        city_ids = list(visit.cities.values_list("pk", flat=True))
-        cities = City.objects.order_by("name")
-        # The visit's own cities first is friendlier, but any city may host an item.
-        set_choices(self, "city", cities.filter(pk__in=city_ids) if city_ids else cities)
+        cities = agenda_item_cities(visit)
+        field = self.fields["city"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if visit.cities.exists():
+            # A handful of places (the visit's cities): offered as radio buttons.
+            field.widget = forms.RadioSelect()
+            field.empty_label = _("Not set")
+        field.queryset = cities
         self.fields["date"].widget.attrs.update(
             min=visit.start_date.isoformat(), max=visit.end_date.isoformat()
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.pickers import Picker, PickerFormMixin, PickerMultiple
 from cityrelations.core.widgets import DateInput
 from partners.models import City, Contact, Organization, Partnership
 
@@ -16,7 +17,7 @@ from ..models import Visit
 from .common import set_choices
 
 
-class VisitForm(VersionedFormMixin, forms.ModelForm):
+class VisitForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = [
@@ -39,10 +40,12 @@ class VisitForm(VersionedFormMixin, forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
-            "cities": forms.SelectMultiple(attrs={"size": 6}),
-            "organizations": forms.SelectMultiple(attrs={"size": 6}),
-            "themes": forms.SelectMultiple(attrs={"size": 6}),
-            "sdgs": forms.SelectMultiple(attrs={"size": 6}),
+            "cities": PickerMultiple("city"),
+            "organizations": PickerMultiple("organization"),
+            "partnership": Picker("partnership"),
+            "head_of_delegation": Picker("contact"),
+            "themes": forms.CheckboxSelectMultiple,
+            "sdgs": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

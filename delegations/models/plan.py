@@ -16,7 +16,7 @@ from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import optional_link, staff_link
 from cityrelations.core.formats import format_date
 from cityrelations.core.links import detail_url
-from partners.models import City, Contact
+from partners.models import City, Contact, home_cities
 
 from .visits import Visit
 
@@ -145,6 +145,19 @@ class AgendaItem(Versioned, RowLinks, models.Model):
             return ""
         start = self.start_time.strftime("%H:%M")
         return f"{start}–{self.end_time:%H:%M}" if self.end_time else start
+
+
+def agenda_item_cities(visit: Visit) -> models.QuerySet[City]:
+    """Where an item of ``visit`` may take place: the visit's cities (any city while it has
+    none), and for an incoming visit the home city too, where the guests' programme happens."""
+    city_ids = list(visit.cities.values_list("pk", flat=True))
+    cities = City.objects.order_by("name")
+    if not city_ids:
+        return cities
+    places = Q(pk__in=city_ids)
+    if visit.direction == Visit.Direction.INCOMING:
+        places |= Q(pk__in=home_cities().values("pk"))
+    return cities.filter(places)
 
 
 class LogisticsItem(Versioned, RowLinks, ChoiceLabels, models.Model):

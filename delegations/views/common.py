@@ -37,7 +37,15 @@ def refuse_change(request: HttpRequest, visit: Visit, message: str = "") -> Http
 
 
 def child_form_page(
-    request: HttpRequest, *, visit: Visit, form: Any, title: str, success: str, anchor: str
+    request: HttpRequest,
+    *,
+    visit: Visit,
+    form: Any,
+    title: str,
+    success: str,
+    anchor: str,
+    template: str = "cityrelations/form.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Create/edit page of something that belongs to a visit (participant, agenda item…)."""
     if not visit.is_editable:
@@ -52,6 +60,8 @@ def child_form_page(
         title=title,
         cancel_url=f"{visit.get_absolute_url()}#{anchor}",
         trail=visit_trail(visit, (title, "")),
+        template=template,
+        extra=extra,
     )
 
 

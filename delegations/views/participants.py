@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityrelations.core.concurrency import refuses_stale_saves
+from cityrelations.core.views import id_from_query, with_query
+from partners.forms.contacts import ContactQuickForm
 
 from ..forms.plan import ParticipantForm
 from ..models import Participant
@@ -24,7 +27,16 @@ def _participant_for(pk: int) -> Participant:
 @permission_required("delegations.add_participant", raise_exception=True)
 def participant_create(request: HttpRequest, pk: int) -> HttpResponse:
     visit = visit_for(pk)
-    form = ParticipantForm(request.POST or None, visit=visit)
+    # Back from creating a contact (the no-JavaScript way): that contact is chosen.
+    chosen = id_from_query(request.GET.get("contact"))
+    initial = {"contact": chosen} if chosen else {}
+    form = ParticipantForm(request.POST or None, visit=visit, initial=initial)
+    extra = {}
+    if request.user.has_perm("partners.add_contact"):
+        extra = {
+            "quick_contact": ContactQuickForm(auto_id="new_contact_%s"),
+            "contact_create_url": with_query(reverse("partners:contact_create"), next=request.path),
+        }
     return child_form_page(
         request,
         visit=visit,
@@ -32,6 +44,8 @@ def participant_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Add participant"),
         success=_("Participant added."),
         anchor=ANCHOR,
+        template="delegations/participant_form.html",
+        extra=extra,
     )
 
 

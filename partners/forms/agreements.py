@@ -10,15 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.pickers import Picker, PickerFormMixin, PickerMultiple
 from cityrelations.core.roles import staff_users
 from cityrelations.core.widgets import DateInput
 
 from ..document_checks import DocumentType, validate_document_upload
 from ..models import DOCUMENT_LANGUAGES, Agreement, City, Organization, Partnership, Theme
-from ..widgets import SearchableSelect, SearchableSelectMultiple
 
 
-class AgreementForm(VersionedFormMixin, forms.ModelForm):
+class AgreementForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     coordinator = StaffUserChoiceField(
         label=_("Coordinator"), queryset=get_user_model().objects.none(), required=False
     )
@@ -51,9 +51,9 @@ class AgreementForm(VersionedFormMixin, forms.ModelForm):
             "valid_until": DateInput(),
             "themes": forms.CheckboxSelectMultiple,
             # Thousands of options: only the chosen ones are rendered, a search box finds more.
-            "partnership": SearchableSelect("partnership"),
-            "cities": SearchableSelectMultiple("city"),
-            "organizations": SearchableSelectMultiple("organization"),
+            "partnership": Picker("partnership"),
+            "cities": PickerMultiple("city"),
+            "organizations": PickerMultiple("organization"),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {

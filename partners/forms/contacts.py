@@ -8,14 +8,15 @@ from typing import Any, cast
 from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.formats import format_date
+from cityrelations.core.pickers import Picker, PickerFormMixin
 from cityrelations.core.widgets import DateInput
 from partners.models import City, Contact, Office, Organization
 from partners.models.people import CONTACT_FIELDS
-from partners.widgets import SearchableSelect
 
 
 def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -41,7 +42,7 @@ def likely_duplicates(
     return found.order_by("last_name", "first_name", "pk")[:10]
 
 
-class ContactForm(VersionedFormMixin, forms.ModelForm):
+class ContactForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     create_anyway = forms.BooleanField(
         label=_("Create anyway: this is a different person"),
         required=False,
@@ -52,8 +53,8 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
         model = Contact
         fields = CONTACT_FIELDS
         widgets = {
-            "city": SearchableSelect("city"),
-            "organization": SearchableSelect("organization"),
+            "city": Picker("city"),
+            "organization": Picker("organization"),
             "protocol_notes": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -92,7 +93,16 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class OfficeForm(VersionedFormMixin, forms.ModelForm):
+class ContactQuickForm(forms.ModelForm):
+    """The few fields of a new contact that another form creates in place (the visit's
+    participant form); it is sent to the contact form's view, which checks it in full."""
+
+    class Meta:
+        model = Contact
+        fields = ["honorific", "first_name", "last_name", "email", "phone"]
+
+
+class OfficeForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     """An office held by a contact. On a new office, offers to end the previous holder's term."""
 
     end_previous = forms.BooleanField(
@@ -105,8 +115,8 @@ class OfficeForm(VersionedFormMixin, forms.ModelForm):
         model = Office
         fields = ["title", "city", "organization", "started_on", "ended_on"]
         widgets = {
-            "city": SearchableSelect("city"),
-            "organization": SearchableSelect("organization"),
+            "city": Picker("city"),
+            "organization": Picker("organization"),
             "started_on": DateInput(),
             "ended_on": DateInput(),
         }
@@ -186,11 +196,31 @@ class OfficeForm(VersionedFormMixin, forms.ModelForm):
                 )
 
 
+def richer_side(value_a: Any, value_b: Any) -> str:
+    """Which of two values a merge keeps by default: a filled one over an empty one, then the
+    longer (more complete) text; A when they are as rich."""
+    text_a = "" if value_a is None else str(value_a).strip()
+    text_b = "" if value_b is None else str(value_b).strip()
+    return "b" if len(text_b) > len(text_a) else "a"
+
+
+def _same_reachability(name: str, value_a: str, value_b: str) -> bool:
+    """Whether two emails (any case) or phone numbers (any spacing) reach the same place."""
+    if name == "email":
+        return value_a.strip().casefold() == value_b.strip().casefold()
+    return "".join(c for c in value_a if c.isdigit()) == "".join(c for c in value_b if c.isdigit())
+
+
 class MergeForm(forms.Form):
-    """Per field, whose value survives the merge; and which of the two records is kept."""
+    """Per field, whose value survives the merge; and which of the two records is kept.
+
+    The richer value is chosen by default (see :func:`richer_side`); an email or phone number
+    that loses is never dropped: the contact has one of each, so it is added to the notes.
+    """
 
     FIELDS = ContactForm.Meta.fields
     TEXT_FIELDS = ("protocol_notes", "notes")
+    REACH_FIELDS = ("email", "phone")
 
     keep = forms.ChoiceField(
         label=_("Keep record"),
@@ -208,10 +238,12 @@ class MergeForm(forms.Form):
         self.fields["keep"].initial = "a"
         for name in self.FIELDS:
             choices = [("a", _("A")), ("b", _("B"))]
+            value_a, value_b = getattr(a, name), getattr(b, name)
+            initial = richer_side(value_a, value_b)
             if name in self.TEXT_FIELDS:
                 choices.append(("both", _("Both, A then B")))
-            value_a, value_b = getattr(a, name), getattr(b, name)
-            initial = "a" if value_a not in ("", None) or value_b in ("", None) else "b"
+                if value_a and value_b and value_a.strip() != value_b.strip():
+                    initial = "both"
             self.fields[f"pick_{name}"] = forms.ChoiceField(
                 label=_contact_field_label(name),
                 choices=choices,
@@ -236,13 +268,39 @@ class MergeForm(forms.Form):
     def keep_and_remove(self) -> tuple[Contact, Contact]:
         return (self.a, self.b) if self.cleaned_data["keep"] == "a" else (self.b, self.a)
 
+    def _picks(self) -> dict[str, str]:
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned.get(f"pick_{name}") or str(self.fields[f"pick_{name}"].initial)
+            for name in self.FIELDS
+        }
+
+    def set_aside(self) -> list[tuple[str, str]]:
+        """The email or phone number not chosen (when it differs): kept in the notes, as
+        (field label, value); the preview lists them."""
+        aside: list[tuple[str, str]] = []
+        picks = self._picks()
+        for name in self.REACH_FIELDS:
+            value_a, value_b = getattr(self.a, name) or "", getattr(self.b, name) or ""
+            loser = value_b if picks[name] == "a" else value_a
+            if loser and not _same_reachability(name, value_a, value_b):
+                aside.append((str(_contact_field_label(name)), loser))
+        return aside
+
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name in self.FIELDS:
-            pick = self.cleaned_data[f"pick_{name}"]
+        for name, pick in self._picks().items():
             value_a, value_b = getattr(self.a, name), getattr(self.b, name)
             if pick == "both":
                 values[name] = "\n\n".join(v for v in (value_a, value_b) if v)
             else:
                 values[name] = value_a if pick == "a" else value_b
+        aside = self.set_aside()
+        if aside:
+            lines = [
+                gettext("Also %(field)s (kept when merging): %(value)s")
+                % {"field": label, "value": value}
+                for label, value in aside
+            ]
+            values["notes"] = "\n".join(filter(None, [values["notes"], *lines]))
         return values

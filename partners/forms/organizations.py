@@ -11,21 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.pickers import Picker, PickerFormMixin
 from cityrelations.core.roles import staff_users
 from cityrelations.core.widgets import DateInput
 
 from ..models import Contact, Membership, Organization, Theme
-from ..widgets import SearchableSelect
 
 
-class OrganizationForm(VersionedFormMixin, forms.ModelForm):
+class OrganizationForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
         fields = ["name", "acronym", "kind", "country", "city", "website", "themes", "description"]
         widgets = {
-            "city": SearchableSelect("city"),
+            "city": Picker("city"),
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -37,7 +37,7 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
         self.fields["city"].help_text = _("The city where the organisation has its seat.")
 
 
-class MembershipForm(VersionedFormMixin, forms.ModelForm):
+class MembershipForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     """The home city's membership in one organisation.
 
     ``organization`` is chosen when creating (pre-filled from ``?organization=``) and fixed
@@ -71,7 +71,8 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "organization": SearchableSelect("organization"),
+            "organization": Picker("organization"),
+            "focal_point": Picker("contact"),
             "since": DateInput(),
             "until": DateInput(),
             "fee_due_on": DateInput(),
@@ -107,9 +108,6 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
                 "Contacts recorded for this organisation. Add the person as a contact of the "
                 "organisation first if they are missing."
             )
-        else:
-            # Any of 100,000 contacts: render only the chosen one, a search box finds others.
-            self.fields["focal_point"].widget = SearchableSelect("contact")
         cast(forms.ModelChoiceField, self.fields["focal_point"]).queryset = contacts
 
     def _organization(self) -> Organization | None:

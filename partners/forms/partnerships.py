@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.pickers import Picker, PickerFormMixin
 from cityrelations.core.roles import BY_NAME, staff_users
 from cityrelations.core.transitions import TransitionError
 from cityrelations.core.widgets import DateInput
 
 from ..lifecycle import check_partnership_transition
-from ..models import City, Partnership
+from ..models import City, Partnership, home_city_partner_refusal
 from ..models.partnerships import LIFECYCLE_FIELDS
 
 
@@ -28,8 +29,10 @@ class CityChoiceField(forms.ModelChoiceField):
         return str(obj) + (f" ({obj.region})" if obj.region else "")
 
 
-class PartnershipForm(VersionedFormMixin, forms.ModelForm):
-    city = CityChoiceField(queryset=City.objects.order_by("name", "country"), label=_("City"))
+class PartnershipForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
+    city = CityChoiceField(
+        queryset=City.objects.order_by("name", "country"), label=_("City"), widget=Picker("city")
+    )
     coordinator = StaffUserChoiceField(
         queryset=staff_users(),
         required=False,
@@ -117,7 +120,9 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
                 ),
             )
         city = data.get("city")
-        if city is not None and status and status != Partnership.Status.ENDED:
+        if city is not None and city.is_home:
+            self.add_error("city", home_city_partner_refusal(city))
+        elif city is not None and status and status != Partnership.Status.ENDED:
             other = (
                 Partnership.objects.open().filter(city=city).exclude(pk=self.instance.pk).first()
             )

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.forms import StaffUserChoiceField
+from cityrelations.core.pickers import PickerFormMixin, PickerMultiple
 from cityrelations.core.roles import active_users
 from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
 from partners.models import Organization, Partnership, Project
-from partners.widgets import SearchableSelectMultiple
 
 
-class ProjectForm(VersionedFormMixin, forms.ModelForm):
+class ProjectForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -37,8 +37,8 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "partnerships": SearchableSelectMultiple("partnership"),
-            "organizations": SearchableSelectMultiple("organization"),
+            "partnerships": PickerMultiple("partnership"),
+            "organizations": PickerMultiple("organization"),
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),

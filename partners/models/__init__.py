@@ -19,6 +19,8 @@ from .base import (
     city_name_matches,
     city_name_order,
     currency_field,
+    home_cities,
+    home_city_partner_refusal,
     local_city_name,
 )
 from .fees import FeePayment, FeePaymentQuerySet
@@ -62,5 +64,7 @@ __all__ = [
     "city_name_matches",
     "city_name_order",
     "currency_field",
+    "home_cities",
+    "home_city_partner_refusal",
     "local_city_name",
 ]

@@ -187,6 +187,22 @@ def city_search_names(name: str, name_hu: str) -> str:
     return " ".join(folded(n) for n in (name, name_hu) if n)
 
 
+def home_cities() -> models.QuerySet[City]:
+    """The home city's row (settings.HOME_CITY), matched by either name; empty if not recorded."""
+    home = settings.HOME_CITY
+    name = home["name"]
+    return City.objects.filter(country=home["country"]).filter(
+        Q(name__iexact=name) | Q(name_hu__iexact=name)
+    )
+
+
+def home_city_partner_refusal(city: City) -> str:
+    """Why ``city`` cannot be a partner: it is the home city."""
+    return gettext("%(city)s is our own city: a partnership is always with another city.") % {
+        "city": city.display_name
+    }
+
+
 # A city's own fields, in the order people fill them in (its form, its import columns).
 CITY_FIELDS = (
     "name",
@@ -291,6 +307,13 @@ class City(Versioned, TimeStamped):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def is_home(self) -> bool:
+        """Whether this is the home city (settings.HOME_CITY), by either of its names."""
+        home = settings.HOME_CITY
+        names = {folded(self.name), folded(self.name_hu)} - {""}
+        return str(self.country) == home["country"] and folded(home["name"]) in names
 
     @property
     def has_coordinates(self) -> bool:

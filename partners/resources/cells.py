@@ -18,7 +18,7 @@ from import_export import widgets
 
 from cityrelations.core.languages import in_each_language, site_language_codes
 
-from ..models import City, Organization
+from ..models import City, Organization, home_city_partner_refusal
 
 _lazy_yes, _lazy_no = gettext_lazy("yes"), gettext_lazy("no")
 # ISO first, then what spreadsheets in the unit's languages write: Hungarian "2026. 12. 07." (with
@@ -258,6 +258,16 @@ class CityWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.name if value else ""
+
+
+class PartnerCityWidget(CityWidget):
+    """A partnership's city: any city but the home city."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> City | None:
+        city = super().clean(value, row, **kwargs)
+        if city is not None and city.is_home:
+            raise ValueError(home_city_partner_refusal(city))
+        return city
 
 
 class OrganizationWidget(widgets.Widget):

@@ -24,6 +24,7 @@ from .cells import (
     DateWidget,
     NumberWidget,
     OrganizationWidget,
+    PartnerCityWidget,
     TextWidget,
     UserWidget,
     cell_text,
@@ -77,7 +78,7 @@ class CityResource(ImportResource):
 class PartnershipResource(ImportResource):
     required_columns = ("city", "country", "level")
 
-    city = fields.Field("city", "city", CityWidget(required=True))
+    city = fields.Field("city", "city", PartnerCityWidget(required=True))
     country = fields.Field("city__country", "country", CountryWidget(), readonly=True)
     level = fields.Field("level", "level", ChoiceWidget(Partnership.Level))
     status = fields.Field(

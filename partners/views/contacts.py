@@ -10,7 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +28,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
-from cityrelations.core.views import get_from_query, ids_from_query
+from cityrelations.core.views import get_from_query, safe_next, with_query
 from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
     ContactForm,
@@ -31,6 +37,7 @@ from partners.forms.contacts import (
     likely_duplicates,
 )
 from partners.models import Contact, MergedContact, Office
+from partners.pickers import contact_label
 from partners.services import contact_merge, office_create
 
 from .interactions import timeline_entries
@@ -153,16 +160,33 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest) -> HttpResponse:
+    """The contact form; also created in place from another form (JSON for picker.js), or
+    returning to that form (``next``) with the new contact chosen (``?contact=<id>``)."""
     form = ContactForm(request.POST or None)
+    back = safe_next(request, "")
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
         contact = form.save()
+        if wants_json:
+            return JsonResponse(
+                {"value": str(contact.pk), "label": contact_label(contact)}, status=201
+            )
         messages.success(request, _("Contact “%(name)s” created.") % {"name": contact})
-        return redirect(contact)
+        return redirect(with_query(back, contact=contact.pk) if back else contact)
+    if request.method == "POST" and wants_json:
+        problems = [str(e) for e in form.non_field_errors()] + [
+            f"{form[name].label}: {error}"
+            for name, errors in form.errors.items()
+            if name != "__all__"
+            for error in errors
+        ]
+        return JsonResponse({"errors": problems}, status=400)
     context = {
         "form": form,
         "title": _("New contact"),
-        "cancel_url": reverse("partners:contact_list"),
+        "cancel_url": back or reverse("partners:contact_list"),
         "trail": _trail((_("New"), "")),
+        "next": back,
     }
     return render(request, "partners/contact_form.html", context)
 
@@ -340,30 +364,3 @@ def _attached_counts(contact: Contact) -> dict[str, int]:
         "interactions": contact.interactions.count(),
         "focal_point_for": contact.focal_point_for.count(),
     }
-
-
-# --- Contact picker (htmx) for the interaction form ----------------------------------------------
-
-
-@login_required
-@permission_required("partners.view_contact", raise_exception=True)
-@require_GET
-def contact_choices(request: HttpRequest) -> HttpResponse:
-    """Checkboxes named ``contacts`` for the interaction form, swapped in by htmx.
-
-    The ticked ones (sent back as ``contacts``) stay ticked and first; matches for ``q`` follow.
-    """
-    ticked_ids = ids_from_query(request.GET.getlist("contacts"))
-    contacts = Contact.objects.select_related("city", "organization").order_by(
-        "last_name", "first_name", "pk"
-    )
-    ticked = list(contacts.filter(pk__in=ticked_ids[:CHOICES_LIMIT])) if ticked_ids else []
-    words = request.GET.get("q", "").split()[:4]
-    found: list[Contact] = []
-    if words:
-        found = list(contacts.search(" ".join(words)).exclude(pk__in=ticked_ids)[:CHOICES_LIMIT])
-    return render(
-        request,
-        "partners/_contact_choices.html",
-        {"ticked": ticked, "contacts": found, "searched": bool(words)},
-    )

@@ -126,13 +126,12 @@ def _saved(request: HtmxHttpRequest, back: str, message: str) -> HttpResponse:
 def interaction_create(request: HtmxHttpRequest) -> HttpResponse:
     preselected = _preselected(request)
     initial: dict[str, Any] = {k: v for k, v in preselected.items() if k != "contact"}
-    suggested: list[Contact] = []
     if "contact" in preselected:
         initial["contacts"] = [preselected["contact"]]
-        suggested.append(preselected["contact"])
-    if "organization" in preselected:
-        suggested += list(preselected["organization"].contacts.all()[:20])
-    form = InteractionForm(request.POST or None, initial=initial, suggested=suggested)
+    if "partnership" in preselected:
+        # Recorded from a partnership: about what the partnership is about, unless unticked.
+        initial["themes"] = list(preselected["partnership"].themes.all())
+    form = InteractionForm(request.POST or None, initial=initial)
     back = _back_url(request, preselected)
     if request.method == "POST" and form.is_valid():
         form.instance.recorded_by = request.user

@@ -93,7 +93,7 @@ def test_quick_add_full_page(staff_client, staff_user, kind):
     assert b"<html" in page.content
     form = page.context["form"]
     if kind == "contact":
-        assert [int(v) for v, _ in form.fields["contacts"].widget.choices] == [obj.pk]
+        assert f'name="contacts" value="{obj.pk}"' in page.content.decode()
         assert form.initial["contacts"] == [obj]
     else:
         assert form.initial[kind] == obj
@@ -180,9 +180,7 @@ def test_contact_picker_accepts_contacts_not_initially_shown(staff_client):
     organization = OrganizationFactory()
     far_away = ContactFactory()
     url = reverse("partners:interaction_create") + f"?organization={organization.pk}"
-    assert far_away.pk not in [
-        v for v, _ in staff_client.get(url).context["form"].fields["contacts"].widget.choices
-    ]
+    assert f'value="{far_away.pk}"' not in staff_client.get(url).content.decode()
     staff_client.post(url, _data(organization=organization.pk, contacts=[far_away.pk]))
     assert list(Interaction.objects.get().contacts.all()) == [far_away]
 

@@ -1,0 +1,298 @@
+"""The searchable picker: one widget for every choice among many rows (contacts, cities,
+organisations, partnerships), single or multiple.
+
+The page holds only the chosen values, never every option (the benchmark has 100,000
+contacts). Each kind of row is a :class:`PickerSource` that the app owning the model registers
+(``register_source`` in its ``AppConfig.ready()``): how to find rows by a few typed words,
+how to name one, who may search it, and the URL of its search endpoint.
+
+Without JavaScript the widget is a group of ticked boxes (the chosen values) and a text box:
+words typed there are resolved when the form is sent (one match is chosen; several are offered
+as boxes to tick, with the form refused until one is chosen; :class:`PickerFormMixin` turns that
+into the field's error). ``static/js/picker.js`` turns the same markup into an ARIA 1.2
+combobox that asks the endpoint as the user types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Func, Q, QuerySet, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Contains
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from .text import folded
+from .views import ids_from_query
+
+# How many matches one search offers; typing more words narrows them.
+MATCHES_SHOWN = 15
+MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class PickerSource:
+    """What the picker needs to know about one kind of row."""
+
+    permission: str
+    queryset: Callable[[], QuerySet[Any]]
+    matches: Callable[[list[str]], Q]
+    label: Callable[[Any], str] = str
+    # What ``label`` reads besides the row (``select_related`` for the chosen rows' labels).
+    related: tuple[str, ...] = ()
+    url_name: str = "partners:option_search"
+
+    def url(self, kind: str) -> str:
+        return f"{reverse(self.url_name)}?kind={kind}"
+
+
+_SOURCES: dict[str, PickerSource] = {}
+
+
+def register_source(kind: str, source: PickerSource) -> None:
+    _SOURCES[kind] = source
+
+
+def source_for(kind: str) -> PickerSource | None:
+    return _SOURCES.get(kind)
+
+
+def search_words(text: str) -> list[str]:
+    return text.split()[:MAX_WORDS]
+
+
+def find(
+    source: PickerSource,
+    text: str,
+    *,
+    within: QuerySet[Any] | None = None,
+    exclude: Iterable[int] = (),
+) -> tuple[list[Any], bool]:
+    """The first matches for ``text`` (every word somewhere), and whether there are more."""
+    words = search_words(text)
+    if not words:
+        return [], False
+    rows = source.queryset().filter(source.matches(words)).exclude(pk__in=list(exclude))
+    if within is not None:
+        rows = rows.filter(pk__in=within.values("pk"))
+    found = list(rows[: MATCHES_SHOWN + 1])
+    return found[:MATCHES_SHOWN], len(found) > MATCHES_SHOWN
+
+
+def matches_status(count: int, more: bool) -> str:
+    """What a screen reader hears after a search (and the no-JavaScript form shows)."""
+    if more:
+        return gettext(
+            "The first %(count)d matches are shown; type more of the name to narrow them."
+        ) % {"count": count}
+    if not count:
+        return gettext("Nothing matches.")
+    return ngettext("%(count)d match.", "%(count)d matches.", count) % {"count": count}
+
+
+# --- Accent-forgiving lookups ---------------------------------------------------------------------
+
+# Every accented Latin letter that folds to one base letter, as ``folded`` folds it, so that the
+# database compares like the Python side ("Kraków" and "krakow" meet at "krakow").
+_ACCENTED = "".join(
+    char
+    for code in range(0xC0, 0x250)
+    if len(folded(char := chr(code))) == 1 and folded(char) != char.lower()
+)
+_BASE = "".join(folded(char) for char in _ACCENTED)
+
+
+class Folded(Func):
+    """A text column in lower case without accents (PostgreSQL ``translate``; SQLite replaces
+    letter by letter)."""
+
+    function = "translate"
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(Lower(expression), Value(_ACCENTED), Value(_BASE))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        for accented, base in zip(_ACCENTED, _BASE, strict=True):
+            sql = f"REPLACE({sql}, %s, %s)"
+            params = (*params, accented, base)
+        return sql, params
+
+
+def folded_words(fields: Iterable[str], words: Iterable[str]) -> Q:
+    """Every word must appear in one of ``fields``, ignoring case and accents on both sides."""
+    fields = tuple(fields)
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(Contains(Folded(field), folded(word)))
+        condition &= any_field
+    return condition
+
+
+# --- The widget -----------------------------------------------------------------------------------
+
+
+class Picker(forms.Widget):
+    """A searchable choice of one row of ``kind`` (see :func:`register_source`)."""
+
+    template_name = "cityrelations/_picker.html"
+    allow_multiple_selected = False
+
+    def __init__(self, kind: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.kind = kind
+        self.choices: Any = ()
+        self.problem: str = ""
+        self.offered: list[Any] = []
+        self.search_text = ""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Picker:
+        copy = super().__deepcopy__(memo)
+        copy.choices = self.choices
+        copy.offered = []
+        copy.problem = ""
+        return copy
+
+    @property
+    def source(self) -> PickerSource:
+        source = source_for(self.kind)
+        if source is None:
+            raise LookupError(f"No picker source is registered for {self.kind!r}.")
+        return source
+
+    def _field_queryset(self) -> QuerySet[Any] | None:
+        return getattr(self.choices, "queryset", None)
+
+    def _raw(self, data: Any, name: str) -> list[str]:
+        getlist = getattr(data, "getlist", None)
+        if getlist is not None:
+            values = getlist(name)
+        else:
+            value = data.get(name)
+            values = value if isinstance(value, list | tuple) else [value]
+        return [str(v) for v in values if v not in ("", None)]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        chosen = self._raw(data, name)
+        self.search_text = (data.get(f"{name}__search") or "").strip()
+        self.problem, self.offered = "", []
+        if self.search_text:
+            chosen = self._resolve_search(chosen)
+        if self.allow_multiple_selected:
+            return chosen
+        return chosen[-1] if chosen else None
+
+    def _resolve_search(self, chosen: list[str]) -> list[str]:
+        """Words typed without JavaScript: one match is chosen; several are offered."""
+        found, more = find(self.source, self.search_text, within=self._field_queryset())
+        if len(found) == 1 and not more:
+            value = str(found[0].pk)
+            self.search_text = ""
+            if not self.allow_multiple_selected:
+                return [value]
+            return chosen if value in chosen else [*chosen, value]
+        if not found:
+            self.problem = gettext("Nothing matches “%(text)s”. Type part of a name.") % {
+                "text": self.search_text
+            }
+        else:
+            self.offered = found
+            self.problem = " ".join(
+                [
+                    gettext("Several match “%(text)s”: tick the one you mean, then save again.")
+                    % {"text": self.search_text},
+                    matches_status(len(found), more),
+                ]
+            )
+        return chosen
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        return [str(getattr(v, "pk", v)) for v in value if v not in ("", None)]
+
+    def _labels(self, values: list[str]) -> list[tuple[str, str]]:
+        ids = ids_from_query(values)
+        if not ids:
+            return []
+        # The field's own rows: a value kept on an old record may be outside the searchable set.
+        base = self._field_queryset()
+        if base is None:
+            base = self.source.queryset()
+        found = base.select_related(*self.source.related).filter(pk__in=ids)
+        rows = {str(row.pk): row for row in found}
+        label = self.source.label
+        field = getattr(self.choices, "field", None)
+        if field is not None and type(field).label_from_instance is not (
+            forms.ModelChoiceField.label_from_instance
+        ):
+            label = field.label_from_instance  # the field names its rows its own way
+        return [(value, label(rows[value])) for value in values if value in rows]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        chosen = self._labels(self.format_value(value))
+        chosen_values = {v for v, _ in chosen}
+        offered = [
+            (str(row.pk), self.source.label(row))
+            for row in self.offered
+            if str(row.pk) not in chosen_values
+        ]
+        widget = context["widget"]
+        widget.update(
+            kind=self.kind,
+            url=self.source.url(self.kind),
+            multiple=self.allow_multiple_selected,
+            chosen=chosen,
+            offered=offered,
+            search_text=self.search_text if self.problem else "",
+            optional=not self.is_required,
+            describedby=" ".join(
+                part
+                for part in (
+                    f"{widget['attrs'].get('id') or name}_hint",
+                    widget["attrs"].get("aria-describedby"),
+                )
+                if part
+            ),
+        )
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return id_
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        # The project's template engine (not the form renderer's): the template translates.
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+
+class PickerMultiple(Picker):
+    allow_multiple_selected = True
+
+
+class PickerFormMixin:
+    """Shows a picker's unresolved search (no JavaScript) as its field's error."""
+
+    fields: dict[str, forms.Field]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name, field in self.fields.items():
+            problem = getattr(field.widget, "problem", "")
+            if problem and isinstance(field.widget, Picker):
+                self.add_error(name, problem)  # type: ignore[attr-defined]
