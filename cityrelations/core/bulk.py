@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.contrib import messages
@@ -46,6 +46,17 @@ class RowChange(Protocol):
         """Change the row; raise ``TransitionError`` if it may not (nothing is kept then)."""
 
 
+def no_guard(record: Any) -> str:
+    return ""
+
+
+def _guarded(guard: Callable[[Any], str], record: Any) -> None:
+    """Raise the guard's refusal (re-checked when applying: the row may have moved on)."""
+    reason = guard(record)
+    if reason:
+        raise TransitionError(reason)
+
+
 def _save_touched(record: models.Model, user: Any, *names: str) -> None:
     note_change(record, by=user)
     fields = [*names]
@@ -65,14 +76,16 @@ class FieldChange:
     name: str
     value: Any
     shown: Callable[[Any], str]
+    guard: Callable[[Any], str] = no_guard  # why a row may not change ("" when it may)
 
     def describe(self, record: Any) -> tuple[str, str]:
         return self.shown(getattr(record, self.name)), self.shown(self.value)
 
     def refusal(self, record: Any, user: Any) -> str:
-        return ""
+        return self.guard(record)
 
     def apply(self, record: Any, user: Any) -> None:
+        _guarded(self.guard, record)
         setattr(record, self.name, self.value)
         _save_touched(record, user, self.name)
 
@@ -85,6 +98,7 @@ class TagChange:
     relation: str
     item: Any
     add: bool
+    guard: Callable[[Any], str] = no_guard
 
     def _names(self, items: Sequence[Any]) -> str:
         return ", ".join(sorted(str(i) for i in items)) or "—"
@@ -97,9 +111,10 @@ class TagChange:
         return self._names(items), self._names(after)
 
     def refusal(self, record: Any, user: Any) -> str:
-        return ""
+        return self.guard(record)
 
     def apply(self, record: Any, user: Any) -> None:
+        _guarded(self.guard, record)
         manager = getattr(record, self.relation)
         if self.add:
             manager.add(self.item)
@@ -204,7 +219,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         allowed = spec.allowed_actions(user)
-        self.fields["action"].choices = [("", "—"), *allowed]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "—"), *allowed]
         needs = spec.needs()
         wanted = {name for key, _label in allowed for name in needs.get(key, [])}
         for name, value_field in spec.value_fields().items():
@@ -326,7 +341,7 @@ def bulk_page(request: HttpRequest, spec: BulkSpec) -> HttpResponse:
             request, spec, _("Select at most %(max)d rows at a time.") % {"max": MAX_ROWS}
         )
     if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return _refuse(request, spec, errors)
     records = spec.rows().filter(pk__in=ids)
     key = form.cleaned_data["action"]

@@ -26,6 +26,7 @@ from cityrelations.core.bulk import (
     StepChange,
     TagChange,
     bulk_page,
+    no_guard,
     selected_ids,
 )
 from cityrelations.core.exports import personal_data_response
@@ -45,27 +46,32 @@ def person_name(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user else "—"
 
 
-def theme_actions(permission: str) -> dict[str, BulkAction]:
-    """ "Add a theme" and "Remove a theme", for any list whose rows have ``themes``."""
+def theme_actions(permission: str, guard: Callable[[Any], str] = no_guard) -> dict[str, BulkAction]:
+    """The "add a theme" and "remove a theme" actions, for a list whose rows have ``themes``."""
     return {
         "add_theme": BulkAction(
             gettext_lazy("Add a theme"),
             permission,
             "theme",
-            lambda data: TagChange("themes", data["theme"], add=True),
+            lambda data: TagChange("themes", data["theme"], add=True, guard=guard),
         ),
         "remove_theme": BulkAction(
             gettext_lazy("Remove a theme"),
             permission,
             "theme",
-            lambda data: TagChange("themes", data["theme"], add=False),
+            lambda data: TagChange("themes", data["theme"], add=False, guard=guard),
         ),
     }
 
 
-def person_action(label: Any, permission: str, field: str) -> BulkAction:
+def person_action(
+    label: Any, permission: str, field: str, guard: Callable[[Any], str] = no_guard
+) -> BulkAction:
     return BulkAction(
-        label, permission, "person", lambda data: FieldChange(field, data["person"], person_name)
+        label,
+        permission,
+        "person",
+        lambda data: FieldChange(field, data["person"], person_name, guard=guard),
     )
 
 

@@ -14,7 +14,7 @@
 
   const refresh = () => {
     const n = rows().filter((box) => box.checked).length;
-    if (counter) counter.textContent = n ? counter.dataset.template.replace("%(n)s", n) : "";
+    if (counter) counter.textContent = n ? counter.dataset.template.replace("#", n) : "";
     if (bar) bar.classList.toggle("bulk-idle", n === 0);
     if (all) all.checked = n > 0 && n === rows().length;
   };
