@@ -12,11 +12,14 @@ from cityrelations.core.languages import lazy_unit_name
 from . import accounts, health
 from .esp import mounted_webhook_urlpatterns
 from .mfa.urls import root_urlpatterns as mfa_urlpatterns
-from .pages import views
+from .pages import saved_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),
+    path("saved-views/new/", saved_views.saved_view_create, name="saved_view_create"),
+    path("saved-views/<int:pk>/edit/", saved_views.saved_view_update, name="saved_view_update"),
+    path("saved-views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("healthz", health.healthz, name="healthz"),
     # Before Django's own: the password reset with rate limits (accounts.py).
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),

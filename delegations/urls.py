@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import briefing as briefing_views
+from .views import bulk as bulk_views
 from .views import calendar, ical, itinerary, logistics, participants, review, visits
 from .views import gifts as gift_views
 from .views import report as report_views
@@ -13,6 +14,7 @@ urlpatterns: list = [
     # Visits and their workflow (h6)
     path("", visits.visit_list, name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
+    path("visits/bulk/", bulk_views.visit_bulk, name="visit_bulk"),
     path("visits/conflicts/", visits.visit_conflicts_check, name="visit_conflicts_check"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits.visit_update, name="visit_update"),

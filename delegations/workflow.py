@@ -153,6 +153,11 @@ def _check(*, action: str, status: str, user: Any, comment: str) -> Transition:
     return transition
 
 
+def check_visit_transition(*, visit: Visit, by: Any, action: str, comment: str = "") -> None:
+    """Raise ``TransitionError`` unless ``by`` may take the step on the visit as it is now."""
+    _check(action=action, status=visit.status, user=by, comment=comment.strip())
+
+
 def visit_transition(*, visit: Visit, by: Any, action: str, comment: str = "") -> Visit:
     """Apply one workflow step. The visit row is locked and its state re-read, so of two
     people acting at once exactly one wins; the other gets a WrongState error and nothing changes.

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     agreements,
+    bulk,
     cities,
     contacts,
     documents,
@@ -59,6 +60,7 @@ urlpatterns += [
     ),
     path("agreements/", agreements.agreement_list, name="agreement_list"),
     path("agreements/export/", agreements.agreement_export, name="agreement_export"),
+    path("agreements/bulk/", bulk.agreement_bulk, name="agreement_bulk"),
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", agreements.agreement_update, name="agreement_update"),
@@ -71,6 +73,8 @@ urlpatterns += [
 urlpatterns += [
     path("contacts/", contacts.contact_list, name="contact_list"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/export/", bulk.contact_export, name="contact_export"),
+    path("contacts/bulk/", bulk.contact_bulk, name="contact_bulk"),
     path("contacts/merge/", contacts.contact_merge_view, name="contact_merge"),
     path("options/", options.option_search, name="option_search"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
@@ -101,6 +105,7 @@ urlpatterns += [
     path("cities/<int:pk>/delete/", cities.city_delete, name="city_delete"),
     path("", partnerships.partnership_list, name="partnership_list"),
     path("partnerships/export/", partnerships.partnership_export, name="partnership_export"),
+    path("partnerships/bulk/", bulk.partnership_bulk, name="partnership_bulk"),
     path("partnerships/new/", partnerships.partnership_create, name="partnership_create"),
     path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/edit/", partnerships.partnership_update, name="partnership_update"),

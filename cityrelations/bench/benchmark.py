@@ -278,6 +278,25 @@ def measure(name: str, client: Client, url: str, *, runs: int = 30, warmup: int 
     )
 
 
+def saved_partnership_view_url() -> str:
+    """The bench user's saved view of the partnership list (a filter, a theme and a sort),
+    opened as the sidebar opens it: the list with the saved query string, which the page
+    recognises as the current view."""
+    from cityrelations.core.models import SavedView
+
+    bench_client()  # makes the user
+    user = get_user_model().objects.get(username="bench-staff")
+    theme = Theme.objects.order_by("pk").first()
+    query = "sort=-last_contact&status=active" + (f"&theme={theme.pk}" if theme else "")
+    view, _ = SavedView.objects.update_or_create(
+        user=user,
+        list_key="partnerships",
+        name="Bench: active, by last contact",
+        defaults={"query": query},
+    )
+    return f"{reverse('partners:partnership_list')}?{view.query}"
+
+
 def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
     busiest = (
         Interaction.objects.exclude(partnership=None)
@@ -300,6 +319,11 @@ def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
         (
             "partnership detail",
             reverse("partners:partnership_detail", args=[partnership_id]),
+            bench_client,
+        ),
+        (
+            "partnership list, a saved view",
+            saved_partnership_view_url(),
             bench_client,
         ),
         ("contact search", reverse("partners:contact_list") + "?q=Example1234", bench_client),

@@ -72,3 +72,36 @@ class AccountSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SavedView(models.Model):
+    """A user's named filter and sort of one list (``list_key`` names the list, e.g.
+    "partnerships"); ``query`` is the list's query string without its page number. Only its
+    owner sees it; opening it is the list's own page with that query string, so the list's
+    filterset decides what it shows (a value that no longer validates is left out and said)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    list_key = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filter and sort"), max_length=2000, blank=True)
+    on_dashboard = models.BooleanField(_("show on the dashboard"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name", "pk"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key", "name"], name="saved_view_name_once_per_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,6 +17,7 @@ from cityrelations.core.search import MAX_QUERY_LENGTH
 from cityrelations.mailbox import MailboxReader, mailbox_dir, mailbox_enabled
 
 from .dashboard import dashboard_context
+from .saved_views import dashboard_saved_views
 from .search import global_search
 
 MAILBOX_PER_PAGE = 50
@@ -24,7 +25,9 @@ MAILBOX_PER_PAGE = 50
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "cityrelations/dashboard.html", dashboard_context(request.user))
+    context = dashboard_context(request.user)
+    context["saved_views_panel"] = dashboard_saved_views(request.user)
+    return render(request, "cityrelations/dashboard.html", context)
 
 
 @login_required

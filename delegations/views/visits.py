@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
+from cityrelations.core.totals import money_totals
 from cityrelations.core.transitions import TransitionError, WrongRole
 from cityrelations.core.views import get_from_query, safe_next
 
@@ -32,6 +35,7 @@ from ..filters import VisitFilter
 from ..forms.visits import TransitionForm, VisitForm
 from ..models import Visit
 from ..workflow import TRANSITIONS, allowed_actions, visit_transition
+from .bulk import VISIT_BULK
 from .common import refuse_change, visit_for, visit_trail
 from .review import queue_row_response
 
@@ -53,6 +57,9 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "visits": with_conflicts(page.object_list),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "budget_totals": money_totals(visits, amount="budget", currency="currency"),
+        **bulk_context(request, VISIT_BULK),
+        **saved_views_context(request, "visits", filter_form=visit_filter.form),
     }
     return render(request, "delegations/visit_list.html", context)
 

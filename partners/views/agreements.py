@@ -27,10 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.views import form_page, id_from_query
 
 from ..documents import agreement_delete
@@ -57,7 +59,7 @@ def _list_trail() -> list[tuple[str, str]]:
     return [(_("Agreements"), reverse("partners:agreement_list"))]
 
 
-def _register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]:
+def register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]:
     documents = (
         AgreementDocument.objects.filter(agreement=OuterRef("pk"))
         .order_by()
@@ -79,7 +81,9 @@ def _register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]
 @login_required
 @permission_required("partners.view_agreement", raise_exception=True)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    filterset = AgreementFilter(request.GET, queryset=_register_queryset())
+    from .bulk import AGREEMENT_BULK  # it exports through this module
+
+    filterset = AgreementFilter(request.GET, queryset=register_queryset())
     page = paginate(request, filterset.qs, PER_PAGE)
     export_query = request.GET.copy()
     export_query.pop("page", None)
@@ -92,6 +96,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "agreements": page.object_list,
             "export_query": export_query.urlencode(),
             "today": timezone.localdate(),
+            **bulk_context(request, AGREEMENT_BULK),
+            **saved_views_context(request, "agreements", filter_form=filterset.form),
         },
     )
 
@@ -143,9 +149,14 @@ def _export_row(agreement: WithAnnotations[Agreement, _DocumentCount]) -> list[A
 @permission_required("partners.view_agreement", raise_exception=True)
 def agreement_export(request: HttpRequest) -> HttpResponse:
     """Every row the list shows for the same filters (all pages), as CSV or XLSX."""
-    filterset = AgreementFilter(request.GET, queryset=_register_queryset())
+    filterset = AgreementFilter(request.GET, queryset=register_queryset())
     fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
-    rows = (_export_row(agreement) for agreement in filterset.qs)
+    return agreement_spreadsheet(filterset.qs, fmt)
+
+
+def agreement_spreadsheet(agreements: QuerySet[Any], fmt: str) -> HttpResponse:
+    """The register's export of ``agreements`` (from ``register_queryset()``)."""
+    rows = (_export_row(agreement) for agreement in agreements)
     filename = f"agreements-{timezone.localdate():%Y-%m-%d}"
     headers = [str(header) for header in EXPORT_HEADERS]
     return spreadsheet_response(filename=filename, headers=headers, rows=rows, fmt=fmt)

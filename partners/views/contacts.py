@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
-from cityrelations.core.views import get_from_query, safe_next, with_query
+from cityrelations.core.saved_views import saved_views_context
+from cityrelations.core.views import get_from_query, ids_from_query, safe_next, with_query
 from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
     ContactForm,
@@ -40,6 +42,7 @@ from partners.models import Contact, MergedContact, Office
 from partners.pickers import contact_label
 from partners.services import contact_merge, office_create
 
+from .bulk import CONTACT_BULK, may_export_contacts
 from .interactions import timeline_entries
 
 PAGE_SIZE = 25
@@ -104,6 +107,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "contacts": page.object_list,
             "filtered": filtered,
+            "may_export": may_export_contacts(request.user),
+            **bulk_context(request, CONTACT_BULK),
+            **saved_views_context(request, "contacts", filter_form=contact_filter.form),
         },
     )
 

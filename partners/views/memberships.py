@@ -20,6 +20,8 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
+from cityrelations.core.totals import money_totals
 from cityrelations.core.views import form_page, get_from_query
 
 from ..filters.organizations import MembershipFilter
@@ -56,6 +58,8 @@ def membership_list(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "fees_due_count": Membership.objects.fees_due(DUE_HORIZON_DAYS).count(),
         "reports_due_count": Membership.objects.reports_due(DUE_HORIZON_DAYS).count(),
+        "fee_totals": money_totals(filterset.qs, amount="annual_fee", currency="fee_currency"),
+        **saved_views_context(request, "memberships", filter_form=filterset.form),
     }
     return render(request, "partners/membership_list.html", context)
 

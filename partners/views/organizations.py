@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.views import form_page
 
 from ..filters.organizations import OrganizationFilter
@@ -57,7 +58,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/organization_list.html",
-        {"filter": filterset, "page": page, "organizations": page.object_list},
+        {
+            "filter": filterset,
+            "page": page,
+            "organizations": page.object_list,
+            **saved_views_context(request, "organizations", filter_form=filterset.form),
+        },
     )
 
 

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.transitions import TransitionError, WrongRole
 from cityrelations.core.views import id_from_query
 
@@ -97,6 +99,8 @@ def _sort_columns(current: str) -> list[dict[str, Any]]:
 @permission_required("partners.view_partnership", raise_exception=True)
 @require_GET
 def partnership_list(request: HttpRequest) -> HttpResponse:
+    from .bulk import PARTNERSHIP_BULK  # it exports through this module
+
     partnership_filter, rows, sort = _filtered(request)
     page = paginate(request, rows, PER_PAGE)
     return render(
@@ -109,6 +113,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "columns": _sort_columns(sort),
             "filter_hidden": {"sort": sort if sort != "city" else ""},
+            **bulk_context(request, PARTNERSHIP_BULK),
+            **saved_views_context(request, "partnerships", filter_form=partnership_filter.form),
         },
     )
 
@@ -123,8 +129,14 @@ def _coordinator_name(user: Any) -> str:
 def partnership_export(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the list shows for the same query string (every page), as CSV or XLSX."""
     _filter, rows, _sort = _filtered(request)
-    rows = rows.prefetch_related("sdgs")
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return partnership_spreadsheet(rows, fmt)
+
+
+def partnership_spreadsheet(rows: QuerySet[Partnership], fmt: str) -> HttpResponse:
+    """The list's export of ``rows`` (annotated ``with_last_contact()``): the whole filtered list,
+    or the rows ticked for a bulk export."""
+    rows = rows.prefetch_related("sdgs")
     return spreadsheet_response(
         filename="partnerships",
         headers=[str(capfirst(header)) for header in EXPORT_HEADERS],

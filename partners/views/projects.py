@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.saved_views import saved_views_context
+from cityrelations.core.totals import money_totals
 from cityrelations.core.views import form_page
 from partners.filters.projects import ProjectFilter
 from partners.forms.projects import ProjectForm
@@ -45,7 +47,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/project_list.html",
-        {"form": project_filter.form, "page": page, "projects": page.object_list},
+        {
+            "form": project_filter.form,
+            "page": page,
+            "projects": page.object_list,
+            "budget_totals": money_totals(project_filter.qs, amount="budget", currency="currency"),
+            **saved_views_context(request, "projects", filter_form=project_filter.form),
+        },
     )
 
 
