@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class DelegationsConfig(AppConfig):
     name = "delegations"
     verbose_name = _("Delegations")
+
+    def ready(self) -> None:
+        from partners.taskkinds import register_kind
+
+        from .models import Visit
+
+        register_kind(Visit)  # the report's follow-ups are tasks linked to the visit

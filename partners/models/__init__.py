@@ -32,6 +32,7 @@ from .people import (
     Office,
     OfficeQuerySet,
 )
+from .tasks import ReminderDigestSent, Task, TaskQuerySet, week_end
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -58,6 +59,9 @@ __all__ = [
     "Partnership",
     "PartnershipQuerySet",
     "Project",
+    "ReminderDigestSent",
+    "Task",
+    "TaskQuerySet",
     "Theme",
     "TimeStamped",
     "agreement_upload_to",
@@ -65,4 +69,5 @@ __all__ = [
     "city_name_order",
     "currency_field",
     "local_city_name",
+    "week_end",
 ]
