@@ -77,9 +77,7 @@ def report_section_data(visit: Visit) -> dict[str, Any]:
     tasks = Task.objects.for_record(visit).select_related("owner").by_due_date()
     return {
         "tasks": sorted(tasks, key=lambda task: not task.is_open),
-        "add_task_url": add_task_url(
-            visit, next_url=visit.get_absolute_url() + "#report"
-        ),
+        "add_task_url": add_task_url(visit, next_url=visit.get_absolute_url() + "#report"),
         "gifts": list(visit.gifts.select_related("counterpart_contact").order_by("date", "pk")),
         "today": timezone.localdate(),
     }

@@ -69,3 +69,15 @@ def task_set_state(*, task: Task, state: str, by: Any) -> None:
         task.completed_at, task.completed_by = timezone.now(), by
     elif state != Task.State.DONE:
         task.completed_at, task.completed_by = None, None
+
+
+def task_from_follow_up(
+    *, text: str, record: models.Model, by: Any, owner: Any = None, due_on: dt.date | None = None
+) -> Task:
+    """A follow-up written on a record (an interaction) as a task: the first line is its title,
+    the whole text its notes when there is more; the writer owns it unless someone is named."""
+    title = task_title_from(text)
+    notes = text.strip() if text.strip() != title else ""
+    return task_create(
+        title=title, notes=notes, owner=owner or by, due_on=due_on, record=record, by=by
+    )

@@ -13,6 +13,7 @@ from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.views import ids_from_query
 from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
+from partners.forms.tasks import FollowUpTaskFields
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 from partners.widgets import SearchableSelect
 
@@ -25,7 +26,7 @@ def _contact_label(contact: Contact) -> str:
     return f"{contact.full_name} ({extra})" if extra else contact.full_name
 
 
-class InteractionForm(VersionedFormMixin, forms.ModelForm):
+class InteractionForm(FollowUpTaskFields, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = [

@@ -32,7 +32,7 @@ from .people import (
     Office,
     OfficeQuerySet,
 )
-from .tasks import ReminderDigestSent, Task, TaskQuerySet, week_end
+from .tasks import ReminderDigestRun, Task, TaskQuerySet, week_end
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -59,7 +59,7 @@ __all__ = [
     "Partnership",
     "PartnershipQuerySet",
     "Project",
-    "ReminderDigestSent",
+    "ReminderDigestRun",
     "Task",
     "TaskQuerySet",
     "Theme",

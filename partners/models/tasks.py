@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -121,17 +120,12 @@ class Task(Versioned, TimeStamped):
         return self.is_open and self.due_on is not None and self.due_on < today
 
 
-class ReminderDigestSent(models.Model):
-    """One row per user and day a reminder digest went out: the daily task may run twice (a
-    retried beat, a second beat by mistake) and still send each person one digest a day."""
+class ReminderDigestRun(models.Model):
+    """The day's reminder digests went out. The daily task may run twice (a retried beat, a
+    second beat by mistake): the second run finds the day taken and sends nothing."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "sent_on"], name="one_digest_per_user_a_day")
-        ]
+    sent_on = models.DateField(unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.sent_on}"
+        return str(self.sent_on)

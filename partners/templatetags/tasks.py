@@ -8,8 +8,10 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from ..models import Task, week_end
+from ..models import Membership, Task, week_end
+from ..taskkinds import add_task_url
 from ..taskkinds import record_url as url_of_record
 
 register = template.Library()
@@ -25,6 +27,14 @@ def is_overdue(task: Task, today: dt.date) -> bool:
 @register.filter
 def record_url(task: Task) -> str:
     return url_of_record(task.record) if task.object_id else ""
+
+
+@register.filter
+def report_task_url(membership: Membership, next_url: str = "") -> str:
+    """ "Make it a task": a new task for the membership's next report, prefilled."""
+    title = gettext("Report to %(organization)s") % {"organization": membership.organization}
+    due = membership.next_report_due_on.isoformat() if membership.next_report_due_on else ""
+    return add_task_url(membership, next_url=next_url, title=title, due_on=due)
 
 
 @register.inclusion_tag("partners/_dashboard_tasks.html", takes_context=True)

@@ -118,7 +118,9 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(pk)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
-        followups.task_set_state(task=form.instance, state=form.cleaned_data["state"], by=request.user)
+        followups.task_set_state(
+            task=form.instance, state=form.cleaned_data["state"], by=request.user
+        )
         task = form.save()
         messages.success(request, _("Task “%(t)s” saved.") % {"t": task})
         return redirect(_back(request, task.record))
@@ -141,14 +143,18 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
         task.delete()
         messages.success(request, _("Task “%(t)s” deleted.") % {"t": task})
         return redirect(back)
-    return render(request, "cityrelations/confirm_delete.html", {"object": task, "cancel_url": back})
+    return render(
+        request, "cityrelations/confirm_delete.html", {"object": task, "cancel_url": back}
+    )
 
 
 def _after_state_change(request: HttpRequest, task: Task, message: str) -> HttpResponse:
     """htmx: the row again, in its new state; otherwise back to the page the form was on."""
     if getattr(request, "htmx", False):
-        task = Task.objects.select_related("owner").prefetch_related(records_prefetch()).get(
-            pk=task.pk
+        task = (
+            Task.objects.select_related("owner")
+            .prefetch_related(records_prefetch())
+            .get(pk=task.pk)
         )
         context = {"task": task, "today": timezone.localdate(), "row": request.POST.get("row")}
         return render(request, "partners/_task_row.html", context)
