@@ -33,11 +33,6 @@ class LogisticsItemInline(admin.TabularInline):
     extra = 0
 
 
-class FollowUpInline(admin.TabularInline):
-    model = models.FollowUp
-    extra = 0
-
-
 class VisitTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = models.VisitTransition
     extra = 0
@@ -57,7 +52,6 @@ class VisitAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         ParticipantInline,
         AgendaItemInline,
         LogisticsItemInline,
-        FollowUpInline,
         VisitTransitionInline,
     ]
 
@@ -82,11 +76,6 @@ class LogisticsItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 class VisitTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["visit", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
-
-
-@admin.register(models.FollowUp)
-class FollowUpAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["visit", "description", "owner", "due_on", "done"]
 
 
 @admin.register(models.Gift)

@@ -9,6 +9,10 @@ class DelegationsConfig(AppConfig):
     verbose_name = _("Delegations")
 
     def ready(self) -> None:
+        from partners.taskkinds import register_kind
+
+        from .models import Visit
         from .pickers import register_picker_sources
 
         register_picker_sources()
+        register_kind(Visit)  # the report's follow-ups are tasks linked to the visit

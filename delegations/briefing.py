@@ -26,9 +26,9 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 from cityrelations.core.languages import unit_name
-from partners.models import Agreement, City, Interaction, Office, Partnership
+from partners.models import Agreement, City, Interaction, Office, Partnership, Task
 
-from .models import AgendaItem, FollowUp, Gift, Participant, Visit
+from .models import AgendaItem, Gift, Participant, Visit
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each rendering step of each page at INFO: noise in the server log.
@@ -185,9 +185,11 @@ def briefing_context(visit_pk: int) -> dict[str, Any]:
     for dossier in dossiers:
         related_visit_ids.update(v.pk for v in dossier.earlier_visits)
     open_follow_ups = list(
-        FollowUp.objects.filter(visit__in=related_visit_ids, done=False)
-        .select_related("visit", "owner")
-        .order_by("due_on", "pk")
+        Task.objects.open()
+        .filter(visit__in=related_visit_ids)
+        .select_related("owner")
+        .prefetch_related("record")
+        .by_due_date()
     )
     return {
         "visit": visit,

@@ -1,4 +1,5 @@
-"""The post-visit report: outcomes, follow-ups, completion, and publication for the newsletter."""
+"""The post-visit report: outcomes, follow-ups (tasks), completion, and publication for the
+newsletter."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import expect_version
+from partners.models import Task
+from partners.taskkinds import add_task_url
 
-from .models import FollowUp, Visit
+from .models import Visit
 
 
 def visit_report_save(
@@ -68,25 +71,13 @@ def visit_publish(
     return visit
 
 
-def followup_set_done(*, follow_up: FollowUp, done: bool) -> FollowUp:
-    follow_up.done = done
-    follow_up.done_at = timezone.now() if done else None
-    follow_up.save(update_fields=["done", "done_at"])
-    return follow_up
-
-
-def followup_toggle(*, follow_up: FollowUp) -> FollowUp:
-    with transaction.atomic():
-        current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        return followup_set_done(follow_up=current, done=not current.done)
-
-
 def report_section_data(visit: Visit) -> dict[str, Any]:
-    """What the report section of a visit page shows (two queries)."""
+    """What the report section of a visit page shows (two queries). The follow-ups are the
+    visit's tasks: open ones first, each group by due date."""
+    tasks = Task.objects.for_record(visit).select_related("owner").by_due_date()
     return {
-        "follow_ups": list(
-            visit.follow_ups.select_related("owner").order_by("done", "due_on", "pk")
-        ),
+        "tasks": sorted(tasks, key=lambda task: not task.is_open),
+        "add_task_url": add_task_url(visit, next_url=visit.get_absolute_url() + "#report"),
         "gifts": list(visit.gifts.select_related("counterpart_contact").order_by("date", "pk")),
         "today": timezone.localdate(),
     }

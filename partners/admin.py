@@ -197,3 +197,13 @@ class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["title"]
     filter_horizontal = ["partnerships", "organizations", "themes", "sdgs"]
+
+
+@admin.register(models.Task)
+class TaskAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "owner", "due_on", "state", "content_type", "object_id")
+    list_filter = ("state", "content_type")
+    search_fields = ("title", "notes")
+    date_hierarchy = "due_on"
+    raw_id_fields = ("owner", "completed_by", "created_by")
+    readonly_fields = ("created_at", "updated_at")

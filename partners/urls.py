@@ -15,6 +15,7 @@ from .views import (
     organizations,
     partnerships,
     projects,
+    tasks,
 )
 from .views import map as map_views
 
@@ -119,4 +120,13 @@ urlpatterns += [
     ),
     path("map/", map_views.map_page, name="map"),
     path("map/data/", map_views.map_data, name="map_data"),
+]
+
+urlpatterns += [
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/edit/", tasks.task_update, name="task_update"),
+    path("tasks/<int:pk>/delete/", tasks.task_delete, name="task_delete"),
+    path("tasks/<int:pk>/done/", tasks.task_mark_done, name="task_mark_done"),
+    path("tasks/<int:pk>/reopen/", tasks.task_reopen_view, name="task_reopen"),
 ]

@@ -19,10 +19,10 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.models import Contact, Partnership
+from partners.models import Contact, Partnership, Task
 
 from ..briefing import render_briefing_book
-from ..models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit
+from ..models import AgendaItem, Gift, LogisticsItem, Participant, Visit
 
 BENCH_PREFIX = "Bench visit "
 BRIEFING_VISIT_TITLE = "Bench briefing book visit"
@@ -119,11 +119,11 @@ def _visit_rows(visit: Visit, rng: random.Random, contacts: list[int]) -> list[m
 
 def _completed_visit_rows(visit: Visit, rng: random.Random) -> list[models.Model]:
     rows: list[models.Model] = [
-        FollowUp(
-            visit=visit,
-            description="Send the minutes",
+        Task(
+            record=visit,
+            title="Send the minutes",
             due_on=visit.end_date + dt.timedelta(days=30),
-            done=rng.random() < 0.7,
+            state=Task.State.DONE if rng.random() < 0.7 else Task.State.OPEN,
         )
     ]
     if rng.random() < 0.2:
@@ -155,7 +155,7 @@ def _children(visits: list[Visit], rng: random.Random, contacts: list[int], citi
         Participant,
         AgendaItem,
         LogisticsItem,
-        FollowUp,
+        Task,
         Gift,
         city_through,
     )

@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import City, Contact, Office, Partnership
+from partners.models import City, Contact, Office, Partnership, Task
 
-from ..models import AgendaItem, FollowUp, Gift, LogisticsItem, Participant, Visit, VisitTransition
+from ..models import AgendaItem, Gift, LogisticsItem, Participant, Visit, VisitTransition
 
 Status = Visit.Status
 IN = Visit.Direction.INCOMING
@@ -402,13 +402,15 @@ def _details(visit: Visit, spec: DemoVisit, city: City, users: dict[str, Any]) -
             owner=users.get("staff"),
         )
     for description, after, done in spec.follow_ups:
-        FollowUp.objects.create(
-            visit=visit,
-            description=description,
+        Task.objects.create(
+            record=visit,
+            title=description,
             due_on=end + dt.timedelta(days=after),
             owner=users.get("staff"),
-            done=done,
-            done_at=timezone.now() if done else None,
+            created_by=users.get("staff"),
+            state=Task.State.DONE if done else Task.State.OPEN,
+            completed_at=timezone.now() if done else None,
+            completed_by=users.get("staff") if done else None,
         )
     holders = _office_holders(city)
     for gift in spec.gifts:

@@ -1,19 +1,15 @@
-"""Forms of the post-visit report: outcomes, follow-ups, publication."""
+"""Forms of the post-visit report: outcomes and publication (its follow-ups are tasks)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.concurrency import VersionedFormMixin
-from cityrelations.core.forms import StaffUserChoiceField
-from cityrelations.core.roles import DIPLOMACY_UNIT, MAYORS_OFFICE, staff_users
-from cityrelations.core.widgets import DateInput
 
-from ..models import FollowUp, Visit
+from ..models import Visit
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):
@@ -27,22 +23,6 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
                 "Internal."
             )
         }
-
-
-class FollowUpForm(VersionedFormMixin, forms.ModelForm):
-    owner = StaffUserChoiceField(
-        label=_("Owner"), queryset=staff_users(DIPLOMACY_UNIT, MAYORS_OFFICE), required=False
-    )
-
-    class Meta:
-        model = FollowUp
-        fields = ["description", "owner", "due_on", "done"]
-        widgets = {"due_on": DateInput()}
-
-    def save(self, commit: bool = True) -> FollowUp:
-        if "done" in self.changed_data or (self.instance.done and not self.instance.done_at):
-            self.instance.done_at = timezone.now() if self.instance.done else None
-        return super().save(commit=commit)
 
 
 class PublishForm(VersionedFormMixin, forms.ModelForm):

@@ -1,9 +1,8 @@
 """Visits (incoming and outgoing delegations), their participants, itinerary, logistics, the
-workflow record, gifts and follow-ups — one module per concept, all under the app label
+workflow record, and gifts (the report's follow-ups are tasks: ``partners.Task``) — one module per concept, all under the app label
 ``delegations``."""
 
 from .feeds import CalendarFeed, new_calendar_token
-from .followups import FollowUp
 from .gifts import Gift
 from .plan import AgendaItem, LogisticsItem, Participant, RowLinks
 from .visits import STATUS_BADGES, Visit, VisitQuerySet, VisitTransition, date_span
@@ -13,7 +12,6 @@ __all__ = [
     "STATUS_BADGES",
     "AgendaItem",
     "CalendarFeed",
-    "FollowUp",
     "Gift",
     "LogisticsItem",
     "Participant",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.fields import DateRangeField
 from django.db import connections, models
 from django.db.backends.postgresql.psycopg_any import DateRange
@@ -19,7 +20,16 @@ from cityrelations.core.fields import amount_field, optional_link, staff_link
 from cityrelations.core.formats import date_range
 from cityrelations.core.links import detail_url
 from cityrelations.core.search import ForgivingSearchQuerySet
-from partners.models import SDG, City, Contact, Organization, Partnership, Theme, currency_field
+from partners.models import (
+    SDG,
+    City,
+    Contact,
+    Organization,
+    Partnership,
+    Task,
+    Theme,
+    currency_field,
+)
 
 
 def date_span(prefix: str = "") -> Func:
@@ -130,6 +140,9 @@ class Visit(Versioned, ChoiceLabels, models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The report's follow-ups: tasks linked to the visit (deleted with it).
+    tasks = GenericRelation(Task, related_query_name="visit")
 
     history = HistoricalRecords()
     objects = VisitQuerySet.as_manager()

@@ -1,5 +1,5 @@
-"""The post-visit report on a visit page: outcomes, follow-ups (add, edit, tick, delete), "mark
-report complete", and making a completed visit public for the newsletter."""
+"""The post-visit report on a visit page: outcomes, "mark report complete", and making a
+completed visit public for the newsletter. Its follow-ups are tasks (partners/views/tasks.py)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.views import form_page
 
-from ..forms.report import FollowUpForm, PublishForm, ReportForm
-from ..models import FollowUp, Visit
-from ..report import followup_toggle as toggle_follow_up
+from ..forms.report import PublishForm, ReportForm
+from ..models import Visit
 from ..report import visit_publish as publish_visit
 from ..report import visit_report_save
 from .common import visit_for, visit_trail
 
 REPORT_ANCHOR = "#report"
-
-
-def _follow_up_for(pk: int) -> FollowUp:
-    return get_object_or_404(FollowUp.objects.select_related("visit", "owner"), pk=pk)
 
 
 def _back_to_report(visit: Visit) -> HttpResponse:
@@ -96,70 +90,6 @@ def _report_form_page(
         cancel_url=visit.get_absolute_url() + REPORT_ANCHOR,
         trail=visit_trail(visit, (crumb or title, "")),
     )
-
-
-@login_required
-@permission_required("delegations.add_followup", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = visit_for(pk)
-    form = FollowUpForm(request.POST or None, instance=FollowUp(visit=visit))
-    if request.method == "POST" and form.is_valid():
-        follow_up = form.save()
-        messages.success(request, _("Follow-up “%(f)s” added.") % {"f": follow_up})
-        return _back_to_report(visit)
-    return _report_form_page(request, form, visit, _("New follow-up"))
-
-
-@login_required
-@permission_required("delegations.change_followup", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-@refuses_stale_saves
-def followup_update(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = _follow_up_for(pk)
-    form = FollowUpForm(request.POST or None, instance=follow_up)
-    if request.method == "POST" and form.is_valid():
-        follow_up = form.save()
-        messages.success(request, _("Follow-up “%(f)s” saved.") % {"f": follow_up})
-        return _back_to_report(follow_up.visit)
-    return _report_form_page(request, form, follow_up.visit, _("Edit follow-up"))
-
-
-@login_required
-@permission_required("delegations.delete_followup", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def followup_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = _follow_up_for(pk)
-    visit = follow_up.visit
-    if request.method == "POST":
-        description = str(follow_up)
-        follow_up.delete()
-        messages.success(request, _("Follow-up “%(f)s” deleted.") % {"f": description})
-        return _back_to_report(visit)
-    return render(
-        request,
-        "cityrelations/confirm_delete.html",
-        {"object": follow_up, "cancel_url": visit.get_absolute_url() + REPORT_ANCHOR},
-    )
-
-
-@login_required
-@permission_required("delegations.change_followup", raise_exception=True)
-@require_POST
-def followup_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    """Tick or untick: htmx swaps the row in place; without JavaScript, back to the page."""
-    follow_up = toggle_follow_up(follow_up=_follow_up_for(pk))
-    if getattr(request, "htmx", False):
-        return render(
-            request,
-            "delegations/_report_followup_row.html",
-            {"f": follow_up, "visit": follow_up.visit, "today": timezone.localdate()},
-        )
-    if follow_up.done:
-        messages.success(request, _("Follow-up “%(f)s” done.") % {"f": follow_up})
-    else:
-        messages.success(request, _("Follow-up “%(f)s” reopened.") % {"f": follow_up})
-    return _back_to_report(follow_up.visit)
 
 
 @login_required

@@ -11,10 +11,11 @@ from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.pickers import Picker, PickerFormMixin, PickerMultiple
 from cityrelations.core.widgets import DateInput
 from partners.forms.contacts import _model_choice
+from partners.forms.tasks import FollowUpTaskFields
 from partners.models import Contact, Interaction, Organization, Partnership, Theme
 
 
-class InteractionForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
+class InteractionForm(FollowUpTaskFields, PickerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
         fields = [

@@ -33,6 +33,7 @@ from .people import (
     Office,
     OfficeQuerySet,
 )
+from .tasks import ReminderDigestRun, Task, TaskQuerySet, week_end
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
@@ -58,6 +59,9 @@ __all__ = [
     "Partnership",
     "PartnershipQuerySet",
     "Project",
+    "ReminderDigestRun",
+    "Task",
+    "TaskQuerySet",
     "Theme",
     "TimeStamped",
     "agreement_upload_to",
@@ -67,4 +71,5 @@ __all__ = [
     "home_cities",
     "home_city_partner_refusal",
     "local_city_name",
+    "week_end",
 ]

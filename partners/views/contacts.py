@@ -30,7 +30,7 @@ from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
 from cityrelations.core.saved_views import saved_views_context
-from cityrelations.core.views import get_from_query, ids_from_query, safe_next, with_query
+from cityrelations.core.views import get_from_query, safe_next, with_query
 from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
     ContactForm,

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.pagination import paginate
 from cityrelations.core.views import get_from_query, safe_next
 from partners.filters.interactions import InteractionFilter
+from partners.followups import task_from_follow_up
 from partners.forms.interactions import InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
@@ -121,6 +123,15 @@ def _saved(request: HtmxHttpRequest, back: str, message: str) -> HttpResponse:
     return redirect(back)
 
 
+def _save(request: HttpRequest, form: InteractionForm) -> Interaction:
+    """Save the interaction, and its follow-up as a task when the form asks for one."""
+    with transaction.atomic():
+        interaction = form.save()
+        if (follow_up := form.follow_up_task) is not None:
+            task_from_follow_up(record=interaction, by=request.user, **follow_up)
+    return interaction
+
+
 @login_required
 @permission_required("partners.add_interaction", raise_exception=True)
 def interaction_create(request: HtmxHttpRequest) -> HttpResponse:
@@ -135,7 +146,7 @@ def interaction_create(request: HtmxHttpRequest) -> HttpResponse:
     back = _back_url(request, preselected)
     if request.method == "POST" and form.is_valid():
         form.instance.recorded_by = request.user
-        interaction = form.save()
+        interaction = _save(request, form)
         message = _("Interaction “%(s)s” recorded.") % {"s": interaction.subject}
         return _saved(request, back, message)
     return _render_form(request, form, {"title": _("Record an interaction"), "back": back})
@@ -149,7 +160,7 @@ def interaction_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = InteractionForm(request.POST or None, instance=interaction)
     back = _back_url(request, {})
     if request.method == "POST" and form.is_valid():
-        form.save()
+        _save(request, form)
         return _saved(request, back, _("Interaction “%(s)s” saved.") % {"s": interaction.subject})
     title = _("Edit interaction “%(s)s”") % {"s": interaction.subject}
     return _render_form(request, form, {"title": title, "back": back, "interaction": interaction})
