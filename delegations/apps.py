@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class DelegationsConfig(AppConfig):
     name = "delegations"
     verbose_name = _("Delegations")
+
+    def ready(self) -> None:
+        from .panels import register_panels
+
+        register_panels()

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from .hubs import register_panels
+
+        register_panels()

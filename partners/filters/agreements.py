@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import DaysFilter, SortedFilterSet, StyledFilterSet, words_condition
 
-from ..models import Agreement, AgreementQuerySet, City, Organization, Theme
+from ..models import Agreement, AgreementQuerySet, City, Organization, Partnership, Theme
 from ..widgets import SearchableSelect
 
 
@@ -67,6 +67,10 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all()
     )
+    # From a partnership's hub, "Show all": the same agreements as its panel (hidden).
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), method="for_partnership", widget=forms.HiddenInput
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )
@@ -85,6 +89,11 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
             "council_resolution",
         )
         return queryset.filter(words_condition(fields, value))
+
+    def for_partnership(
+        self, queryset: QuerySet[Any], name: str, value: Partnership | None
+    ) -> QuerySet[Any]:
+        return cast(AgreementQuerySet, queryset).for_partnership(value) if value else queryset
 
     def expiring(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return cast(AgreementQuerySet, queryset).expiring(int(value))
