@@ -12,7 +12,9 @@ class DelegationsConfig(AppConfig):
         from partners.taskkinds import register_kind
 
         from .models import Visit
+        from .panels import register_panels
         from .pickers import register_picker_sources
 
         register_picker_sources()
         register_kind(Visit)  # the report's follow-ups are tasks linked to the visit
+        register_panels()

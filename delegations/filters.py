@@ -4,7 +4,7 @@ and sort), the calendar, and the gifts register (the staff list and the public r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -16,9 +16,11 @@ from cityrelations.core.formats import date_formatter
 from cityrelations.core.search import searched
 from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
-from partners.models import City, local_city_name
+from partners.models import City, Contact, Organization, Partnership, local_city_name
 
 from .models import Gift, Visit
+from .models.gifts import GiftQuerySet
+from .models.visits import VisitQuerySet
 
 
 class _FullSizeFilterSet(StyledFilterSet):
@@ -73,6 +75,16 @@ class VisitFilter(_FullSizeFilterSet):
         distinct=True,
         widget=QuickSelect,
     )
+    # From a hub page's "Show all": the same visits as its panel (hidden; no choice list).
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
+    contact = django_filters.ModelChoiceFilter(
+        queryset=Contact.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("start_date", "start"),
@@ -93,6 +105,16 @@ class VisitFilter(_FullSizeFilterSet):
     class Meta:
         model = Visit
         fields: list[str] = []
+
+    def for_record(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
+        if not value:
+            return queryset
+        visits = cast(VisitQuerySet, queryset)
+        return {
+            "partnership": visits.for_partnership,
+            "organization": visits.for_organization,
+            "contact": visits.for_contact,
+        }[name](value)
 
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
         return searched(queryset, value)
@@ -183,6 +205,13 @@ class GiftFilter(SortedFilterSet, StyledFilterSet):
     visit = django_filters.ChoiceFilter(
         label=_("Visit"), field_name="visit", choices=visits_with_gifts, widget=QuickSelect
     )
+    # From a hub page's "Show all": the same gifts as its panel (hidden; no choice list).
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
+    contact = django_filters.ModelChoiceFilter(
+        queryset=Contact.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )
@@ -206,9 +235,17 @@ class GiftFilter(SortedFilterSet, StyledFilterSet):
     def search(self, queryset: QuerySet[Gift], name: str, value: str) -> QuerySet[Gift]:
         return queryset.filter(words_condition(self.search_fields, value))
 
+    def for_record(self, queryset: QuerySet[Gift], name: str, value: Any) -> QuerySet[Gift]:
+        if not value:
+            return queryset
+        gifts = cast(GiftQuerySet, queryset)
+        return gifts.for_partnership(value) if name == "partnership" else gifts.for_contact(value)
+
 
 class PublicGiftFilter(GiftFilter):
     """The public register searches public columns only and cannot filter by visit."""
 
     visit = None  # django-filter drops a filter declared as None
+    partnership = None
+    contact = None
     search_fields = ("description", "counterpart", "visit__title")

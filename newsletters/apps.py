@@ -12,3 +12,6 @@ class NewslettersConfig(AppConfig):
         # The tasks are registered in every process: the sending engine enqueues send_batch by
         # its name (sending/enqueue.py). webhooks connects the anymail tracking receiver.
         from . import tasks, webhooks  # noqa: F401
+        from .panels import register_panels
+
+        register_panels()

@@ -14,6 +14,7 @@ class PartnersConfig(AppConfig):
         from cityrelations.core.panels import Panel, register
 
         from . import models
+        from .hubs import register_panels
         from .pickers import register_picker_sources
         from .taskkinds import register_kind
         from .views.tasks import tasks_panel
@@ -43,3 +44,4 @@ class PartnersConfig(AppConfig):
                     permission="partners.view_task",
                 ),
             )
+        register_panels()

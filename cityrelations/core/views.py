@@ -48,6 +48,17 @@ def get_from_query(queryset: type[M] | models.QuerySet[M], raw: str | None) -> M
     return get_object_or_404(queryset, pk=pk)
 
 
+def object_from_query(queryset: type[M] | models.QuerySet[M], raw: str | None) -> M | None:
+    """The object a query-string id names, to prefill a form (``?partnership=3``): None for a
+    missing value, one that is not an id, or a row that does not exist (the form then opens
+    empty, as without it)."""
+    pk = id_from_query(raw)
+    if pk is None:
+        return None
+    manager = queryset._default_manager if isinstance(queryset, type) else queryset
+    return manager.filter(pk=pk).first()
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
     """The ``next`` URL from the form or the query string if it points back into this site
     (same host, and HTTPS when the request is), else ``default``: never an open redirect."""

@@ -10,9 +10,21 @@ from simple_history.models import HistoricalRecords
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, optional_link
-from partners.models import Contact, currency_field
+from partners.models import Contact, Partnership, currency_field
 
 from .visits import Visit
+
+
+class GiftQuerySet(models.QuerySet["Gift"]):
+    def for_partnership(self, partnership: Partnership) -> GiftQuerySet:
+        """Gifts exchanged on the partnership's visits, or with a contact from its city."""
+        visits = Visit.objects.for_partnership(partnership).values("pk")
+        return self.filter(
+            Q(visit__in=visits) | Q(counterpart_contact__city_id=partnership.city_id)
+        )
+
+    def for_contact(self, contact: Contact) -> GiftQuerySet:
+        return self.filter(counterpart_contact=contact)
 
 
 class Gift(Versioned, ChoiceLabels, models.Model):
@@ -53,6 +65,7 @@ class Gift(Versioned, ChoiceLabels, models.Model):
     notes = models.TextField(_("internal notes"), blank=True)
 
     history = HistoricalRecords()
+    objects = GiftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "pk"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.fields import DateRangeField
@@ -71,6 +72,27 @@ class VisitQuerySet(ForgivingSearchQuerySet["Visit"]):
         return self.live().filter(
             end_date__gte=today, start_date__lte=today + dt.timedelta(days=days)
         )
+
+    def for_partnership(self, partnership: Partnership) -> VisitQuerySet:
+        """Visits of the partnership, or to or from its city (an Exists, so each comes once):
+        what its hub shows and the list's ``?partnership=`` finds."""
+        to_city = Visit.cities.through.objects.filter(
+            visit_id=models.OuterRef("pk"), city_id=partnership.city_id
+        )
+        return self.filter(Q(partnership=partnership) | models.Exists(to_city))
+
+    def for_organization(self, organization: Organization) -> VisitQuerySet:
+        with_it = Visit.organizations.through.objects.filter(
+            visit_id=models.OuterRef("pk"), organization_id=organization.pk
+        )
+        return self.filter(models.Exists(with_it))
+
+    def for_contact(self, contact: Contact) -> VisitQuerySet:
+        """Visits the contact took part in, or headed."""
+        took_part = apps.get_model("delegations", "Participant").objects.filter(
+            visit_id=models.OuterRef("pk"), contact_id=contact.pk
+        )
+        return self.filter(Q(head_of_delegation=contact) | models.Exists(took_part))
 
     def on_calendar(self) -> VisitQuerySet:
         """What the mayor's calendar feed shows: approved and confirmed visits."""

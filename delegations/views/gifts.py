@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.pagination import paginate
-from cityrelations.core.views import form_page, get_from_query
+from cityrelations.core.views import form_page, get_from_query, object_from_query
+from partners.models import Contact
 
 from ..filters import GiftFilter, PublicGiftFilter
 from ..forms.gifts import GiftForm
@@ -70,6 +71,8 @@ def gift_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, object] = {"date": timezone.localdate()}
     if visit is not None:
         initial.update(visit=visit, date=visit.start_date)
+    if contact := object_from_query(Contact, request.GET.get("contact")):
+        initial["counterpart_contact"] = contact  # a contact's hub page: "Record a gift"
     form = GiftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

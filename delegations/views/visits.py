@@ -22,7 +22,8 @@ from cityrelations.core.pagination import paginate
 from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.totals import money_totals
 from cityrelations.core.transitions import TransitionError, WrongRole
-from cityrelations.core.views import get_from_query, safe_next
+from cityrelations.core.views import get_from_query, object_from_query, safe_next
+from partners.models import Contact, Organization, Partnership
 
 from ..conflicts import (
     Conflict,
@@ -145,10 +146,25 @@ def _form_page(
     return render(request, "delegations/visit_form.html", context)
 
 
+def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
+    """A hub page's "Add visit": ``?partnership=`` (with its city), ``?organization=`` or
+    ``?head_of_delegation=`` (a contact) chosen in the new visit; an unknown id is ignored."""
+    initial: dict[str, Any] = {}
+    if partnership := object_from_query(
+        Partnership.objects.select_related("city"), request.GET.get("partnership")
+    ):
+        initial.update(partnership=partnership, cities=[partnership.city])
+    if organization := object_from_query(Organization, request.GET.get("organization")):
+        initial["organizations"] = [organization]
+    if head := object_from_query(Contact, request.GET.get("head_of_delegation")):
+        initial["head_of_delegation"] = head
+    return initial
+
+
 @login_required
 @permission_required("delegations.add_visit", raise_exception=True)
 def visit_create(request: HttpRequest) -> HttpResponse:
-    form = VisitForm(request.POST or None)
+    form = VisitForm(request.POST or None, initial=_initial_from_query(request))
     if request.method == "POST" and form.is_valid():
         form.instance.owner = request.user
         visit = form.save()

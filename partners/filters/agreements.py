@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.filters import DaysFilter, SortedFilterSet, StyledFilterSet
 from cityrelations.core.search import searched
 
-from ..models import Agreement, AgreementQuerySet, City, Organization, Theme
+from ..models import Agreement, AgreementQuerySet, City, Organization, Partnership, Theme
 from ..widgets import SearchableSelect
 
 
@@ -72,6 +72,10 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all()
     )
+    # From a partnership's hub, "Show all": the same agreements as its panel (hidden).
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), method="for_partnership", widget=forms.HiddenInput
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
     )
@@ -87,6 +91,11 @@ class AgreementFilter(SortedFilterSet, StyledFilterSet):
         self, queryset: QuerySet[Any], name: str, value: bool | None
     ) -> QuerySet[Any]:
         return cast(AgreementQuerySet, queryset).in_force() if value else queryset
+
+    def for_partnership(
+        self, queryset: QuerySet[Any], name: str, value: Partnership | None
+    ) -> QuerySet[Any]:
+        return cast(AgreementQuerySet, queryset).for_partnership(value) if value else queryset
 
     def expiring(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return cast(AgreementQuerySet, queryset).expiring(int(value))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cityrelations.core.filters import words_condition
 from cityrelations.core.widgets import DateInput
 
-from ..models import Interaction, Organization, Partnership, Theme
+from ..models import Contact, Interaction, Organization, Partnership, Theme
 from ..widgets import SearchableSelect
 
 
@@ -57,6 +57,10 @@ class InteractionFilter(django_filters.FilterSet):
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all()
+    )
+    # From a contact's hub, "Show all": the interactions the contact took part in (hidden).
+    contact = django_filters.ModelChoiceFilter(
+        field_name="contacts", queryset=Contact.objects.all(), widget=forms.HiddenInput
     )
     q = django_filters.CharFilter(label=_("Search"), max_length=200, method="search")
 

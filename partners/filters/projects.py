@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.filters import SortedFilterSet
 from cityrelations.core.search import searched
 
-from ..models import SDG, Project, Theme
+from ..models import SDG, Organization, Partnership, Project, Theme
 
 
 def _programmes() -> list[tuple[str, str]]:
@@ -51,6 +52,13 @@ class ProjectFilter(SortedFilterSet):
         field_name="funding_programme",
         choices=[],
         empty_label=_("Any programme"),
+    )
+    # From a hub page's "Show all": the projects of that partnership or organisation (hidden).
+    partnership = django_filters.ModelChoiceFilter(
+        field_name="partnerships", queryset=Partnership.objects.all(), widget=forms.HiddenInput
+    )
+    organization = django_filters.ModelChoiceFilter(
+        field_name="organizations", queryset=Organization.objects.all(), widget=forms.HiddenInput
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), method="sort_noop", choices=[], empty_label=None

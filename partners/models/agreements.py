@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -50,6 +50,24 @@ class AgreementQuerySet(ForgivingSearchQuerySet["Agreement"]):
         today = timezone.localdate()
         return self.in_force(today).filter(
             valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=within_days)
+        )
+
+    def for_partnership(self, partnership: Partnership) -> AgreementQuerySet:
+        """The partnership's agreements and those naming its city (an Exists, not a join, so
+        no row comes twice): what its hub shows and the register's ``?partnership=`` lists."""
+        names_city = Agreement.cities.through.objects.filter(
+            agreement_id=OuterRef("pk"), city_id=partnership.city_id
+        )
+        return self.filter(Q(partnership=partnership) | Exists(names_city))
+
+    def by_expiry(self) -> AgreementQuerySet:
+        """Signed or in force first, the soonest to end first; then the others, newest first."""
+        live = [Agreement.Status.SIGNED, Agreement.Status.IN_FORCE]
+        return self.order_by(
+            Case(When(status__in=live, then=Value(0)), default=Value(1)),
+            F("valid_until").asc(nulls_last=True),
+            F("signed_on").desc(nulls_last=True),
+            "title",
         )
 
 
@@ -117,6 +135,21 @@ class Agreement(Versioned, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return detail_url("partners:agreement_detail", self.pk)
+
+    @property
+    def expiry_state(self) -> str:
+        """ "expired" (past its end, or marked so), "expiring" (signed or in force and within
+        its renewal notice) or "" (neither): the hubs mark these."""
+        today = timezone.localdate()
+        if self.status == self.Status.EXPIRED or (
+            self.valid_until is not None
+            and self.valid_until < today
+            and self.status != self.Status.TERMINATED
+        ):
+            return "expired"
+        notice_on = self.renewal_notice_on
+        live = self.status in (self.Status.SIGNED, self.Status.IN_FORCE)
+        return "expiring" if live and notice_on is not None and notice_on <= today else ""
 
     @property
     def renewal_notice_on(self) -> dt.date | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -18,6 +20,9 @@ from cityrelations.core.search import ForgivingSearchQuerySet
 
 from ..geo import country_name
 from .base import City, Theme, TimeStamped, currency_field
+
+if TYPE_CHECKING:
+    from .partnerships import Partnership
 
 
 class OrganizationQuerySet(ForgivingSearchQuerySet["Organization"]):
@@ -71,6 +76,37 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def fees_due(self, within_days: int = 90) -> MembershipQuerySet:
         horizon = timezone.localdate() + dt.timedelta(days=within_days)
         return self.current().filter(fee_due_on__isnull=False, fee_due_on__lte=horizon)
+
+    def shared_with(self, partnership: Partnership) -> MembershipQuerySet:
+        """The home city's current memberships of organisations in which the partner city also
+        takes part, as far as the records show it: the organisation has its seat there, holds
+        an office or a contact there, or shares a cooperation project with the partnership or
+        an agreement with the city. (Other cities' memberships are not recorded, so this is
+        "the same networks" as the data allows.) One query, Exists conditions."""
+        city_id = partnership.city_id
+        organization = OuterRef("organization")
+        offices = apps.get_model("partners", "Office").objects.filter(
+            organization=organization, city_id=city_id
+        )
+        contacts = apps.get_model("partners", "Contact").objects.filter(
+            organization=organization, city_id=city_id
+        )
+        project_model = apps.get_model("partners", "Project")
+        projects = project_model.objects.filter(
+            organizations=organization, partnerships=partnership
+        )
+        agreements = (
+            apps.get_model("partners", "Agreement")
+            .objects.filter(organizations=organization)
+            .filter(Q(partnership=partnership) | Q(cities=city_id))
+        )
+        return self.current().filter(
+            Q(organization__city_id=city_id)
+            | Exists(offices)
+            | Exists(contacts)
+            | Exists(projects)
+            | Exists(agreements)
+        )
 
     def reports_due(self, within_days: int = 90) -> MembershipQuerySet:
         horizon = timezone.localdate() + dt.timedelta(days=within_days)

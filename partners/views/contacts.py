@@ -29,8 +29,14 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import UncountedPage
+from cityrelations.core.panels import panels_for
 from cityrelations.core.saved_views import saved_views_context
-from cityrelations.core.views import get_from_query, safe_next, with_query
+from cityrelations.core.views import (
+    get_from_query,
+    object_from_query,
+    safe_next,
+    with_query,
+)
 from partners.filters.contacts import ContactFilter
 from partners.forms.contacts import (
     ContactForm,
@@ -38,7 +44,7 @@ from partners.forms.contacts import (
     OfficeForm,
     likely_duplicates,
 )
-from partners.models import Contact, MergedContact, Office
+from partners.models import City, Contact, MergedContact, Office, Organization
 from partners.pickers import contact_label
 from partners.services import contact_merge, office_create
 
@@ -144,6 +150,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "current_offices": current_offices,
         "past_offices": past_offices,
+        "panels": panels_for("contact", request, contact),
         "focal_point_for": contact.focal_point_for.select_related("organization"),
         "entries": timeline_entries(
             interactions[:TIMELINE_LIMIT], request.user, contact.get_absolute_url()
@@ -163,12 +170,22 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partners/contact_detail.html", context)
 
 
+def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
+    """``?city=``/``?organization=`` (from a hub page) prefill the new contact's."""
+    initial: dict[str, Any] = {}
+    if city := object_from_query(City, request.GET.get("city")):
+        initial["city"] = city
+    if organization := object_from_query(Organization, request.GET.get("organization")):
+        initial["organization"] = organization
+    return initial
+
+
 @login_required
 @permission_required("partners.add_contact", raise_exception=True)
 def contact_create(request: HttpRequest) -> HttpResponse:
     """The contact form; also created in place from another form (JSON for picker.js), or
     returning to that form (``next``) with the new contact chosen (``?contact=<id>``)."""
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, initial=_initial_from_query(request))
     back = safe_next(request, "")
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():

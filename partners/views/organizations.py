@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.panels import panels_for
 from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.views import form_page
 
@@ -120,25 +121,16 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "-until", "-since"
         )
     )
-    current = [m for m in memberships if m.until is None or m.until >= today]
-    past = [m for m in memberships if m.until is not None and m.until < today]
-    contacts = list(organization.contacts.order_by("last_name", "first_name"))
-    offices = list(organization.offices.select_related("contact").order_by("-started_on"))
     agreements = list(organization.agreements.order_by("-signed_on", "title"))
     projects = list(organization.projects.order_by("-starts_on", "title"))
     context = {
         "organization": organization,
         "themes": list(organization.themes.all()),
-        "current_memberships": current,
-        "past_memberships": past,
-        "contacts": contacts,
-        "offices": offices,
-        "agreements": agreements,
-        "projects": projects,
+        "current_memberships": [m for m in memberships if m.until is None or m.until >= today],
+        "panels": panels_for("organization", request, organization),
         "timeline": _timeline(organization, memberships, agreements, projects),
         "history": history_rows(organization),
         "trail": [*_list_trail(), (str(organization), "")],
-        "today": today,
     }
     return render(request, "partners/organization_detail.html", context)
 

@@ -24,6 +24,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.panels import panels_for
 from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.transitions import TransitionError, WrongRole
 from cityrelations.core.views import id_from_query
@@ -187,6 +188,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk=partnership.pk)
         .exists(),
         "history": history_rows(partnership),
+        "panels": panels_for("partnership", request, partnership),
         "trail": [
             (_("Partnerships"), reverse("partners:partnership_list")),
             (str(partnership.city), ""),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
@@ -16,10 +18,10 @@ from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.totals import money_totals
-from cityrelations.core.views import form_page
+from cityrelations.core.views import form_page, object_from_query
 from partners.filters.projects import ProjectFilter
 from partners.forms.projects import ProjectForm
-from partners.models import Partnership, Project
+from partners.models import Organization, Partnership, Project
 
 PAGE_SIZE = 25
 
@@ -73,10 +75,20 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partners/project_detail.html", context)
 
 
+def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
+    """``?partnership=``/``?organization=`` (from a hub page) choose it in the new project."""
+    initial: dict[str, Any] = {}
+    if partnership := object_from_query(Partnership, request.GET.get("partnership")):
+        initial["partnerships"] = [partnership]
+    if organization := object_from_query(Organization, request.GET.get("organization")):
+        initial["organizations"] = [organization]
+    return initial
+
+
 @login_required
 @permission_required("partners.add_project", raise_exception=True)
 def project_create(request: HttpRequest) -> HttpResponse:
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, initial=_initial_from_query(request))
     if request.method == "POST" and form.is_valid():
         project = form.save()
         messages.success(request, _("Project “%(title)s” created.") % {"title": project.title})
