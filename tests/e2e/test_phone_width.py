@@ -7,6 +7,7 @@ public page with data that makes them wide: long names, several rows, Hungarian 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -299,6 +300,21 @@ OVERFLOWING = """() => {
 }"""
 
 
+# Tables that fold their secondary columns on a phone: they fit without scrolling their box, so
+# every row's key cells and actions are on screen.
+FOLDED = re.compile(
+    r"^/(partners/agreements/|delegations/(|visits/\d+/|review/|calendar/\?view=list)"
+    r"|newsletter/subscribers/)$"
+)
+SCROLLED_TABLES = """() => [...document.querySelectorAll(".table-responsive")]
+  .filter((box) => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+  .map((box) => `table ${box.scrollWidth} px in ${box.clientWidth} px`)"""
+# Buttons and button-like links that a phone user cannot see without scrolling something sideways.
+ACTIONS_OFF_SCREEN = """() => [...document.querySelectorAll("#main .btn")]
+  .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().right > window.innerWidth)
+  .map((el) => el.textContent.trim())"""
+
+
 def _too_wide(page, live_server, paths: list[str], *, may_refuse: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
     """The paths whose page is wider than the phone ("path: width"), each opened in turn."""
     wide = []
@@ -311,6 +327,9 @@ def _too_wide(page, live_server, paths: list[str], *, may_refuse: bool = False) 
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > page.evaluate("window.innerWidth"):
             wide.append(f"{path}: {width} px ({', '.join(page.evaluate(OVERFLOWING))})")
+        if FOLDED.match(path):
+            wide += [f"{path}: {t}" for t in page.evaluate(SCROLLED_TABLES)]
+            wide += [f"{path}: {b!r} off screen" for b in page.evaluate(ACTIONS_OFF_SCREEN)]
     return wide
 
 
