@@ -25,7 +25,7 @@ from .organizations import Organization
 class ContactQuerySet(ForgivingSearchQuerySet["Contact"]):
     search_fields = ("first_name", "last_name", "email")
 
-    def search(self, query: str) -> ContactQuerySet:
+    def search(self, query: str, *, typos: bool = False) -> ContactQuerySet:
         """Every word, in any letter case and with or without accents, in the contact's name or
         email, in their organisation's or city's name, or in the title of an office they hold
         or held ("mayor of kyoto").
@@ -35,14 +35,16 @@ class ContactQuerySet(ForgivingSearchQuerySet["Contact"]):
         one of 100,000 contacts in turn.
         """
         contacts = self
-        fuzzy = uses_postgresql(self)
+        typos = typos and uses_postgresql(self)
         for word in search_words(query):
-            own = Contact.objects.filter(word_matches(self.search_document(), word, fuzzy=fuzzy))
+            own = Contact.objects.filter(word_matches(self.search_document(), word, typos=typos))
             by_organization = Contact.objects.filter(
-                organization__in=Organization.objects.search(word).values("pk")
+                organization__in=Organization.objects.search(word, typos=typos).values("pk")
             )
-            by_city = Contact.objects.filter(city__in=City.objects.search(word).values("pk"))
-            by_office = Office.objects.search(word)
+            by_city = Contact.objects.filter(
+                city__in=City.objects.search(word, typos=typos).values("pk")
+            )
+            by_office = Office.objects.search(word, typos=typos)
             contacts = contacts.filter(
                 pk__in=own.order_by()
                 .values("pk")

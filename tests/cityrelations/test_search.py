@@ -219,6 +219,7 @@ def test_percent_and_underscore_are_literal(staff_user, data):
 def test_search_words():
     assert search_words("vien:* | !prague_x 'a'") == ["vien", "prague"]
     assert search_words("mayor of kyoto") == ["mayor", "kyoto"]
+    assert search_words("Bench City 12") == ["Bench", "City", "12"]
     assert search_words("Li") == ["Li"]  # a short word counts when it is all there is
     assert search_words("  ") == []
     assert len(search_words("aaa bbb ccc ddd eee fff ggg")) == 6
