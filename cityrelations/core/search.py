@@ -137,7 +137,10 @@ def with_rank(queryset: _QS, query: str, document: Any) -> _QS:
     if not uses_postgresql(queryset):
         return queryset.annotate(search_rank=Value(0.0, output_field=models.FloatField()))
     typed = Fold(Value(" ".join(search_words(query))))
-    return queryset.annotate(search_rank=TrigramWordSimilarity(typed, document))
+    # The stubs say str; Django wraps anything without resolve_expression() in Value().
+    return queryset.annotate(
+        search_rank=TrigramWordSimilarity(typed, document)  # type: ignore[arg-type]
+    )
 
 
 _M = TypeVar("_M", bound=models.Model)
