@@ -163,7 +163,8 @@ def _grow_organizations(rng: random.Random, goal: int) -> None:
 
 def _grow_contacts(rng: random.Random, goal: int, city_ids: list[int], org_ids: list[int]) -> None:
     have = Contact.objects.filter(notes="bench").count()
-    first = ["Alex", "Maria", "Jan", "Eva", "Kenji", "Ana", "Omar", "Lena", "Piotr", "Chloe"]
+    # Accented names, as real data has them: the search must find "Éva" typed "eva".
+    first = ["Alex", "María", "Jan", "Éva", "Kenji", "Ana", "Omar", "Lena", "Piotr", "Chloé"]
     _bulk(
         Contact,
         [
@@ -328,6 +329,10 @@ def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
         ),
         ("contact search", reverse("partners:contact_list") + "?q=Example1234", bench_client),
         ("global search", reverse("search") + "?q=Bench%20City%2012", bench_client),
+        # The same people typed with and without accents (bench first names carry them).
+        ("global search, accented", reverse("search") + "?q=%C3%89va%20Example123", bench_client),
+        ("global search, unaccented", reverse("search") + "?q=eva%20example123", bench_client),
+        ("global search, a typo", reverse("search") + "?q=Exmaple1234", bench_client),
         ("map data", reverse("partners:map_data"), bench_client),
     ]
 

@@ -72,22 +72,23 @@ def folded_document(*fields: str) -> Fold:
 
 def search_words(query: str) -> list[str]:
     """The words a query searches for: letters and digits only, at most MAX_WORDS of at most
-    MAX_WORD_LENGTH characters; one- and two-letter words only when there is nothing longer."""
+    MAX_WORD_LENGTH characters; one- and two-letter words ("of", "de") only when there is
+    nothing longer, but numbers always."""
     words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[^\W_]+", query[:MAX_QUERY_LENGTH])]
-    long_words = [w for w in words if len(w) >= MIN_WORD_LENGTH]
-    return (long_words or words)[:MAX_WORDS]
+    kept = [w for w in words if len(w) >= MIN_WORD_LENGTH or w.isdigit()]  # "Bench City 12"
+    return (kept or words)[:MAX_WORDS]
 
 
 def uses_postgresql(queryset: models.QuerySet[Any]) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
-def word_matches(document: Any, word: str, *, fuzzy: bool) -> Q:
-    """Rows whose ``document`` (an expression) contains ``word``, folded; with ``fuzzy``, also
+def word_matches(document: Any, word: str, *, typos: bool = False) -> Q:
+    """Rows whose ``document`` (an expression) contains ``word``, folded; with ``typos``, also
     those with a word similar to it (PostgreSQL's ``%>``), for a typo in a longer word."""
     typed = Fold(Value(word))
     condition = Q(models.lookups.Contains(document, typed))
-    if fuzzy and len(word) >= MIN_TYPO_LENGTH:
+    if typos and len(word) >= MIN_TYPO_LENGTH:
         condition |= Q(_TrigramWordSimilar(document, typed))
     return condition
 
@@ -111,16 +112,21 @@ _QS = TypeVar("_QS", bound=models.QuerySet[Any])
 
 
 def all_words_match(
-    queryset: _QS, query: str, document: Any, alternatives: Callable[[str], Q] | None = None
+    queryset: _QS,
+    query: str,
+    document: Any,
+    alternatives: Callable[[str, bool], Q] | None = None,
+    *,
+    typos: bool = False,
 ) -> _QS:
     """``queryset`` narrowed to rows where every word of ``query`` is in ``document``, or
-    satisfies ``alternatives(word)`` (a related record's name, for instance). A query without
-    words leaves the queryset as it is."""
-    fuzzy = uses_postgresql(queryset)
+    satisfies ``alternatives(word, typos)`` (a related record's name, for instance). A query
+    without words leaves the queryset as it is."""
+    typos = typos and uses_postgresql(queryset)
     for word in search_words(query):
-        condition = word_matches(document, word, fuzzy=fuzzy)
+        condition = word_matches(document, word, typos=typos)
         if alternatives is not None:
-            condition |= alternatives(word)
+            condition |= alternatives(word, typos)
         queryset = queryset.filter(condition)
     return queryset
 
@@ -131,7 +137,10 @@ def with_rank(queryset: _QS, query: str, document: Any) -> _QS:
     if not uses_postgresql(queryset):
         return queryset.annotate(search_rank=Value(0.0, output_field=models.FloatField()))
     typed = Fold(Value(" ".join(search_words(query))))
-    return queryset.annotate(search_rank=TrigramWordSimilarity(typed, document))
+    # The stubs say str; Django wraps anything without resolve_expression() in Value().
+    return queryset.annotate(
+        search_rank=TrigramWordSimilarity(typed, document)  # type: ignore[arg-type]
+    )
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -148,12 +157,17 @@ class ForgivingSearchQuerySet(models.QuerySet[_M]):
     def search_document(cls) -> Fold:
         return folded_document(*cls.search_fields)
 
-    def search_alternatives(self, word: str) -> Q:
+    def search_alternatives(self, word: str, typos: bool) -> Q:
         """Other ways a record matches one word (through a related record): none by default."""
         return Q()
 
-    def search(self, query: str) -> Self:
-        return all_words_match(self, query, self.search_document(), self.search_alternatives)
+    def search(self, query: str, *, typos: bool = False) -> Self:
+        """Records with every word of ``query``; with ``typos`` (PostgreSQL), also records with
+        a word similar to it. Typos are a second try (:func:`forgiving_search`): tried first,
+        "example123" would also find every "example456"."""
+        return all_words_match(
+            self, query, self.search_document(), self.search_alternatives, typos=typos
+        )
 
     def with_search_rank(self, query: str) -> Self:
         return with_rank(self, query, self.search_document())
@@ -171,7 +185,11 @@ def _fold_or_none(text: str | None) -> str | None:
 
 def searched(queryset: models.QuerySet[_M], query: str) -> models.QuerySet[_M]:
     """A list filter's search: the model's own ``search()`` (its QuerySet is a
-    :class:`ForgivingSearchQuerySet`), so the list finds what the global search finds."""
+    :class:`ForgivingSearchQuerySet`), so the list finds what the global search finds: the
+    words as typed, or, when they find nothing, with typos forgiven (one more query)."""
     if not isinstance(queryset, ForgivingSearchQuerySet):
         raise TypeError(f"{queryset.model.__name__} has no forgiving search()")
-    return queryset.search(query)
+    exact = queryset.search(query)
+    if not uses_postgresql(queryset) or exact.exists():
+        return exact
+    return queryset.search(query, typos=True)

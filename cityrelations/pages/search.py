@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -169,11 +169,11 @@ SEARCHERS: tuple[Searcher, ...] = (
 )
 
 
-def _matching(searcher: Searcher, query: str) -> models.QuerySet[Any]:
+def _matching(searcher: Searcher, query: str, *, typos: bool = False) -> models.QuerySet[Any]:
     """Ranked hits, each with ``search_total``: the number of matches, counted up to
     CANDIDATES + 1. Ranking and counting look only at that many candidates."""
     rows: Any = searcher.rows()
-    candidates = rows.model._default_manager.search(query).order_by().values("pk")
+    candidates = rows.model._default_manager.search(query, typos=typos).order_by().values("pk")
     return (
         rows.filter(pk__in=candidates[: CANDIDATES + 1])
         .with_search_rank(query)
@@ -189,13 +189,16 @@ def searchers_for(reader: Any) -> list[Searcher]:
 
 
 def global_search(query: str, reader: Any) -> list[KindResults]:
-    """One ``KindResults`` per kind that has hits, in SEARCHERS' order. One query per kind."""
+    """One ``KindResults`` per kind that has hits, in SEARCHERS' order. One query per kind, and
+    a second one, with typos forgiven, for a kind the words as typed do not find (PostgreSQL)."""
     query = query[:MAX_QUERY_LENGTH]
     if not search_words(query):
         return []
     results = []
     for searcher in searchers_for(reader):
         rows = list(_matching(searcher, query)[:PER_KIND])
+        if not rows and connection.vendor == "postgresql":
+            rows = list(_matching(searcher, query, typos=True)[:PER_KIND])
         if rows:
             results.append(
                 KindResults(

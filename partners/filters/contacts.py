@@ -4,7 +4,7 @@ the city or organisation a link came from, and the sort order."""
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django import forms
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cityrelations.core.filters import SortedFilterSet
+from cityrelations.core.search import searched
 
-from ..models import City, Contact, ContactQuerySet, Organization, city_name_matches
+from ..models import City, Contact, Organization, city_name_matches
 
 
 def _language_pattern(language: str) -> str:
@@ -80,7 +81,7 @@ class ContactFilter(SortedFilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return cast(ContactQuerySet, queryset).search(value)
+        return searched(queryset, value)
 
     def filter_city_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(city_name_matches(value, prefix="city__"))

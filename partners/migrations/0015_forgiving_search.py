@@ -13,7 +13,6 @@ the ``simple`` full-text indexes of cities, organisations and agreements.
 from importlib import import_module
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
 from cityrelations.core.search import POSTGRESQL_FOLD_FUNCTION, folded_document
@@ -52,6 +51,10 @@ def trigram_index(name, fields):
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Not django.contrib.postgres's extension operations: migrating back would drop pg_trgm,
+    # on which the indexes of 0006 depend.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(POSTGRESQL_FOLD_FUNCTION)
     for statement in OBSOLETE:
         schema_editor.execute(statement)
@@ -83,8 +86,4 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("partners", "0014_city_search_folded_names")]
-    operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
-        migrations.RunPython(forwards, backwards, elidable=False),
-    ]
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
