@@ -217,7 +217,7 @@ class Picker(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False
 
-    def format_value(self, value: Any) -> list[str]:
+    def chosen_values(self, value: Any) -> list[str]:
         if value is None:
             return []
         if not isinstance(value, list | tuple):
@@ -244,7 +244,7 @@ class Picker(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        chosen = self._labels(self.format_value(value))
+        chosen = self._labels(self.chosen_values(value))
         chosen_values = {v for v, _ in chosen}
         offered = [
             (str(row.pk), self.source.label(row))

@@ -194,7 +194,17 @@ def test_recording_a_gift_from_a_visit_page(staff_client):
     page = staff_client.get(url)
     assert page.status_code == 200
     assert page.context["form"].initial["visit"] == visit
-    assert "Officeholder" in page.content.decode()  # office holders are offered as contacts
+    # Office holders are offered as contacts: the picker searches them (the page lists none).
+    assert "kind=gift_counterpart" in page.content.decode()
+    found = staff_client.get(
+        reverse("partners:option_search"), {"kind": "gift_counterpart", "q": "officeholder"}
+    ).json()["results"]
+    assert [r["value"] for r in found] == [str(contact.pk)]
+    ContactFactory(last_name="Officeholderless")  # neither office holder nor participant
+    found = staff_client.get(
+        reverse("partners:option_search"), {"kind": "gift_counterpart", "q": "officeholder"}
+    ).json()["results"]
+    assert [r["value"] for r in found] == [str(contact.pk)]
     response = staff_client.post(
         url, gift_post(visit=str(visit.pk), counterpart_contact=str(contact.pk))
     )

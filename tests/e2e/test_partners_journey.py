@@ -59,7 +59,7 @@ def test_staff_adds_a_partner_city_and_the_mayor_reads_it(
 
     # --- staff: make it a sister city ----------------------------------------------------------
     page.get_by_role("link", name=t("Add a partnership")).click()
-    expect(page.locator("#id_city")).to_have_value(str(city.pk))
+    expect(page.locator("#main input[name=city]")).to_have_value(str(city.pk))
     assert_page_in(page, lang)
     page.locator("#id_level").select_option("sister")
     page.locator("#id_status").select_option("active")

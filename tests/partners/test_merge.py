@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -280,3 +282,63 @@ def test_redirects_follow_the_permission_checks(mayor_client, anonymous_client, 
     assert mayor_client.get(reverse("partners:contact_update", args=[old])).status_code == 403
     response = anonymous_client.get(detail)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# --- The richer value wins by default; no email or phone number is dropped (issue 13, item 11) --
+
+
+def _default_picks(form: MergeForm) -> dict[str, str]:
+    return {name: str(form.fields[f"pick_{name}"].initial) for name in MergeForm.FIELDS}
+
+
+def test_the_richer_value_is_chosen_by_default_not_the_newer_thinner_one(staff_client):
+    older = ContactFactory(
+        first_name="Eva", last_name="Kovacs", honorific="Dr.", languages="de, en, hu", phone=""
+    )
+    newer = ContactFactory(
+        first_name="Éva", last_name="Kovács", honorific="", languages="de", phone="+43 1 234"
+    )
+    picks = _default_picks(MergeForm(a=newer, b=older))
+    assert picks["honorific"] == "b"  # filled beats empty
+    assert picks["languages"] == "b"  # the longer, more complete value
+    assert picks["phone"] == "a"
+    assert picks["first_name"] == "a"  # as rich: the record shown first
+    response = staff_client.get(_merge_url(newer, older))
+    assert re.search(r'name="pick_languages" value="b"[^>]*checked', response.content.decode())
+
+
+def test_two_different_notes_keep_both_by_default():
+    a = ContactFactory(notes="Met in Vienna.")
+    b = ContactFactory(notes="Speaks Hungarian.")
+    assert _default_picks(MergeForm(a=a, b=b))["notes"] == "both"
+
+
+def test_a_second_email_and_phone_are_kept_in_the_notes_and_said_so(staff_client):
+    a = ContactFactory(
+        last_name="Kovacs", email="eva@wien.example", phone="+43 1 234", notes="Met in 2020."
+    )
+    b = ContactFactory(last_name="Kovacs", email="e.kovacs@city.example", phone="+43 (1) 234")
+    url = _merge_url(a, b)
+    preview = staff_client.get(url).content.decode()
+    # The longer email is preselected, so the other one is the one the notes will keep.
+    assert "Added to the notes: email eva@wien.example" in preview
+    assert "+43 (1) 234" not in preview.split('id="merge-kept-aside"')[1].split("</div>")[0]
+    data = {"keep": "a", **{f"pick_{n}": "a" for n in MergeForm.FIELDS}}
+    data["pick_notes"] = "a"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    survivor = Contact.objects.get()
+    assert survivor.email == "eva@wien.example"
+    # The same phone number written differently is not repeated; the other email is kept.
+    assert survivor.notes == ("Met in 2020.\nAlso email (kept when merging): e.kovacs@city.example")
+
+
+def test_choosing_the_other_email_keeps_the_first_one_too(staff_client):
+    a = ContactFactory(last_name="Nagy", email="a@x.example", phone="111")
+    b = ContactFactory(last_name="Nagy", email="b@x.example", phone="")
+    data = {"keep": "b", **{f"pick_{n}": "b" for n in MergeForm.FIELDS}}
+    assert staff_client.post(_merge_url(a, b), data).status_code == 302
+    survivor = Contact.objects.get()
+    assert survivor.pk == b.pk and survivor.email == "b@x.example"
+    assert survivor.phone == ""
+    assert "a@x.example" in survivor.notes and "111" in survivor.notes
