@@ -38,8 +38,7 @@ from cityrelations.core.transitions import TransitionError
 from ..filters.contacts import ContactFilter
 from ..lifecycle import check_partnership_transition, partnership_transition
 from ..models import Agreement, Contact, Partnership, Theme, city_name_order
-from .agreements import agreement_spreadsheet, register_queryset
-from .partnerships import partnership_spreadsheet
+from .exports import agreement_spreadsheet, partnership_spreadsheet, register_queryset
 
 
 def person_name(user: Any) -> str:
