@@ -17,7 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 APP_NAMESPACES = {"partners", "delegations", "newsletters", "mfa", "otp_webauthn"}
-ROOT_NAMES = {"dashboard", "search", "mailbox", "mailbox_message"}
+ROOT_NAMES = {
+    "dashboard",
+    "search",
+    "mailbox",
+    "mailbox_message",
+    "saved_view_create",
+    "saved_view_update",
+    "saved_view_delete",
+}
 
 # Pages anyone may open (citizens' newsletter pages, the public gifts register, health check).
 PUBLIC = {
@@ -45,6 +53,10 @@ MAYOR_MAY = {
     "delegations:review_decide",
     "delegations:ical_settings",
     "delegations:ical_reset",
+    # Everyone's own saved views of the lists they read (another user's view is a 404).
+    "saved_view_create",
+    "saved_view_update",
+    "saved_view_delete",
 }
 # Citizens' personal data: the mayor's office may not even read these (counts are on the editions).
 PERSONAL_DATA = {
@@ -53,6 +65,7 @@ PERSONAL_DATA = {
     "newsletters:subscriber_import",
     "newsletters:suppression_list",
     "newsletters:suppression_lift",
+    "partners:contact_export",
 }
 # A URL name is an edit URL when one of its words is one of these ("edition_list" is not).
 EDIT_WORDS = {

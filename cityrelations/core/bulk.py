@@ -169,7 +169,8 @@ class BulkSpec:
     rows: Callable[[], models.QuerySet[Any]]
     actions: dict[str, BulkAction]
     value_fields: Callable[[], dict[str, forms.Field]]
-    export: Callable[[HttpRequest, models.QuerySet[Any], str], HttpResponse]
+    # None: the list has no export of its own, so the selection has none either.
+    export: Callable[[HttpRequest, models.QuerySet[Any], str], HttpResponse] | None
     export_allowed: Callable[[Any], bool] = lambda user: True
     checkbox_name: str = "ids"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -180,7 +181,7 @@ class BulkSpec:
             for key, action in self.actions.items()
             if user.has_perm(action.permission)
         ]
-        if self.export_allowed(user):
+        if self.export is not None and self.export_allowed(user):
             choices += [
                 ("export_csv", _("Export the selection (CSV)")),
                 ("export_xlsx", _("Export the selection (XLSX)")),
@@ -345,7 +346,7 @@ def bulk_page(request: HttpRequest, spec: BulkSpec) -> HttpResponse:
         return _refuse(request, spec, errors)
     records = spec.rows().filter(pk__in=ids)
     key = form.cleaned_data["action"]
-    if key in EXPORT_FORMATS:
+    if key in EXPORT_FORMATS and spec.export is not None:
         return spec.export(request, records, EXPORT_FORMATS[key])
     change = spec.actions[key].make(form.cleaned_data)
     plan = bulk_plan(records=list(records), change=change, user=request.user)

@@ -115,6 +115,11 @@ class SavedViewForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["maxlength"] = 80
+        self.fields["position"].required = False  # the sidebar's form leaves it as it is
+
+    def clean_position(self) -> int:
+        position = self.cleaned_data.get("position")
+        return self.instance.position if position is None else position
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

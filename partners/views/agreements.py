@@ -3,33 +3,25 @@ create, edit and delete."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     ProtectedError,
-    QuerySet,
     RestrictedError,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
-from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.saved_views import saved_views_context
@@ -38,16 +30,14 @@ from cityrelations.core.views import form_page, id_from_query
 from ..documents import agreement_delete
 from ..filters.agreements import AgreementFilter
 from ..forms.agreements import AgreementForm
-from ..models import Agreement, AgreementDocument, City, Organization, Partnership
+from ..models import Agreement, City, Organization, Partnership
+from .bulk import AGREEMENT_BULK
+from .exports import agreement_spreadsheet, register_queryset
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 PER_PAGE = 25
-
-
-class _DocumentCount(TypedDict):
-    document_count: int
 
 
 def _agreement_for(pk: int) -> Agreement:
@@ -59,30 +49,9 @@ def _list_trail() -> list[tuple[str, str]]:
     return [(_("Agreements"), reverse("partners:agreement_list"))]
 
 
-def register_queryset() -> QuerySet[WithAnnotations[Agreement, _DocumentCount]]:
-    documents = (
-        AgreementDocument.objects.filter(agreement=OuterRef("pk"))
-        .order_by()
-        .values("agreement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    registered = (
-        Agreement.objects.select_related("partnership__city")
-        .prefetch_related("cities", "organizations", "themes")
-        .annotate(
-            document_count=Coalesce(Subquery(documents, output_field=IntegerField()), Value(0))
-        )
-    )
-    # The plugin types the annotation as Any; the rows carry an int.
-    return cast("QuerySet[WithAnnotations[Agreement, _DocumentCount]]", registered)
-
-
 @login_required
 @permission_required("partners.view_agreement", raise_exception=True)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    from .bulk import AGREEMENT_BULK  # it exports through this module
-
     filterset = AgreementFilter(request.GET, queryset=register_queryset())
     page = paginate(request, filterset.qs, PER_PAGE)
     export_query = request.GET.copy()
@@ -102,49 +71,6 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_HEADERS = (
-    gettext_lazy("Title"),
-    gettext_lazy("Kind"),
-    gettext_lazy("Status"),
-    gettext_lazy("Our signatory"),
-    gettext_lazy("Partner's signatory"),
-    gettext_lazy("Signed on"),
-    gettext_lazy("Signed at"),
-    gettext_lazy("Valid from"),
-    gettext_lazy("Valid until"),
-    gettext_lazy("Renewal notice date"),
-    gettext_lazy("Council resolution"),
-    gettext_lazy("Partnership"),
-    gettext_lazy("Cities"),
-    gettext_lazy("Organisations"),
-    gettext_lazy("Themes"),
-    gettext_lazy("Public"),
-    gettext_lazy("Documents"),
-)
-
-
-def _export_row(agreement: WithAnnotations[Agreement, _DocumentCount]) -> list[Any]:
-    return [
-        agreement.title,
-        agreement.get_kind_display(),
-        agreement.get_status_display(),
-        agreement.signatory_home,
-        agreement.signatory_partner,
-        agreement.signed_on,
-        agreement.signed_at,
-        agreement.valid_from,
-        agreement.valid_until,
-        agreement.renewal_notice_on,
-        agreement.council_resolution,
-        str(agreement.partnership) if agreement.partnership else "",
-        "; ".join(str(c) for c in agreement.cities.all()),
-        "; ".join(str(o) for o in agreement.organizations.all()),
-        "; ".join(str(t) for t in agreement.themes.all()),
-        _("yes") if agreement.is_public else _("no"),
-        agreement.document_count,
-    ]
-
-
 @login_required
 @permission_required("partners.view_agreement", raise_exception=True)
 def agreement_export(request: HttpRequest) -> HttpResponse:
@@ -152,14 +78,6 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     filterset = AgreementFilter(request.GET, queryset=register_queryset())
     fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
     return agreement_spreadsheet(filterset.qs, fmt)
-
-
-def agreement_spreadsheet(agreements: QuerySet[Any], fmt: str) -> HttpResponse:
-    """The register's export of ``agreements`` (from ``register_queryset()``)."""
-    rows = (_export_row(agreement) for agreement in agreements)
-    filename = f"agreements-{timezone.localdate():%Y-%m-%d}"
-    headers = [str(header) for header in EXPORT_HEADERS]
-    return spreadsheet_response(filename=filename, headers=headers, rows=rows, fmt=fmt)
 
 
 @login_required

@@ -37,9 +37,17 @@ from cityrelations.core.transitions import TransitionError
 
 from ..filters.contacts import ContactFilter
 from ..lifecycle import check_partnership_transition, partnership_transition
-from ..models import Agreement, Contact, Partnership, Theme, city_name_order
-from .agreements import agreement_spreadsheet, register_queryset
-from .partnerships import partnership_spreadsheet
+from ..models import (
+    Agreement,
+    Contact,
+    Membership,
+    Organization,
+    Partnership,
+    Project,
+    Theme,
+    city_name_order,
+)
+from .exports import agreement_spreadsheet, partnership_spreadsheet, register_queryset
 
 
 def person_name(user: Any) -> str:
@@ -184,6 +192,54 @@ AGREEMENT_BULK = BulkSpec(
 )
 
 
+# --- Projects, organisations, memberships (no export of their own) ---------------------------
+
+CHANGE_PROJECT = "partners.change_project"
+PROJECT_BULK = BulkSpec(
+    list_url_name="partners:project_list",
+    noun=lambda n: ngettext("%(n)d project", "%(n)d projects", n) % {"n": n},
+    rows=lambda: (
+        Project.objects.select_related("coordinator")
+        .prefetch_related("themes")
+        .order_by("title", "pk")
+    ),
+    actions={
+        "coordinator": person_action(
+            gettext_lazy("Change the coordinator"), CHANGE_PROJECT, "coordinator"
+        ),
+        **theme_actions(CHANGE_PROJECT),
+    },
+    value_fields=lambda: value_fields(person_label=gettext_lazy("Coordinator")),
+    export=None,
+)
+
+CHANGE_ORGANIZATION = "partners.change_organization"
+ORGANIZATION_BULK = BulkSpec(
+    list_url_name="partners:organization_list",
+    noun=lambda n: ngettext("%(n)d organisation", "%(n)d organisations", n) % {"n": n},
+    rows=lambda: Organization.objects.prefetch_related("themes").order_by("name", "pk"),
+    actions=theme_actions(CHANGE_ORGANIZATION),
+    value_fields=value_fields,
+    export=None,
+)
+
+CHANGE_MEMBERSHIP = "partners.change_membership"
+MEMBERSHIP_BULK = BulkSpec(
+    list_url_name="partners:membership_list",
+    noun=lambda n: ngettext("%(n)d membership", "%(n)d memberships", n) % {"n": n},
+    rows=lambda: Membership.objects.select_related("organization", "coordinator").order_by(
+        "organization__name", "pk"
+    ),
+    actions={
+        "coordinator": person_action(
+            gettext_lazy("Change the coordinator"), CHANGE_MEMBERSHIP, "coordinator"
+        ),
+    },
+    value_fields=lambda: value_fields(person_label=gettext_lazy("Coordinator"), themes=False),
+    export=None,
+)
+
+
 # --- Contacts -------------------------------------------------------------------------------
 
 CONTACT_EXPORT_HEADERS = (
@@ -298,3 +354,24 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         query = urlencode([("pick", pk) for pk in selected_ids(request, CONTACT_BULK)])
         return HttpResponseRedirect(f"{reverse('partners:contact_merge')}?{query}")
     return bulk_page(request, CONTACT_BULK)
+
+
+@login_required
+@permission_required("partners.view_project", raise_exception=True)
+@require_POST
+def project_bulk(request: HttpRequest) -> HttpResponse:
+    return bulk_page(request, PROJECT_BULK)
+
+
+@login_required
+@permission_required("partners.view_organization", raise_exception=True)
+@require_POST
+def organization_bulk(request: HttpRequest) -> HttpResponse:
+    return bulk_page(request, ORGANIZATION_BULK)
+
+
+@login_required
+@permission_required("partners.view_membership", raise_exception=True)
+@require_POST
+def membership_bulk(request: HttpRequest) -> HttpResponse:
+    return bulk_page(request, MEMBERSHIP_BULK)

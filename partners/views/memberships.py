@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.formats import format_date
 from cityrelations.core.history import history_rows
@@ -30,6 +31,7 @@ from ..forms.organizations import MembershipForm
 from ..memberships import fee_payment_record, one_year_later
 from ..memberships import fee_payment_void as void_payment
 from ..models import FeePayment, Membership, Organization
+from .bulk import MEMBERSHIP_BULK
 
 PER_PAGE = 25
 DUE_HORIZON_DAYS = 90
@@ -59,6 +61,7 @@ def membership_list(request: HttpRequest) -> HttpResponse:
         "fees_due_count": Membership.objects.fees_due(DUE_HORIZON_DAYS).count(),
         "reports_due_count": Membership.objects.reports_due(DUE_HORIZON_DAYS).count(),
         "fee_totals": money_totals(filterset.qs, amount="annual_fee", currency="fee_currency"),
+        **bulk_context(request, MEMBERSHIP_BULK),
         **saved_views_context(request, "memberships", filter_form=filterset.form),
     }
     return render(request, "partners/membership_list.html", context)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
@@ -32,6 +33,7 @@ from ..timeline import (
     merge_timeline,
     project_entries,
 )
+from .bulk import ORGANIZATION_BULK
 
 PER_PAGE = 25
 TIMELINE_LIMIT = 100
@@ -63,6 +65,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "organizations": page.object_list,
+            **bulk_context(request, ORGANIZATION_BULK),
             **saved_views_context(request, "organizations", filter_form=filterset.form),
         },
     )

@@ -14,14 +14,12 @@ from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
-from cityrelations.core.exports import spreadsheet_response
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
 from cityrelations.core.panels import panels_for
@@ -34,6 +32,8 @@ from ..forms.partnerships import PartnershipForm, partnership_integrity_message
 from ..lifecycle import partnership_transition
 from ..models import Partnership
 from ..timeline import agreement_entries, interaction_entries, merge_timeline, project_entries
+from .bulk import PARTNERSHIP_BULK
+from .exports import partnership_spreadsheet
 
 PER_PAGE = 25
 SORT_COLUMNS = [
@@ -43,25 +43,6 @@ SORT_COLUMNS = [
     ("status", gettext_lazy("Status")),
     ("established", gettext_lazy("Established")),
     ("last_contact", gettext_lazy("Last contact")),
-]
-EXPORT_HEADERS = [
-    gettext_lazy("City"),
-    gettext_lazy("Region"),
-    gettext_lazy("Country"),
-    gettext_lazy("Continent"),
-    gettext_lazy("Level"),
-    gettext_lazy("Status"),
-    gettext_lazy("Proposed on"),
-    gettext_lazy("Established on"),
-    gettext_lazy("Ended on"),
-    gettext_lazy("Council resolution"),
-    gettext_lazy("Council resolution date"),
-    gettext_lazy("Coordinator"),
-    gettext_lazy("Themes"),
-    gettext_lazy("SDGs"),
-    gettext_lazy("Last contact"),
-    gettext_lazy("Public"),
-    gettext_lazy("Summary"),
 ]
 
 
@@ -100,8 +81,6 @@ def _sort_columns(current: str) -> list[dict[str, Any]]:
 @permission_required("partners.view_partnership", raise_exception=True)
 @require_GET
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    from .bulk import PARTNERSHIP_BULK  # it exports through this module
-
     partnership_filter, rows, sort = _filtered(request)
     page = paginate(request, rows, PER_PAGE)
     return render(
@@ -120,10 +99,6 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _coordinator_name(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 @login_required
 @permission_required("partners.view_partnership", raise_exception=True)
 @require_GET
@@ -132,39 +107,6 @@ def partnership_export(request: HttpRequest) -> HttpResponse:
     _filter, rows, _sort = _filtered(request)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return partnership_spreadsheet(rows, fmt)
-
-
-def partnership_spreadsheet(rows: QuerySet[Partnership], fmt: str) -> HttpResponse:
-    """The list's export of ``rows`` (annotated ``with_last_contact()``): the whole filtered list,
-    or the rows ticked for a bulk export."""
-    rows = rows.prefetch_related("sdgs")
-    return spreadsheet_response(
-        filename="partnerships",
-        headers=[str(capfirst(header)) for header in EXPORT_HEADERS],
-        rows=(
-            [
-                p.city.display_name,
-                p.city.region,
-                p.city.country_name,
-                p.city.get_continent_display(),
-                p.get_level_display(),
-                p.get_status_display(),
-                p.proposed_on,
-                p.established_on,
-                p.ended_on,
-                p.council_resolution,
-                p.council_resolution_on,
-                _coordinator_name(p.coordinator),
-                ", ".join(t.name for t in p.themes.all()),
-                ", ".join(str(s.number) for s in p.sdgs.all()),
-                p.last_contact_on,  # type: ignore[attr-defined]
-                _("yes") if p.is_public else _("no"),
-                p.summary,
-            ]
-            for p in rows
-        ),
-        fmt=fmt,
-    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cityrelations.core.bulk import bulk_context
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
@@ -22,6 +23,7 @@ from cityrelations.core.views import form_page, object_from_query
 from partners.filters.projects import ProjectFilter
 from partners.forms.projects import ProjectForm
 from partners.models import Organization, Partnership, Project
+from partners.views.bulk import PROJECT_BULK
 
 PAGE_SIZE = 25
 
@@ -54,6 +56,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "projects": page.object_list,
             "budget_totals": money_totals(project_filter.qs, amount="budget", currency="currency"),
+            **bulk_context(request, PROJECT_BULK),
             **saved_views_context(request, "projects", filter_form=project_filter.form),
         },
     )

@@ -22,8 +22,9 @@ from tests.factories import CityFactory, UserFactory
 pytestmark = pytest.mark.django_db
 S = Visit.Status
 # Every page: session, user, user and group permissions, and the navbar's groups = 5.
-# List: count, visits, their cities, conflicts (4), the city filter's choices = 5 + 8.
-QUERIES_LIST = 13
+# List: count, visits, their cities, conflicts (4), the city filter's choices, the budget totals,
+# the user's saved views, the bulk form's choices (themes, staff users) = 5 + 12.
+QUERIES_LIST = 17
 # Queue: both sections' counts and pages, the rows' cities (once), conflicts of the rows (the
 # participants, then people's and cities' other visits: 3, the cities being known) = 5 + 8.
 QUERIES_QUEUE = 13

@@ -253,3 +253,35 @@ def test_merge_button_still_goes_to_the_merge_page(staff_client):
     assert response.status_code == 302
     assert response.url.startswith(reverse("partners:contact_merge"))
     assert f"pick={a.pk}" in response.url and f"pick={b.pk}" in response.url
+
+
+# --- projects, organisations, memberships -------------------------------------------------------
+
+
+def test_project_coordinator_and_organisation_themes(staff_client, staff_user):
+    from partners.models import Organization, Project
+    from tests.factories import MembershipFactory, OrganizationFactory, ProjectFactory
+
+    projects = ProjectFactory.create_batch(2)
+    url = reverse("partners:project_bulk")
+    data = {"ids": [p.pk for p in projects], "action": "coordinator", "person": staff_user.pk}
+    assert staff_client.post(url, {**data, "confirm": "1"}).status_code == 302
+    assert set(Project.objects.values_list("coordinator", flat=True)) == {staff_user.pk}
+
+    culture = _theme()
+    organizations = OrganizationFactory.create_batch(2)
+    url = reverse("partners:organization_bulk")
+    data = {"ids": [o.pk for o in organizations], "action": "add_theme", "theme": culture.pk}
+    assert staff_client.post(url, {**data, "confirm": "1"}).status_code == 302
+    assert Organization.objects.filter(themes=culture).count() == 2
+
+    membership = MembershipFactory()
+    url = reverse("partners:membership_bulk")
+    data = {"ids": [membership.pk], "action": "coordinator", "person": staff_user.pk}
+    staff_client.post(url, {**data, "confirm": "1"})
+    membership.refresh_from_db()
+    assert membership.coordinator == staff_user
+    # No export of their own, so none of the selection either.
+    html = staff_client.get(reverse("partners:project_list")).content.decode()
+    assert '<option value="coordinator"' in html
+    assert '<option value="export_csv"' not in html

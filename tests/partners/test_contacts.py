@@ -178,13 +178,14 @@ def test_list_query_count_does_not_grow(staff_client, django_assert_num_queries)
     # session, user, user and group permissions, the navbar's groups (2), page of contacts,
     # the countries offered in the filter; per search word the ids of the matching
     # organisations, cities and offices (3), looked up first so the contact query uses its
-    # indexes; and whether the words as typed find anyone (else typos are forgiven).
+    # indexes; and whether the words as typed find anyone (else typos are forgiven); the user's saved views of
+    # the list.
     org, city = OrganizationFactory(), CityFactory()
     ContactFactory(first_name="Anna", organization=org, city=city)
-    _list_queries(staff_client, django_assert_num_queries, 11)
+    _list_queries(staff_client, django_assert_num_queries, 12)
     for _ in range(10):
         ContactFactory(first_name="Anna", organization=OrganizationFactory(), city=CityFactory())
-    _list_queries(staff_client, django_assert_num_queries, 11)
+    _list_queries(staff_client, django_assert_num_queries, 12)
 
 
 # --- Detail ---------------------------------------------------------------------------------------
