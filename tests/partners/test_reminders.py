@@ -190,7 +190,9 @@ def test_the_tasks_digest_is_in_the_owners_language(task_owners):
     send_reminder_digests.delay().get()
     (message,) = mail.outbox
     with translation.override("hu"):
-        assert translation.gettext("Your tasks overdue or due this week") in message.alternatives[0][0]
+        assert (
+            translation.gettext("Your tasks overdue or due this week") in message.alternatives[0][0]
+        )
     assert ": emlékeztetők – " in message.subject
 
 
