@@ -99,3 +99,13 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Project {n}")
     status = models.Project.Status.ACTIVE
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A task; pass ``record=`` to link it to a partnership, a visit…"""
+
+    class Meta:
+        model = models.Task
+
+    title = factory.Sequence(lambda n: f"Task {n}")
+    due_on = factory.LazyFunction(timezone.localdate)

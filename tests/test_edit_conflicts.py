@@ -18,8 +18,8 @@ from django.db import connection, models
 from django.urls import resolve, reverse
 
 from cityrelations.core import concurrency
-from delegations.models import FollowUp, Gift, Visit
-from partners.models import Office
+from delegations.models import Gift, Visit
+from partners.models import Office, Task
 from tests.delegations.factories import (
     AgendaItemFactory,
     LogisticsItemFactory,
@@ -185,10 +185,10 @@ CASES = [
         ("outcomes", "Mine: a tram study and a visit back"),
     ),
     Case(
-        "follow-up",
-        lambda: FollowUp.objects.create(visit=VisitFactory(), description="Call back"),
-        _url("delegations:followup_update"),
-        ("description", "Theirs: call back on Monday", "Description"),
+        "task",
+        lambda: Task.objects.create(record=VisitFactory(), title="Call back"),
+        _url("partners:task_update"),
+        ("title", "Theirs: call back on Monday", "Task"),
         ("due_on", "2030-01-15"),
         dt.date(2030, 1, 15),
     ),
@@ -359,20 +359,20 @@ def test_a_save_that_loses_the_race_after_its_check_shows_the_conflict(
 
 
 def test_an_in_place_change_makes_an_open_edit_form_stale(staff_client):
-    """Ticking a follow-up in place (htmx) moves its version on: a form opened before is
+    """Marking a task done in place (htmx) moves its version on: a form opened before is
     refused, and says what the tick changed."""
-    follow_up = FollowUp.objects.create(visit=VisitFactory(), description="Call back")
-    url = reverse("delegations:followup_update", args=[follow_up.pk])
+    task = Task.objects.create(record=VisitFactory(), title="Call back")
+    url = reverse("partners:task_update", args=[task.pk])
     data = edit_form_data(staff_client.get(url).content)
-    toggle = reverse("delegations:followup_toggle", args=[follow_up.pk])
-    assert staff_client.post(toggle, headers={"HX-Request": "true"}).status_code == 200
+    done = reverse("partners:task_mark_done", args=[task.pk])
+    assert staff_client.post(done, headers={"HX-Request": "true"}).status_code == 200
 
-    response = staff_client.post(url, {**data, "description": "Call back on Monday"})
+    response = staff_client.post(url, {**data, "title": "Call back on Monday"})
 
     page = response.content.decode()
-    assert "data-version-conflict" in page and "Done: was no, now yes" in page
-    saved = _fresh(follow_up)
-    assert (saved.description, saved.done, saved.version) == ("Call back", True, 2)
+    assert "data-version-conflict" in page and "State: was Open, now Done" in page
+    saved = _fresh(task)
+    assert (saved.title, saved.state, saved.version) == ("Call back", Task.State.DONE, 2)
 
 
 def test_in_place_steps_move_the_version_on(staff_client, staff_user):

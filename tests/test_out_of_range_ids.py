@@ -34,10 +34,10 @@ PATH_ROUTES = [
     ("delegations:logistics_delete", [], ["get", "post"]),
     ("delegations:report_update", [], ["get", "post"]),
     ("delegations:visit_publish", [], ["get", "post"]),
-    ("delegations:followup_create", [], ["get", "post"]),
-    ("delegations:followup_update", [], ["get", "post"]),
-    ("delegations:followup_delete", [], ["get", "post"]),
-    ("delegations:followup_toggle", [], ["post"]),
+    ("partners:task_update", [], ["get", "post"]),
+    ("partners:task_delete", [], ["get", "post"]),
+    ("partners:task_mark_done", [], ["post"]),
+    ("partners:task_reopen", [], ["post"]),
     ("delegations:gift_update", [], ["get", "post"]),
     ("partners:contact_detail", [], ["get"]),
     ("partners:contact_update", [], ["get", "post"]),
@@ -70,6 +70,7 @@ def test_a_huge_id_in_the_path_is_not_found(staff_client, name, extra, methods):
         ("partners:interaction_create", {"partnership": HUGE}),
         ("partners:interaction_create", {"contact": HUGE}),
         ("partners:membership_create", {"organization": HUGE}),
+        ("partners:task_create", {"kind": "visit", "object_id": HUGE}),
     ],
 )
 def test_a_huge_id_in_the_query_is_not_found(staff_client, name, query):

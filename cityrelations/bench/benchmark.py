@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,6 +34,7 @@ from partners.models import (
     Interaction,
     Organization,
     Partnership,
+    Task,
     Theme,
 )
 from partners.models.base import city_search_names
@@ -43,6 +45,7 @@ TARGETS = {
     "contacts": 100_000,
     "interactions": 200_000,
     "agreements": 20_000,
+    "tasks": 10_000,  # all the benchmark user's: "my tasks" at its worst
 }
 COUNTRIES = [
     "AT",
@@ -226,6 +229,32 @@ def _grow_agreements(rng: random.Random, goal: int, partnership_ids: list[int]) 
     )
 
 
+def _grow_tasks(
+    rng: random.Random, goal: int, records: dict[type[models.Model], list[int]]
+) -> None:
+    """The benchmark user's tasks: linked to partnerships, organisations and contacts in turn,
+    due from a month ago to three months ahead, one in four done."""
+    owner = _bench_user(DIPLOMACY_UNIT)
+    have = Task.objects.filter(owner=owner, notes="bench").count()
+    kinds = [(ContentType.objects.get_for_model(m), ids) for m, ids in records.items() if ids]
+    today = dt.date.today()
+    rows = []
+    for i in range(max(0, goal - have)):
+        content_type, ids = kinds[i % len(kinds)]
+        rows.append(
+            Task(
+                title=f"Bench task {have + i}",
+                notes="bench",
+                owner=owner,
+                due_on=today + dt.timedelta(days=rng.randint(-30, 90)),
+                state=Task.State.DONE if i % 4 == 0 else Task.State.OPEN,
+                content_type=content_type,
+                object_id=rng.choice(ids),
+            )
+        )
+    _bulk(Task, rows)
+
+
 def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
     """Top the partners tables up to ``fraction`` of TARGETS (idempotent: counts what is there)."""
     rng = random.Random(seed + int(fraction * 1000))
@@ -238,19 +267,28 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
     _grow_contacts(rng, goal["contacts"], city_ids, org_ids)
     _grow_interactions(rng, goal["interactions"], partnership_ids, org_ids)
     _grow_agreements(rng, goal["agreements"], partnership_ids)
+    contact_ids = list(Contact.objects.values_list("pk", flat=True)[:5000])
+    records = {Partnership: partnership_ids, Organization: org_ids, Contact: contact_ids}
+    _grow_tasks(rng, goal["tasks"], records)
     return {
         "partnerships": Partnership.objects.count(),
         "organizations": Organization.objects.count(),
         "contacts": Contact.objects.count(),
         "interactions": Interaction.objects.count(),
         "agreements": Agreement.objects.count(),
+        "tasks": Task.objects.count(),
     }
 
 
-def bench_client(group: str = DIPLOMACY_UNIT) -> Client:
+def _bench_user(group: str) -> Any:
     username = "bench-staff" if group == DIPLOMACY_UNIT else "bench-mayor"
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def bench_client(group: str = DIPLOMACY_UNIT) -> Client:
+    user = _bench_user(group)
     client = Client()
     client.force_login(user)
     return client
@@ -334,6 +372,8 @@ def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
         ("global search, unaccented", reverse("search") + "?q=eva%20example123", bench_client),
         ("global search, a typo", reverse("search") + "?q=Exmaple1234", bench_client),
         ("map data", reverse("partners:map_data"), bench_client),
+        ("my tasks", reverse("partners:task_list"), bench_client),
+        ("my tasks, overdue", reverse("partners:task_list") + "?due=overdue", bench_client),
     ]
 
 

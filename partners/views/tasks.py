@@ -67,7 +67,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tasks = (
         Task.objects.for_owner(request.user)
-        .select_related("owner")
+        .select_related("owner", "content_type")
         .prefetch_related(records_prefetch())
         .by_due_date()
     )

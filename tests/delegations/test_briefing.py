@@ -18,8 +18,8 @@ from delegations.briefing import (
     html_to_pdf,
     render_briefing_book,
 )
-from delegations.models import FollowUp, Gift
-from partners.models import Office
+from delegations.models import Gift
+from partners.models import Office, Task
 from tests.factories import (
     AgreementFactory,
     CityFactory,
@@ -82,7 +82,7 @@ def briefing_visit():
         start_date=dt.date(2023, 4, 1),
         end_date=dt.date(2023, 4, 2),
     )
-    FollowUp.objects.create(visit=earlier, description="Send the heating study to Vienna")
+    Task.objects.create(record=earlier, title="Send the heating study to Vienna")
     Gift.objects.create(
         visit=earlier,
         direction=Gift.Direction.RECEIVED,

@@ -11,7 +11,6 @@ from delegations.dashboard import overdue_logistics
 from delegations.demo.seed import seed_delegations
 from delegations.models import (
     AgendaItem,
-    FollowUp,
     Gift,
     LogisticsItem,
     Participant,
@@ -19,11 +18,12 @@ from delegations.models import (
     VisitTransition,
 )
 from partners.demo.seed import seed_partners
+from partners.models import Task
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Visit, Participant, AgendaItem, LogisticsItem, VisitTransition, FollowUp, Gift)
+MODELS = (Visit, Participant, AgendaItem, LogisticsItem, VisitTransition, Task, Gift)
 
 
 def counts() -> dict[str, int]:
@@ -71,8 +71,8 @@ def test_seed_covers_every_state_and_is_idempotent(demo_world):
     assert Participant.objects.filter(contact__isnull=False).exists()
     assert AgendaItem.objects.exists()
     assert overdue_logistics().exists()
-    assert FollowUp.objects.filter(done=True).exists()
-    assert FollowUp.objects.filter(done=False).exists()
+    assert Task.objects.filter(visit__isnull=False, state=Task.State.DONE).exists()
+    assert Task.objects.filter(visit__isnull=False, state=Task.State.OPEN).exists()
     assert Gift.objects.filter(visit__isnull=True).exists()
     assert Gift.objects.filter(direction=Gift.Direction.GIVEN).exists()
     assert Gift.objects.filter(direction=Gift.Direction.RECEIVED).exists()

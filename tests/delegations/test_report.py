@@ -1,5 +1,6 @@
-"""The post-visit report: outcomes, follow-ups (with the htmx toggle and its no-JS fallback),
-"mark report complete", publication of completed visits, and the roles."""
+"""The post-visit report: outcomes, follow-up tasks (added from the visit, marked done in place
+and back to the report without JavaScript), "mark report complete", publication of completed
+visits, and the roles."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from delegations.models import FollowUp, Gift, Visit
+from delegations.models import Gift, Visit
+from partners.models import Task
 from tests.editing import with_version
 
 from .factories import VisitFactory
@@ -29,7 +31,7 @@ def visit():
 
 @pytest.fixture
 def follow_up(visit):
-    return FollowUp.objects.create(visit=visit, description="Send the tram study")
+    return Task.objects.create(record=visit, title="Send the tram study")
 
 
 # --- The section on the visit page ----------------------------------------------------------
@@ -52,7 +54,8 @@ def test_visit_page_shows_the_report_section(staff_client, visit, follow_up):
     assert "Rubik&#x27;s cube" in body
     assert reverse("delegations:briefing_book", args=[visit.pk]) in body
     assert reverse("delegations:report_update", args=[visit.pk]) in body
-    assert reverse("delegations:followup_toggle", args=[follow_up.pk]) in body
+    assert reverse("partners:task_mark_done", args=[follow_up.pk]) in body
+    assert reverse("partners:task_create") + f"?kind=visit&amp;object_id={visit.pk}" in body
     assert reverse("delegations:visit_publish", args=[visit.pk]) in body
 
 
@@ -61,8 +64,8 @@ def test_mayor_sees_the_report_without_edit_buttons(mayor_client, visit, follow_
     assert "Send the tram study" in body
     assert reverse("delegations:briefing_book", args=[visit.pk]) in body
     assert reverse("delegations:report_update", args=[visit.pk]) not in body
-    assert reverse("delegations:followup_toggle", args=[follow_up.pk]) not in body
-    assert reverse("delegations:followup_create", args=[visit.pk]) not in body
+    assert reverse("partners:task_mark_done", args=[follow_up.pk]) not in body
+    assert reverse("partners:task_create") not in body
     assert reverse("delegations:visit_publish", args=[visit.pk]) not in body
 
 
@@ -70,7 +73,7 @@ def test_report_section_queries_do_not_grow(staff_client, visit, django_assert_n
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    FollowUp.objects.create(visit=visit, description="One", owner=None)
+    Task.objects.create(record=visit, title="One", owner=None)
     url = visit.get_absolute_url()
     staff_client.get(url)
     with CaptureQueriesContext(connection) as one:
@@ -79,7 +82,7 @@ def test_report_section_queries_do_not_grow(staff_client, visit, django_assert_n
 
     owner = UserFactory(username="owner-of-follow-ups")
     for i in range(10):
-        FollowUp.objects.create(visit=visit, description=f"Task {i}", owner=owner)
+        Task.objects.create(record=visit, title=f"Task {i}", owner=owner)
         Gift.objects.create(
             visit=visit,
             direction="received",
@@ -135,8 +138,8 @@ def test_mayor_cannot_edit_the_report(mayor_client, visit):
 def test_anonymous_goes_to_login(anonymous_client, visit, follow_up):
     for url in (
         reverse("delegations:report_update", args=[visit.pk]),
-        reverse("delegations:followup_create", args=[visit.pk]),
-        reverse("delegations:followup_toggle", args=[follow_up.pk]),
+        reverse("partners:task_create") + f"?kind=visit&object_id={visit.pk}",
+        reverse("partners:task_mark_done", args=[follow_up.pk]),
         reverse("delegations:visit_publish", args=[visit.pk]),
     ):
         response = anonymous_client.post(url, {})
@@ -145,93 +148,83 @@ def test_anonymous_goes_to_login(anonymous_client, visit, follow_up):
 
 def test_missing_objects_are_404(staff_client):
     assert staff_client.get(reverse("delegations:report_update", args=[99999])).status_code == 404
+    assert staff_client.post(reverse("partners:task_mark_done", args=[99999])).status_code == 404
     assert (
-        staff_client.post(reverse("delegations:followup_toggle", args=[99999])).status_code == 404
+        staff_client.get(
+            reverse("partners:task_create") + "?kind=visit&object_id=99999"
+        ).status_code
+        == 404
     )
-    assert staff_client.get(reverse("delegations:followup_update", args=[99999])).status_code == 404
 
 
-# --- Follow-ups ----------------------------------------------------------------------------------
+# --- Follow-up tasks ------------------------------------------------------------------------------
 
 
-def test_staff_adds_edits_and_deletes_a_follow_up(staff_client, staff_user, visit):
-    create_url = reverse("delegations:followup_create", args=[visit.pk])
-    assert staff_client.get(create_url).status_code == 200
+def test_staff_adds_a_follow_up_task_from_the_visit(staff_client, staff_user, visit):
+    create_url = reverse("partners:task_create") + f"?kind=visit&object_id={visit.pk}"
+    page = staff_client.get(create_url)
+    assert page.status_code == 200 and "Warsaw study visit" in page.content.decode()
     response = staff_client.post(
-        create_url,
-        {
-            "description": "Invite their chief engineer",
-            "owner": staff_user.pk,
-            "due_on": "2025-04-01",
-        },
+        create_url + "&next=" + visit.get_absolute_url() + "%23report",
+        {"title": "Invite their chief engineer", "owner": staff_user.pk, "due_on": "2025-04-01"},
     )
     assert response.status_code == 302
-    follow_up = FollowUp.objects.get(visit=visit)
-    assert follow_up.owner == staff_user and follow_up.due_on == dt.date(2025, 4, 1)
-
-    update_url = reverse("delegations:followup_update", args=[follow_up.pk])
-    data = {"description": "Invite their chief engineer", "done": "on"}
-    staff_client.post(update_url, with_version(data, follow_up))
-    follow_up.refresh_from_db()
-    assert follow_up.done and follow_up.done_at is not None
-    assert follow_up.owner is None
-
-    delete_url = reverse("delegations:followup_delete", args=[follow_up.pk])
-    assert staff_client.get(delete_url).status_code == 200
-    assert FollowUp.objects.filter(pk=follow_up.pk).exists()
-    assert staff_client.post(delete_url).status_code == 302
-    assert not FollowUp.objects.filter(pk=follow_up.pk).exists()
-
-
-def test_a_follow_up_needs_a_description(staff_client, visit):
-    response = staff_client.post(
-        reverse("delegations:followup_create", args=[visit.pk]), {"description": ""}
+    assert response["Location"] == visit.get_absolute_url() + "#report"
+    task = Task.objects.for_record(visit).get()
+    assert task.owner == staff_user and task.due_on == dt.date(2025, 4, 1)
+    assert task.created_by == staff_user and task.record == visit
+    assert (
+        "Invite their chief engineer" in staff_client.get(visit.get_absolute_url()).content.decode()
     )
+
+
+def test_a_task_needs_a_title(staff_client, visit):
+    url = reverse("partners:task_create") + f"?kind=visit&object_id={visit.pk}"
+    response = staff_client.post(url, {"title": ""})
     assert response.status_code == 200
-    assert "description" in response.context["form"].errors
-    assert not FollowUp.objects.exists()
+    assert "title" in response.context["form"].errors
+    assert not Task.objects.exists()
 
 
-def test_toggle_without_javascript_redirects_back(staff_client, follow_up):
-    url = reverse("delegations:followup_toggle", args=[follow_up.pk])
-    response = staff_client.post(url)
-    assert response.status_code == 302
-    assert response["Location"] == follow_up.visit.get_absolute_url() + "#report"
+def test_marking_done_without_javascript_goes_back_to_the_report(staff_client, follow_up):
+    visit = follow_up.record
+    back = visit.get_absolute_url() + "#report"
+    url = reverse("partners:task_mark_done", args=[follow_up.pk])
+    response = staff_client.post(url, {"next": back, "row": "record"})
+    assert response.status_code == 302 and response["Location"] == back
     follow_up.refresh_from_db()
-    assert follow_up.done and follow_up.done_at is not None
-    staff_client.post(url)
+    assert follow_up.state == Task.State.DONE and follow_up.completed_at is not None
+    staff_client.post(reverse("partners:task_reopen", args=[follow_up.pk]), {"next": back})
     follow_up.refresh_from_db()
-    assert not follow_up.done and follow_up.done_at is None
+    assert follow_up.state == Task.State.OPEN and follow_up.completed_at is None
 
 
-def test_toggle_with_htmx_returns_the_row(staff_client, follow_up):
-    url = reverse("delegations:followup_toggle", args=[follow_up.pk])
-    response = staff_client.post(url, headers={"HX-Request": "true"})
+def test_marking_done_with_htmx_returns_the_row(staff_client, follow_up):
+    url = reverse("partners:task_mark_done", args=[follow_up.pk])
+    response = staff_client.post(url, {"row": "record"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith(f'<tr id="followup-{follow_up.pk}"')
+    assert body.lstrip().startswith(f'<tr id="task-{follow_up.pk}"')
     assert "<s>Send the tram study</s>" in body
     assert "Reopen" in body
+    assert follow_up.record.get_absolute_url() not in body  # on the visit's page: no link to it
 
 
-def test_toggle_is_post_only(staff_client, follow_up):
-    url = reverse("delegations:followup_toggle", args=[follow_up.pk])
-    assert staff_client.get(url).status_code == 405
+def test_deleting_a_visit_deletes_its_tasks(visit, follow_up):
+    other = Task.objects.create(title="Unlinked")
+    visit.delete()
+    assert list(Task.objects.all()) == [other]
 
 
-def test_mayor_cannot_touch_follow_ups(mayor_client, visit, follow_up):
-    assert (
-        mayor_client.post(
-            reverse("delegations:followup_create", args=[visit.pk]), {"description": "x"}
-        ).status_code
-        == 403
-    )
-    for name in ("followup_update", "followup_delete", "followup_toggle"):
-        url = reverse(f"delegations:{name}", args=[follow_up.pk])
-        assert mayor_client.post(url, {"description": "changed"}).status_code == 403
+def test_mayor_cannot_touch_follow_up_tasks(mayor_client, visit, follow_up):
+    url = reverse("partners:task_create") + f"?kind=visit&object_id={visit.pk}"
+    assert mayor_client.post(url, {"title": "x"}).status_code == 403
+    for name in ("task_update", "task_delete", "task_mark_done"):
+        url = reverse(f"partners:{name}", args=[follow_up.pk])
+        assert mayor_client.post(url, {"title": "changed"}).status_code == 403
     follow_up.refresh_from_db()
-    assert follow_up.description == "Send the tram study" and not follow_up.done
-    assert FollowUp.objects.count() == 1
+    assert follow_up.title == "Send the tram study" and follow_up.state == Task.State.OPEN
+    assert Task.objects.count() == 1
 
 
 # --- Publication -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The post-visit report in a real browser: a staff member ticks a follow-up in place (htmx, no
+"""The post-visit report in a real browser: a staff member marks a follow-up task done in place (htmx, no
 page load), records a gift from the visit page, writes the report and makes the visit public;
 a citizen then finds the gift in the public register without its internal notes."""
 
@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from delegations.models import FollowUp, Visit
+from delegations.models import Visit
+from partners.models import Task
 from tests.delegations.factories import VisitFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,20 +25,20 @@ def test_staff_completes_the_report_and_the_gift_is_public(page, live_server, lo
         start_date=today - dt.timedelta(days=10),
         end_date=today - dt.timedelta(days=9),
     )
-    follow_up = FollowUp.objects.create(visit=visit, description="Send the tram study")
+    follow_up = Task.objects.create(record=visit, title="Send the tram study")
 
     login(page, live_server, "staff")
     page.goto(visit.get_absolute_url())
-    row = page.locator(f"#followup-{follow_up.pk}")
+    row = page.locator(f"#task-{follow_up.pk}")
     page.evaluate("() => { window.__noReload = true; }")
     row.get_by_role("button", name="Mark done").click()
     expect(
-        page.locator(f"#followup-{follow_up.pk}").get_by_role("button", name="Reopen")
+        page.locator(f"#task-{follow_up.pk}").get_by_role("button", name="Reopen")
     ).to_be_visible()
     # Swapped in place: the page was not reloaded.
     assert page.evaluate("() => window.__noReload === true")
     follow_up.refresh_from_db()
-    assert follow_up.done
+    assert follow_up.state == Task.State.DONE
 
     page.get_by_role("link", name="Record a gift").click()
     page.locator("#id_direction").select_option("received")
