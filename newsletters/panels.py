@@ -40,7 +40,9 @@ def mentions_of(partnership: Partnership) -> Any:
     named = Q()
     for name in names:
         for code in site_language_codes():
-            named |= Q(**{f"title_{code}__icontains": name}) | Q(**{f"body_{code}__icontains": name})
+            named |= Q(**{f"title_{code}__icontains": name}) | Q(
+                **{f"body_{code}__icontains": name}
+            )
     return EditionItem.objects.filter(Q(source_key__in=_source_keys(partnership)) | named)
 
 
@@ -51,9 +53,7 @@ def mentions(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
         "items": rows,
         "count": count,
         "all_url": "",
-        "add_url": add_link(
-            request, "newsletters.add_story", reverse("newsletters:story_create")
-        ),
+        "add_url": add_link(request, "newsletters.add_story", reverse("newsletters:story_create")),
         "add_label": _("Write a story"),
         "empty_text": _("Not mentioned in a newsletter yet."),
     }

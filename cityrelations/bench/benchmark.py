@@ -302,7 +302,7 @@ def hub_pages() -> list[tuple[str, str, Callable[[], Client]]]:
     contact_id = _richest(Participant.objects.all(), "contact") or _richest(
         Interaction.contacts.through.objects.all(), "contact"
     )
-    pages = [
+    pages: list[tuple[str, str, Callable[[], Client]]] = [
         (
             "partnership hub",
             reverse("partners:partnership_detail", args=[partnership_id]),

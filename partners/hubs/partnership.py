@@ -18,9 +18,7 @@ OFFICE_ROWS = 8
 
 
 def agreements(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    rows, count = panel_rows(
-        Agreement.objects.for_partnership(partnership).by_expiry()
-    )
+    rows, count = panel_rows(Agreement.objects.for_partnership(partnership).by_expiry())
     return {
         "agreements": rows,
         "count": count,

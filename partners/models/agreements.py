@@ -120,7 +120,7 @@ class Agreement(Versioned, TimeStamped):
 
     @property
     def expiry_state(self) -> str:
-        """"expired" (past its end, or marked so), "expiring" (signed or in force and within
+        """ "expired" (past its end, or marked so), "expiring" (signed or in force and within
         its renewal notice) or "" (neither): the hubs mark these."""
         today = timezone.localdate()
         if self.status == self.Status.EXPIRED or (

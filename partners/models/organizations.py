@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -90,9 +89,11 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         projects = project_model.objects.filter(
             organizations=organization, partnerships=partnership
         )
-        agreements = apps.get_model("partners", "Agreement").objects.filter(
-            organizations=organization
-        ).filter(Q(partnership=partnership) | Q(cities=city_id))
+        agreements = (
+            apps.get_model("partners", "Agreement")
+            .objects.filter(organizations=organization)
+            .filter(Q(partnership=partnership) | Q(cities=city_id))
+        )
         return self.current().filter(
             Q(organization__city_id=city_id)
             | Exists(offices)

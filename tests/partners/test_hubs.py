@@ -143,10 +143,17 @@ def test_create_forms_take_the_record_from_the_query(staff_client):
     def initial(url: str, field: str):
         return staff_client.get(url).context["form"].initial.get(field)
 
-    assert initial(reverse("partners:project_create") + f"?partnership={p.pk}", "partnerships") == [p]
-    assert initial(reverse("partners:project_create") + f"?organization={org.pk}", "organizations") == [org]
+    assert initial(reverse("partners:project_create") + f"?partnership={p.pk}", "partnerships") == [
+        p
+    ]
+    assert initial(
+        reverse("partners:project_create") + f"?organization={org.pk}", "organizations"
+    ) == [org]
     assert initial(reverse("partners:contact_create") + f"?city={p.city_id}", "city") == p.city
-    assert initial(reverse("partners:contact_create") + f"?organization={org.pk}", "organization") == org
+    assert (
+        initial(reverse("partners:contact_create") + f"?organization={org.pk}", "organization")
+        == org
+    )
     visit_url = reverse("delegations:visit_create")
     assert initial(f"{visit_url}?partnership={p.pk}", "partnership") == p
     assert initial(f"{visit_url}?partnership={p.pk}", "cities") == [p.city]
