@@ -110,11 +110,11 @@ class VisitFilter(_FullSizeFilterSet):
         if not value:
             return queryset
         visits = cast(VisitQuerySet, queryset)
-        return {
-            "partnership": visits.for_partnership,
-            "organization": visits.for_organization,
-            "contact": visits.for_contact,
-        }[name](value)
+        if name == "partnership":
+            return visits.for_partnership(value)
+        if name == "organization":
+            return visits.for_organization(value)
+        return visits.for_contact(value)
 
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:
         return searched(queryset, value)

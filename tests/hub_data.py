@@ -124,7 +124,9 @@ def partnership_hub(*, city_name: str = "Vienna", extra: int = 0) -> Hub:
         counterpart=f"Mayor of {city_name}",
         counterpart_contact=mayor,
     )
-    edition = Edition.objects.create(month=dt.date(2024, 5, 1), title="May 2024")
+    edition, _created = Edition.objects.get_or_create(
+        month=dt.date(2024, 5, 1), defaults={"title": "May 2024"}
+    )
     EditionItem.objects.create(
         edition=edition,
         kind=EditionItem.Kind.PARTNERSHIP,

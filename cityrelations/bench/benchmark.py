@@ -336,18 +336,48 @@ def saved_partnership_view_url() -> str:
     return f"{reverse('partners:partnership_list')}?{view.query}"
 
 
-def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
-    busiest = (
-        Interaction.objects.exclude(partnership=None)
-        .values("partnership")
-        .order_by("partnership")
+def _richest(rows: models.QuerySet[Any], field: str) -> Any:
+    """The value of ``field`` that the most ``rows`` share (the record with the most of them)."""
+    top = (
+        rows.exclude(**{field: None})
+        .values(field)
+        .annotate(n=models.Count("pk"))
+        .order_by("-n", field)
         .first()
     )
-    partnership_id = (
-        busiest["partnership"]
-        if busiest
-        else Partnership.objects.values_list("pk", flat=True).first()
+    return top[field] if top else None
+
+
+def hub_pages() -> list[tuple[str, str, Callable[[], Client]]]:
+    """The hub pages of the richest partnership (most interactions), organisation (most
+    contacts) and contact (most visits taken part in, else most interactions): every panel full."""
+    from delegations.models import Participant
+
+    partnership_id = _richest(Interaction.objects.all(), "partnership") or (
+        Partnership.objects.values_list("pk", flat=True).first()
     )
+    organization_id = _richest(Contact.objects.all(), "organization")
+    contact_id = _richest(Participant.objects.all(), "contact") or _richest(
+        Interaction.contacts.through.objects.all(), "contact"
+    )
+    pages: list[tuple[str, str, Callable[[], Client]]] = [
+        (
+            "partnership hub",
+            reverse("partners:partnership_detail", args=[partnership_id]),
+            bench_client,
+        )
+    ]
+    if organization_id:
+        url = reverse("partners:organization_detail", args=[organization_id])
+        pages.append(("organisation hub", url, bench_client))
+    if contact_id:
+        pages.append(
+            ("contact hub", reverse("partners:contact_detail", args=[contact_id]), bench_client)
+        )
+    return pages
+
+
+def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
     return [
         ("dashboard", reverse("dashboard"), bench_client),
         (
@@ -355,11 +385,7 @@ def partners_pages() -> list[tuple[str, str, Callable[[], Client]]]:
             reverse("partners:partnership_list") + "?status=active&continent=EU&sort=-last_contact",
             bench_client,
         ),
-        (
-            "partnership detail",
-            reverse("partners:partnership_detail", args=[partnership_id]),
-            bench_client,
-        ),
+        *hub_pages(),
         (
             "partnership list, a saved view",
             saved_partnership_view_url(),

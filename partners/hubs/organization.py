@@ -46,7 +46,7 @@ def memberships(request: HttpRequest, organization: Organization) -> dict[str, A
 
 
 def agreements(request: HttpRequest, organization: Organization) -> dict[str, Any]:
-    rows, count = panel_rows(organization.agreements.by_expiry())  # type: ignore[attr-defined]
+    rows, count = panel_rows(organization.agreements.by_expiry())
     return {
         "agreements": rows,
         "count": count,

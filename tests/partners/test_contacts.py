@@ -219,17 +219,18 @@ def _detail_queries(client, contact, django_assert_num_queries, expected: int) -
 
 def test_detail_query_count_does_not_grow(staff_client, contact, django_assert_num_queries):
     # session, user, user and group permissions, the navbar's groups (2), contact, offices,
-    # interactions, duplicates, focal point, history, merge records.
+    # interactions, duplicates, focal point, history, merge records, and the hub's panels
+    # (offices 2, interactions 2, visits 3, gifts 2).
     def add_rows() -> None:
         Office.objects.create(title="Envoy", contact=contact, city=CityFactory())
         InteractionFactory(organization=OrganizationFactory()).contacts.add(contact)
         MembershipFactory(focal_point=contact)
 
     add_rows()
-    _detail_queries(staff_client, contact, django_assert_num_queries, 12)
+    _detail_queries(staff_client, contact, django_assert_num_queries, 21)
     for _ in range(9):
         add_rows()
-    _detail_queries(staff_client, contact, django_assert_num_queries, 12)
+    _detail_queries(staff_client, contact, django_assert_num_queries, 21)
 
 
 def test_detail_lists_likely_duplicates_with_merge_link(staff_client, contact):
