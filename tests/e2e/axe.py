@@ -32,6 +32,12 @@ AXE_SOURCE = Path(__file__).with_name("vendor") / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # Third-party markup we cannot change, each with its reason. Keep this list short.
 AXE_EXCLUDE: list[str] = []
+# Rules that do not apply to a document, by its path: each with its reason.
+AXE_RULES_OFF_FOR = [
+    # The newsletter email's own HTML shown as it is (the staff preview): a table layout for mail
+    # clients, where page landmarks (<main>, regions) have no meaning; every WCAG rule still runs.
+    (r"^/newsletter/editions/\d+/preview/", ["landmark-one-main", "region"]),
+]
 RESULT_TIMEOUT_S = 20.0
 
 _RUNNER = """
@@ -41,7 +47,12 @@ _RUNNER = """
   const report = window.__axeReport;
   const doc = {id: Math.random().toString(36).slice(2), url: location.href};
   report({...doc, state: "started"});
-  const options = {runOnly: {type: "tag", values: %(tags)s}, resultTypes: ["violations"]};
+  const options = {runOnly: {type: "tag", values: %(tags)s}, resultTypes: ["violations"], rules: {}};
+  for (const [pattern, rules] of %(rules_off)s) {
+    if (new RegExp(pattern).test(location.pathname)) {
+      rules.forEach((rule) => { options.rules[rule] = {enabled: false}; });
+    }
+  }
   const exclude = %(exclude)s.map((selector) => [selector]);
   const summary = (results) => results.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
@@ -62,7 +73,11 @@ def enabled() -> bool:
 
 
 def init_script() -> str:
-    runner = _RUNNER % {"tags": json.dumps(AXE_TAGS), "exclude": json.dumps(AXE_EXCLUDE)}
+    runner = _RUNNER % {
+        "tags": json.dumps(AXE_TAGS),
+        "exclude": json.dumps(AXE_EXCLUDE),
+        "rules_off": json.dumps(AXE_RULES_OFF_FOR),
+    }
     return AXE_SOURCE.read_text(encoding="utf-8") + "\n" + runner
 
 
