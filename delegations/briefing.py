@@ -80,9 +80,14 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
-    """Render HTML to PDF with the offline fetcher (pass one to inspect what it refused)."""
+    """Render HTML to PDF with the offline fetcher (pass one to inspect what it refused).
+
+    The PDF is tagged (a structure tree of headings, paragraphs, tables and lists, marked
+    content, the document language from ``<html lang>`` and the title from ``<title>``), so a
+    screen reader reads it in order and with the right voice."""
     fetcher = fetcher or StaticOnlyURLFetcher()
-    return HTML(string=html, base_url=BRIEFING_BASE_URL, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=BRIEFING_BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(pdf_tags=True)
 
 
 # --- What goes into the book -------------------------------------------------------------------

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -200,6 +202,24 @@ def _is_localized(name: str) -> bool:
     return bool(base) and is_site_language(code)
 
 
+class StoryEditor(forms.Textarea):
+    """The story's text: a textarea where blank lines make paragraphs, with a small formatting
+    toolbar (bold, italic, link, list) that ``static/js/story_editor.js`` shows and works; without
+    JavaScript the toolbar stays hidden and the textarea works alone."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"rows": 12, "data-story-editor": "", **(attrs or {})})
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        textarea = super().render(name, value, attrs, renderer)
+        field_id = (attrs or {}).get("id") or self.attrs.get("id", "")
+        return render_to_string(
+            "newsletters/_story_editor.html", {"textarea": textarea, "field_id": field_id}
+        )
+
+
 class StoryForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):
     month = MonthField(label=_("Month"))
     required_translated = ("title",)
@@ -217,13 +237,13 @@ class StoryForm(TranslatedFieldsMixin, VersionedFormMixin, forms.ModelForm):
             "themes",
         ]
         widgets = {
-            **{name: forms.Textarea(attrs={"rows": 10}) for name in localized("body")},
+            **{name: StoryEditor() for name in localized("body")},
             "themes": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             name: _(
-                "HTML: paragraphs, links, bold, italics, lists, subheadings (h3, h4), quotes. "
-                "Anything else is removed."
+                "Leave a blank line between paragraphs. Use the buttons for bold, italics, links "
+                "and lists, or HTML (subheadings h3 and h4, quotes); anything else is removed."
             )
             for name in localized("body")
         }

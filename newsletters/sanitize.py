@@ -7,6 +7,7 @@ way of writing covers it: staff forms, the Django admin, ``save()``, ``bulk_crea
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import nh3
@@ -22,17 +23,42 @@ URL_SCHEMES = {"http", "https", "mailto"}
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 
 
+# A chunk of text that already is a block (a paragraph, a list, a heading, a quote, a list item).
+_STARTS_A_BLOCK = re.compile(r"(?i)^</?(?:p|ul|ol|li|h[1-6]|blockquote|div|table)\b")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")  # what is left of a paragraph of a <script>
+
+
+def paragraphs(value: str) -> str:
+    """Blank lines make paragraphs, as staff type them in the story editor: each chunk between
+    blank lines that is not already a block becomes a ``<p>``, and a single line break inside one
+    a ``<br>``. Blocks written as HTML (``<ul>…</ul>``, ``<p>…</p>``) stay as they are, so the
+    result reads the same when cleaned again."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\n" not in text:
+        return text
+    blocks = []
+    for chunk in _BLANK_LINE.split(text):
+        if _STARTS_A_BLOCK.match(chunk):
+            blocks.append(chunk)
+        else:
+            blocks.append("<p>" + re.sub(r"[ \t]*\n[ \t]*", "<br>\n", chunk) + "</p>")
+    return "\n".join(blocks)
+
+
 def sanitize_html(value: str) -> str:
-    """Allowed tags only; links keep ``href`` (http, https, mailto) and get ``rel="noopener"``."""
-    return nh3.clean(
-        value or "",
+    """Paragraphs from blank lines (:func:`paragraphs`), then allowed tags only; links keep
+    ``href`` (http, https, mailto) and get ``rel="noopener"``."""
+    cleaned = nh3.clean(
+        paragraphs(value or ""),
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
 
 
 def text_to_html(value: str) -> str:

@@ -62,12 +62,24 @@ def archive_url(edition: Edition, language: str) -> str:
 _EMAIL_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "picture", "source", "video", "audio"}
 
 
-def _clean_html(value: str) -> str:
+def email_html(value: str) -> str:
+    """Stored rich text as the email's HTML part shows it (the web version shows it as stored)."""
     return mark_safe(nh3.clean(value or "", tags=_EMAIL_TAGS))  # nh3 output is safe markup
 
 
-def _as_text(value: str) -> str:
-    text = html_lib.unescape(strip_tags(re.sub(r"(?i)<br\s*/?>|</p>|</li>", "\n", value or "")))
+# Line breaks the source has around block tags are layout, not text.
+_AROUND_BLOCKS = re.compile(r"(?i)\s*(</?(?:p|ul|ol|li|h[1-6]|blockquote|div|br)\b[^>]*>)\s*")
+_PARAGRAPH_END = re.compile(r"(?i)</(?:p|ul|ol|h[1-6]|blockquote|div)>")
+
+
+def email_text(value: str) -> str:
+    """Stored rich text as the email's plain-text part: a blank line between paragraphs (and
+    around a list), one line per list item ("- item"), a line break where ``<br>`` was."""
+    text = _AROUND_BLOCKS.sub(r"\1", value or "")
+    text = _PARAGRAPH_END.sub("\n\n", text)
+    text = re.sub(r"(?i)<li\b[^>]*>", "- ", re.sub(r"(?i)<br\s*/?>|</li>", "\n", text))
+    text = re.sub(r"(?i)<(?:ul|ol)\b[^>]*>", "\n\n", text)
+    text = html_lib.unescape(strip_tags(text))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -76,13 +88,13 @@ def edition_context(edition: Edition, *, language: str, test_copy: bool) -> dict
     the city. A subscriber's copy carries stand-ins for their links; a staff test copy has none."""
     with translation.override(language):
         items = [
-            {"title": item.title, "html": _clean_html(item.body), "text": _as_text(item.body)}
+            {"title": item.title, "html": email_html(item.body), "text": email_text(item.body)}
             for item in edition.items.all()
         ]
         return {
             "edition": edition,
-            "introduction_html": _clean_html(edition.introduction),
-            "introduction_text": _as_text(edition.introduction),
+            "introduction_html": email_html(edition.introduction),
+            "introduction_text": email_text(edition.introduction),
             "items": items,
             "archive_url": archive_url(edition, language),
             "test_copy": test_copy,

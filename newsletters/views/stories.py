@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.pagination import paginate
-from cityrelations.core.views import form_page
 
 from ..filters import StoryFilter
 from ..forms import StoryForm
 from ..models import Story
+from ..previews import story_previews
 
 PER_PAGE = 25
+PREVIEW = "preview"  # the name of the form's "Preview" button: show the story, do not save it
 
 
 def _story_for(pk: int) -> Story:
@@ -28,9 +29,19 @@ def _story_for(pk: int) -> Story:
 
 
 def _form_page(request: HttpRequest, form: StoryForm, title: str) -> HttpResponse:
+    """The story form; after "Preview" (a plain submit, or htmx swapping in the preview part
+    only) with the story as readers will see it, and the text kept in the form, unsaved."""
     list_url = reverse("newsletters:story_list")
-    trail = [(_("Stories"), list_url), (title, "")]
-    return form_page(request, form=form, title=title, cancel_url=list_url, trail=trail)
+    previewing = request.method == "POST" and PREVIEW in request.POST
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": list_url,
+        "trail": [(_("Stories"), list_url), (title, "")],
+        "previewing": previewing,
+        "previews": story_previews(request.POST) if previewing else [],
+    }
+    return render(request, "newsletters/story_form.html", context)
 
 
 @login_required
@@ -59,7 +70,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def story_create(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and PREVIEW not in request.POST and form.is_valid():
         story = form.save(commit=False)
         story.created_by = request.user
         with transaction.atomic():
@@ -77,7 +88,7 @@ def story_create(request: HttpRequest) -> HttpResponse:
 def story_update(request: HttpRequest, pk: int) -> HttpResponse:
     story = _story_for(pk)
     form = StoryForm(request.POST or None, request.FILES or None, instance=story)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and PREVIEW not in request.POST and form.is_valid():
         with transaction.atomic():
             story = form.save()
         messages.success(request, _("Story “%(title)s” saved.") % {"title": story.title})

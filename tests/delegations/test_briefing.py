@@ -255,3 +255,35 @@ def test_the_briefing_book_in_english(briefing_visit, no_network, mayor_client):
         assert heading in text, heading
     assert "May" in text
     assert "Háttéranyag" not in text and "Oldal 1 / " not in text and "május" not in text
+
+
+def _structure_types(node, found: set[str], depth: int = 0) -> set[str]:
+    """The structure types (``/H1``, ``/P``, ``/Table``, …) under a structure tree node."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for child in node:
+            _structure_types(child, found, depth)
+    elif hasattr(node, "get") and depth < 40:
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            _structure_types(node["/K"], found, depth + 1)
+    return found
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Briefing book"), ("hu", "Háttéranyag")])
+def test_the_briefing_book_is_a_tagged_pdf(
+    briefing_visit, no_network, mayor_client, language, title
+):
+    """A screen reader reads the book in order, in its language: a structure tree, marked
+    content, the document language and a title (issue 13, item 9)."""
+    url = reverse("delegations:briefing_book", args=[briefing_visit.pk])
+    response = mayor_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    reader = PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == language
+    assert title in reader.metadata.title and briefing_visit.title in reader.metadata.title
+    types = _structure_types(catalog["/StructTreeRoot"], set())
+    assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD"} <= types, types

@@ -26,6 +26,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.utils import translation
 
+from .axe import AxeCollector
+from .axe import enabled as axe_enabled
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -59,10 +62,14 @@ def t(lang) -> Callable[..., str]:
 def page(browser, live_server, lang) -> Iterator[object]:
     """A fresh browser context (no cookies) per test, asking for ``lang``; console errors are
     collected on ``page.console_errors`` so a test can assert that no script failed (e.g. a CSP
-    violation)."""
+    violation). axe-core checks every document the context loads (tests/e2e/axe.py); the test
+    fails at teardown if one has an accessibility violation."""
     context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALES[lang])
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    axe = AxeCollector(context)
+    if axe_enabled():
+        axe.attach(live_server.url)
     page = context.new_page()
     page.console_errors = []  # type: ignore[attr-defined]
 
@@ -74,7 +81,10 @@ def page(browser, live_server, lang) -> Iterator[object]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))  # type: ignore[attr-defined]
     yield page
+    axe.wait()
     context.close()
+    if report := axe.report():
+        pytest.fail(report, pytrace=False)
 
 
 @pytest.fixture

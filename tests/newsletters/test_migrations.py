@@ -1,5 +1,6 @@
 """The data steps of this branch's migrations: subscriptions made before the consent text was
-kept get the text of their version, and rich text stored before the field cleaned it is cleaned."""
+kept get the text of their version, rich text stored before the field cleaned it is cleaned, and
+stories typed with blank lines get their paragraphs."""
 
 from __future__ import annotations
 
@@ -67,5 +68,31 @@ def test_text_written_before_the_language_columns_is_kept_in_english():
             "<p>Green</p>",
             "A roof",
         )
+    finally:
+        migrate_to_latest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stories_typed_with_blank_lines_get_their_paragraphs():
+    old = migrate_to([("newsletters", "0010_content_in_both_languages")])
+    try:
+        Story = old.get_model("newsletters", "Story")
+        typed = Story.objects.create(
+            title="Trams",
+            month="2026-01-01",
+            body="First.",
+            body_en="New trams arrive.\n\nThey are quieter.",
+            body_hu="Új villamosok.\r\n\r\nCsendesebbek.",
+        )
+        html = Story.objects.create(title="Roofs", month="2026-01-01", body_en="<p>A</p><p>B</p>")
+
+        new = migrate_to([("newsletters", "0011_story_paragraphs")])
+        Story = new.get_model("newsletters", "Story")
+        typed = Story.objects.get(pk=typed.pk)
+        assert typed.body_en == "<p>New trams arrive.</p>\n<p>They are quieter.</p>"
+        assert typed.body_hu == "<p>Új villamosok.</p>\n<p>Csendesebbek.</p>"
+        assert typed.body == "First."
+        html = Story.objects.get(pk=html.pk)
+        assert (html.body_en, html.body_hu) == ("<p>A</p><p>B</p>", None)
     finally:
         migrate_to_latest()
