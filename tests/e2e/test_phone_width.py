@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 
 from cityrelations.core.models import AccountSettings
-from delegations.models import FollowUp, Gift, Visit
+from delegations.models import Gift, Visit
 from newsletters.models import Edition, Suppression, email_hash
 from newsletters.tokens import make_token
 from partners.models import FeePayment, Office
@@ -34,6 +34,7 @@ from tests.factories import (
     OrganizationFactory,
     PartnershipFactory,
     ProjectFactory,
+    TaskFactory,
 )
 from tests.newsletters.factories import (
     EditionFactory,
@@ -158,7 +159,7 @@ def _wide_data(staff_user) -> dict[str, object]:  # type: ignore[no-untyped-def]
     ParticipantFactory(visit=visit, contact=contact)
     AgendaItemFactory(visit=visit)
     LogisticsItemFactory(visit=visit, due_on=today - dt.timedelta(days=2), owner=staff_user)
-    FollowUp.objects.create(visit=visit, description=LONG, due_on=today)
+    TaskFactory(record=visit, title=LONG, due_on=today, owner=staff_user)
     gift = Gift.objects.create(
         direction=Gift.Direction.RECEIVED,
         description=LONG,
