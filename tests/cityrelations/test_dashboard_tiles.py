@@ -166,5 +166,5 @@ def test_awaiting_review_count_equals_the_review_queue(request, persona):
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert 'id="dashboard-awaiting-count">3<' in dashboard
     queue = client.get(reverse("delegations:review_queue")).content.decode()
-    assert 'id="awaiting-count">3<' in queue
+    assert 'id="awaiting-count" class="badge text-bg-info">3<' in queue
     assert queue.count('<article class="card mb-2" id="queue-visit-') == 3
