@@ -13,6 +13,7 @@ from cityrelations.core.pickers import MATCHES_SHOWN
 from delegations.models import AgendaItem, Participant, Visit
 from partners.models import Contact, Interaction, Office, Partnership
 from tests.delegations.factories import VisitFactory
+from tests.editing import with_version
 from tests.factories import (
     CityFactory,
     ContactFactory,
@@ -172,7 +173,8 @@ def test_the_search_endpoint_needs_the_view_permission(client, django_user_model
 
 def test_a_form_with_two_problems_has_a_summary_linking_to_both(staff_client, records):
     url = reverse("delegations:visit_update", args=[records["visit"].pk])
-    response = staff_client.post(url, {"title": "", "start_date": "2030-05-03", "end_date": ""})
+    data = {"title": "", "start_date": "2030-05-03", "end_date": "2030-05-01"}
+    response = staff_client.post(url, with_version(data, records["visit"]))
     page = response.content.decode()
     summary = page.split("data-error-summary")[1].split("</div>")[0]
     count = sum(len(errors) for errors in response.context["form"].errors.values())
