@@ -137,7 +137,7 @@ def test_project_budget_totals_per_currency(staff_client):
 
 def test_visit_list_query_count_stays_flat(staff_client, django_assert_num_queries):
     VisitFactory()
-    with django_assert_num_queries(17) as first:
+    with django_assert_num_queries(15) as first:
         staff_client.get(LIST)
     VisitFactory.create_batch(10, budget=Decimal("5"), currency="EUR")
     with django_assert_num_queries(len(first.captured_queries)):
