@@ -267,7 +267,11 @@ def grow_partners(fraction: float, *, seed: int = 7) -> dict[str, int]:
     _grow_interactions(rng, goal["interactions"], partnership_ids, org_ids)
     _grow_agreements(rng, goal["agreements"], partnership_ids)
     contact_ids = list(Contact.objects.values_list("pk", flat=True)[:5000])
-    records = {Partnership: partnership_ids, Organization: org_ids, Contact: contact_ids}
+    records: dict[type[models.Model], list[int]] = {
+        Partnership: partnership_ids,
+        Organization: org_ids,
+        Contact: contact_ids,
+    }
     _grow_tasks(rng, goal["tasks"], records)
     return {
         "partnerships": Partnership.objects.count(),
