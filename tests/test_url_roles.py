@@ -152,6 +152,23 @@ def test_the_walk_finds_the_apps_urls():
     assert any(name.startswith("partners:") for name in names)
 
 
+TASK_URLS = {  # the diplomacy unit manages tasks; the mayor's office reads them (task_list) only
+    "partners:task_list",
+    "partners:task_create",
+    "partners:task_update",
+    "partners:task_delete",
+    "partners:task_mark_done",
+    "partners:task_reopen",
+}
+
+
+def test_the_task_urls_are_walked_and_their_edits_refused_to_the_mayors_office():
+    names = {name for name, _ in URLS}
+    assert names >= TASK_URLS
+    assert all(is_edit_url(name) for name in TASK_URLS - {"partners:task_list"})
+    assert not TASK_URLS & MAYOR_MAY
+
+
 @pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])
 def test_anonymous(anonymous_client, name, path):
     for method in ("get", "post"):

@@ -156,7 +156,12 @@ def _after_state_change(request: HttpRequest, task: Task, message: str) -> HttpR
             .prefetch_related(records_prefetch())
             .get(pk=task.pk)
         )
-        context = {"task": task, "today": timezone.localdate(), "row": request.POST.get("row")}
+        context = {
+            "task": task,
+            "today": timezone.localdate(),
+            "row": request.POST.get("row", ""),
+            "next_url": safe_next(request, ""),
+        }
         return render(request, "partners/_task_row.html", context)
     messages.success(request, message % {"t": task})
     return redirect(_back(request, task.record))
