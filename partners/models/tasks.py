@@ -52,8 +52,15 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(owner=user)
 
     def for_record(self, record: models.Model) -> TaskQuerySet:
-        content_type = ContentType.objects.get_for_model(record)
-        return self.filter(content_type=content_type, object_id=record.pk)
+        # Through the content type's natural key (a join with a tiny table), not
+        # ContentType.objects.get_for_model: its per-process cache makes the page's query count
+        # depend on what ran before.
+        meta = record._meta
+        return self.filter(
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
+            object_id=record.pk,
+        )
 
     def by_due_date(self) -> TaskQuerySet:
         """Earliest due first (so the overdue lead), undated last."""

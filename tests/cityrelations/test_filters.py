@@ -55,4 +55,6 @@ def test_the_visit_list_and_calendar_have_full_size_controls():
     visits = _classes(VisitFilter({"date_from": "garbage"}))
     assert visits["date_from"] == "form-control"
     assert visits["direction"] == "form-select"
-    assert set(_classes(CalendarFilter({})).values()) == {"form-select"}
+    calendar = _classes(CalendarFilter({}))
+    assert calendar.pop("closed") == "form-check-input"  # show declined and cancelled visits
+    assert set(calendar.values()) == {"form-select"}

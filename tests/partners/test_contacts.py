@@ -227,10 +227,10 @@ def test_detail_query_count_does_not_grow(staff_client, contact, django_assert_n
         MembershipFactory(focal_point=contact)
 
     add_rows()
-    _detail_queries(staff_client, contact, django_assert_num_queries, 21)
+    _detail_queries(staff_client, contact, django_assert_num_queries, 22)
     for _ in range(9):
         add_rows()
-    _detail_queries(staff_client, contact, django_assert_num_queries, 21)
+    _detail_queries(staff_client, contact, django_assert_num_queries, 22)
 
 
 def test_detail_lists_likely_duplicates_with_merge_link(staff_client, contact):

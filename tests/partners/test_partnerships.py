@@ -485,14 +485,14 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
     InteractionFactory(partnership=p)
     # session, user, 2 x permissions, partnership, interactions, agreements, projects, themes,
     # SDGs, dormant check, history, the layout's two group look-ups, and the hub's panels
-    # (21: see tests/partners/test_hubs.py)
-    _detail_query_count(staff_client, p, django_assert_num_queries, 34)
+    # (22: see tests/partners/test_hubs.py)
+    _detail_query_count(staff_client, p, django_assert_num_queries, 35)
     for n in range(10):
         InteractionFactory(partnership=p)
         AgreementFactory(partnership=p)
         ProjectFactory(starts_on=dt.date(2020, 1, n + 1)).partnerships.add(p)
         p.themes.add(_theme(f"Theme {n}"))
-    _detail_query_count(staff_client, p, django_assert_num_queries, 34)
+    _detail_query_count(staff_client, p, django_assert_num_queries, 35)
 
 
 def test_a_concurrent_duplicate_is_a_form_error_not_a_500(staff_client, monkeypatch):
