@@ -81,3 +81,17 @@ def task_from_follow_up(
     return task_create(
         title=title, notes=notes, owner=owner or by, due_on=due_on, record=record, by=by
     )
+
+
+def task_update_from_follow_up(
+    *, task: Task, text: str, by: Any, owner: Any = None, due_on: dt.date | None = None
+) -> Task:
+    """The follow-up of a record, edited: its task takes the new text, owner and due date (the
+    editor owns it unless someone is named, as when it was made)."""
+    title = task_title_from(text)
+    task.title = title
+    task.notes = text.strip() if text.strip() != title else ""
+    task.owner = owner or by
+    task.due_on = due_on
+    task.save()
+    return task

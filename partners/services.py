@@ -8,12 +8,12 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.fields.related import ForeignObjectRel, ManyToManyRel
 
 from cityrelations.core.history import note_change
 
-from .models import Contact, MergedContact, Office
+from .models import Contact, MergedContact, Office, Task
 from .models.people import CONTACT_FIELDS
 
 # The Contact fields a merge may take from either record: all its own fields.
@@ -138,6 +138,9 @@ def contact_merge(
                 _move_foreign_keys(rel, keep, remove)
         for m2m in Contact._meta.many_to_many:
             getattr(keep, m2m.name).add(*getattr(remove, m2m.name).all())
+        # A task's link is generic, so it is no relation of Contact's: moved by hand (before the
+        # delete below, which would take the removed contact's tasks with it).
+        Task.objects.for_record(remove).update(object_id=keep.pk, version=F("version") + 1)
 
         # Old links to the removed contact lead to the survivor (earlier merges into ``remove``
         # were moved to ``keep`` above, with the other references).

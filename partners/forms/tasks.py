@@ -18,7 +18,7 @@ from ..models import Task
 
 
 class TaskForm(VersionedFormMixin, forms.ModelForm):
-    owner = StaffUserChoiceField(label=_("Owner"), queryset=staff_users(), required=False)
+    owner = StaffUserChoiceField(label=_("Owner"), queryset=staff_users())
 
     class Meta:
         model = Task
@@ -30,14 +30,17 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
         if self.instance._state.adding:
             del self.fields["state"]  # a new task is open
         # An owner who has since left the unit stays choosable on their own tasks.
-        owner_id = self.instance.owner_id
-        if owner_id:
-            owner_field: Any = self.fields["owner"]
-            owner_field.queryset = (
-                get_user_model()
-                .objects.filter(Q(pk__in=staff_users().values("pk")) | Q(pk=owner_id))
-                .order_by(*BY_NAME)
-            )
+        if owner_id := self.instance.owner_id:
+            _keep_owner_choosable(self.fields["owner"], owner_id)
+
+
+def _keep_owner_choosable(field: Any, owner_id: int) -> None:
+    """Staff users, and the task's current owner even if they are no longer one."""
+    field.queryset = (
+        get_user_model()
+        .objects.filter(Q(pk__in=staff_users().values("pk")) | Q(pk=owner_id))
+        .order_by(*BY_NAME)
+    )
 
 
 class FollowUpTaskFields(forms.Form):
@@ -58,6 +61,19 @@ class FollowUpTaskFields(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Editing: the follow-up that is already a task shows its owner and due date, and saving
+        # updates that task (``follow_up_existing``) instead of adding a second one.
+        instance = getattr(self, "instance", None)
+        self.follow_up_existing: Task | None = None
+        if instance is not None and instance.pk is not None:
+            self.follow_up_existing = (
+                Task.objects.for_record(instance).open().order_by("pk").first()
+            )
+        if (task := self.follow_up_existing) is not None:
+            self.initial.setdefault("follow_up_owner", task.owner_id)
+            self.initial.setdefault("follow_up_due_on", task.due_on)
+            if task.owner_id:
+                _keep_owner_choosable(self.fields["follow_up_owner"], task.owner_id)
         names = [n for n in self.fields if n not in ("follow_up_owner", "follow_up_due_on")]
         at = names.index("follow_up") + 1 if "follow_up" in names else len(names)
         self.order_fields([*names[:at], "follow_up_owner", "follow_up_due_on", *names[at:]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -65,6 +66,8 @@ class Interaction(Versioned, TimeStamped):
     recorded_by = staff_link(_("recorded by"))
     is_public = models.BooleanField(_("public"), default=False)
 
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
+
     history = HistoricalRecords()
     objects = InteractionQuerySet.as_manager()
 
@@ -114,6 +117,8 @@ class Project(Versioned, TimeStamped):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
     is_public = models.BooleanField(_("public"), default=False)
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()

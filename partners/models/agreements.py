@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
@@ -112,6 +113,8 @@ class Agreement(Versioned, TimeStamped):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     is_public = models.BooleanField(_("public"), default=False)
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
     objects = AgreementQuerySet.as_manager()

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -48,6 +49,8 @@ class Organization(Versioned, TimeStamped):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
@@ -144,6 +147,8 @@ class Membership(Versioned, TimeStamped):
     next_report_due_on = models.DateField(_("next report due on"), null=True, blank=True)
     reporting_notes = models.TextField(_("reporting obligations"), blank=True)
     is_public = models.BooleanField(_("public"), default=False)
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()

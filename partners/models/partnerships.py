@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -149,6 +150,8 @@ class Partnership(Versioned, TimeStamped):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("May be reported in the public newsletter.")
     )
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
     objects = PartnershipQuerySet.as_manager()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -82,6 +83,8 @@ class Contact(Versioned, TimeStamped):
     )
     protocol_notes = models.TextField(_("protocol notes"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    tasks = GenericRelation("Task")  # deleted with the record (a generic link)
 
     history = HistoricalRecords()
 

@@ -1,5 +1,6 @@
 """Tasks in templates: ``task|is_overdue:today``, ``task|record_url``, and the dashboard's
-``{% my_tasks_panel %}`` (the signed-in user's overdue tasks and those due this week)."""
+``{% my_tasks_panel %}`` (the signed-in user's overdue tasks and those due this week), and
+``{% record_tasks_panel record %}`` (a record's open tasks, the hubs' panel on a page without one)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ..models import Membership, Task, week_end
-from ..taskkinds import add_task_url
+from ..taskkinds import add_task_url, records_prefetch
 from ..taskkinds import record_url as url_of_record
+from ..views.tasks import tasks_panel
 
 register = template.Library()
 
@@ -45,7 +47,13 @@ def my_tasks_panel(context: template.Context) -> dict[str, Any]:
     if user is None or not user.has_perm("partners.view_task"):
         return {"shown": False}
     today = timezone.localdate()
-    due = Task.objects.due_soon(today).for_owner(user).by_due_date()
+    due = (
+        Task.objects.due_soon(today)
+        .for_owner(user)
+        .select_related("content_type")
+        .prefetch_related(records_prefetch())
+        .by_due_date()
+    )
     tasks = list(due[:DASHBOARD_LIMIT])
     total = len(tasks) if len(tasks) < DASHBOARD_LIMIT else due.count()
     return {
@@ -58,4 +66,17 @@ def my_tasks_panel(context: template.Context) -> dict[str, Any]:
         "perms": context.get("perms"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("partners/_tasks_panel.html", takes_context=True)
+def record_tasks_panel(context: template.Context, record: Any) -> dict[str, Any]:
+    """The hubs' "Open tasks" panel on a record's own page (an agreement, a project…); the page
+    shows it only with ``perms.partners.view_task``."""
+    request = context["request"]
+    return {
+        **tasks_panel(request, record),
+        "panel_key": "tasks",
+        "perms": context.get("perms"),
+        "request": request,
     }

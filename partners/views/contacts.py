@@ -386,4 +386,5 @@ def _attached_counts(contact: Contact) -> dict[str, int]:
         "offices": contact.offices.count(),
         "interactions": contact.interactions.count(),
         "focal_point_for": contact.focal_point_for.count(),
+        "tasks": contact.tasks.count(),
     }

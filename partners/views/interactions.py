@@ -25,7 +25,7 @@ from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.pagination import paginate
 from cityrelations.core.views import get_from_query, safe_next
 from partners.filters.interactions import InteractionFilter
-from partners.followups import task_from_follow_up
+from partners.followups import task_from_follow_up, task_update_from_follow_up
 from partners.forms.interactions import InteractionForm
 from partners.models import Contact, Interaction, Organization, Partnership
 
@@ -127,7 +127,10 @@ def _save(request: HttpRequest, form: InteractionForm) -> Interaction:
     """Save the interaction, and its follow-up as a task when the form asks for one."""
     with transaction.atomic():
         interaction = form.save()
-        if (follow_up := form.follow_up_task) is not None:
+        follow_up, task = form.follow_up_task, form.follow_up_existing
+        if follow_up is not None and task is not None:  # edited: the same task, not a second
+            task_update_from_follow_up(task=task, by=request.user, **follow_up)
+        elif follow_up is not None:
             task_from_follow_up(record=interaction, by=request.user, **follow_up)
     return interaction
 

@@ -3,7 +3,8 @@ reopen in place (htmx swaps the row; without JavaScript the form posts and comes
 
 Who may do what: the diplomacy unit manages tasks (the ``partners.*_task`` permissions). The
 mayor's office reads the CRM, so it may read tasks (``view_task``), every one of them linked to
-a record it reads too, but creates, changes and completes none.
+a record it reads too, and creates and edits none; it may only mark its own tasks done (or
+reopen them): follow-ups migrated from its old notes are owned by its people.
 """
 
 from __future__ import annotations
@@ -167,19 +168,31 @@ def _after_state_change(request: HttpRequest, task: Task, message: str) -> HttpR
     return redirect(_back(request, task.record))
 
 
+def _task_to_tick(request: HttpRequest, pk: int) -> Task:
+    """A task the user may mark done or reopen: any, for the diplomacy unit; their own, for
+    whoever else reads tasks (the mayor's office owns follow-ups migrated from its old notes).
+    Someone else's task is refused alike whether it exists or not."""
+    if request.user.has_perm("partners.change_task"):
+        return _task_for(pk)
+    task = Task.objects.filter(pk=pk, owner=request.user.pk).first()
+    if task is None:
+        raise PermissionDenied
+    return task
+
+
 @login_required
-@permission_required("partners.change_task", raise_exception=True)
+@permission_required("partners.view_task", raise_exception=True)
 @require_POST
 def task_mark_done(request: HttpRequest, pk: int) -> HttpResponse:
-    task = followups.task_complete(task=_task_for(pk), by=request.user)
+    task = followups.task_complete(task=_task_to_tick(request, pk), by=request.user)
     return _after_state_change(request, task, _("Task “%(t)s” done."))
 
 
 @login_required
-@permission_required("partners.change_task", raise_exception=True)
+@permission_required("partners.view_task", raise_exception=True)
 @require_POST
 def task_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    task = followups.task_reopen(task=_task_for(pk))
+    task = followups.task_reopen(task=_task_to_tick(request, pk))
     return _after_state_change(request, task, _("Task “%(t)s” reopened."))
 
 
