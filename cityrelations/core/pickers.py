@@ -65,7 +65,10 @@ def source_for(kind: str) -> PickerSource | None:
 
 
 def search_words(text: str) -> list[str]:
-    return text.split()[:MAX_WORDS]
+    """The words to look for: a NUL byte (which PostgreSQL refuses in any text) is dropped, and
+    so is a word that folds to nothing (a lone combining accent would match every row)."""
+    words = (word for word in text.replace("\x00", "").split() if folded(word).strip())
+    return list(words)[:MAX_WORDS]
 
 
 def find(
@@ -86,8 +89,11 @@ def find(
     return found[:MATCHES_SHOWN], len(found) > MATCHES_SHOWN
 
 
-def matches_status(count: int, more: bool) -> str:
-    """What a screen reader hears after a search (and the no-JavaScript form shows)."""
+def matches_status(count: int, more: bool, *, searched: bool = True) -> str:
+    """What a screen reader hears after a search (and the no-JavaScript form shows);
+    ``searched`` is False when the text held nothing to look for."""
+    if not searched:
+        return gettext("Type part of a name, then choose with the arrow keys and Enter.")
     if more:
         return gettext(
             "The first %(count)d matches are shown; type more of the name to narrow them."
@@ -183,8 +189,10 @@ class Picker(forms.Widget):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         chosen = self._raw(data, name)
-        self.search_text = (data.get(f"{name}__search") or "").strip()
+        self.search_text = str(data.get(f"{name}__search") or "").replace("\x00", "").strip()
         self.problem, self.offered = "", []
+        if not search_words(self.search_text):
+            self.search_text = ""  # nothing to look for: as if nothing was typed
         if self.search_text:
             chosen = self._resolve_search(chosen)
         if self.allow_multiple_selected:

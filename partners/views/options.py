@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from cityrelations.core.pickers import find, matches_status, source_for
+from cityrelations.core.pickers import find, matches_status, search_words, source_for
 from cityrelations.core.views import ids_from_query
 
 
@@ -29,6 +29,6 @@ def option_search(request: HttpRequest) -> JsonResponse:
         {
             "results": [{"value": str(row.pk), "label": source.label(row)} for row in found],
             "more": more,
-            "status": matches_status(len(found), more),
+            "status": matches_status(len(found), more, searched=bool(search_words(text))),
         }
     )

@@ -282,3 +282,45 @@ def test_the_mayors_office_gets_no_create_contact_form(mayor_client, records):
     url = reverse("partners:contact_create")
     assert mayor_client.post(url, {"last_name": "X"}).status_code == 403
     assert visit.pk  # the participant form itself is for the unit only
+
+
+# --- Search text that holds nothing to look for -----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["city", "organization", "contact", "partnership"])
+def test_a_nul_byte_in_the_search_endpoint_is_not_an_error(staff_client, records, kind):
+    url = reverse("partners:option_search")
+    response = staff_client.get(url, {"kind": kind, "q": "\x00"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    response = staff_client.get(url, {"kind": "contact", "q": "kov\x00"})
+    assert response.status_code == 200
+
+
+def test_a_nul_byte_typed_without_javascript_is_not_an_error(staff_client, records):
+    visit = records["visit"]
+    url = reverse("delegations:participant_create", args=[visit.pk])
+    response = staff_client.post(url, {"contact__search": "a\x00b", "precedence": 1})
+    assert response.status_code == 200
+    assert "contact" in response.context["form"].errors
+    response = staff_client.post(url, {"contact__search": "kov\x00acs", "precedence": 1})
+    assert response.status_code == 200
+    response = staff_client.post(url, {"contact": "1\x00", "precedence": 1})
+    assert response.status_code == 200
+
+
+def test_a_lone_accent_matches_nothing_and_asks_to_type(staff_client, records):
+    url = reverse("partners:option_search")
+    data = staff_client.get(url, {"kind": "contact", "q": "\u0301"}).json()
+    assert data["results"] == [] and data["more"] is False
+    assert data["status"].startswith("Type part of a name")
+    data = staff_client.get(url, {"kind": "contact", "q": "kovacs \u0301"}).json()
+    assert [r["value"] for r in data["results"]] == [str(records["contact"].pk)]
+
+    visit = records["visit"]
+    create = reverse("delegations:participant_create", args=[visit.pk])
+    response = staff_client.post(create, {"contact__search": "\u0301", "precedence": 1})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["contact"])
+    assert "Several match" not in errors and "Nothing matches" not in errors
+    assert not Participant.objects.filter(visit=visit).exclude(contact=records["contact"]).exists()

@@ -165,3 +165,14 @@ def test_every_list_offers_its_saved_views(staff_client, staff_user, url_name, k
     html = staff_client.get(reverse(url_name)).content.decode()
     assert "Save these filters and sort as" in html
     assert "Mine" in html
+
+
+def test_nul_bytes_in_a_saved_view_get_a_message(staff_client):
+    response = _save(staff_client, "status=active%00", name="Nul\x00name")
+    assert response.status_code == 302
+    response = _save(staff_client, "q=a\x00b&status=\x00", name="Fine")
+    assert response.status_code == 302
+    view = SavedView.objects.get()
+    assert view.name == "Fine"
+    assert staff_client.get(f"{LIST}?{view.query}").status_code == 200
+    assert staff_client.get(LIST, {"q": "\x00", "sort": "\x00"}).status_code == 200

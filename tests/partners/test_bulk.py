@@ -285,3 +285,18 @@ def test_project_coordinator_and_organisation_themes(staff_client, staff_user):
     html = staff_client.get(reverse("partners:project_list")).content.decode()
     assert '<option value="coordinator"' in html
     assert '<option value="export_csv"' not in html
+
+
+def test_nul_bytes_and_huge_values_in_a_bulk_post_get_a_message(staff_client):
+    p = PartnershipFactory()
+    for data in (
+        {"action": "coordinator", "coordinator": "1\x00"},
+        {"action": "status\x00", "status": "active"},
+        {"action": "status", "status": "active\x00"},
+        {"action": "status", "status": "a" * 100_000},
+    ):
+        response = _post(staff_client, BULK, [p.pk], **data)
+        assert response.status_code == 302, data
+    response = staff_client.post(BULK, {"ids": ["1\x00", "9" * 5000], "action": "status"})
+    assert response.status_code == 302
+    assert Partnership.objects.get().history.count() == 1

@@ -344,3 +344,18 @@ def test_the_dashboard_shows_my_overdue_and_this_weeks_tasks(staff_client, staff
     assert 'id="dashboard-tasks"' in body
     assert "Late letter" in body and "Due today" in body
     assert "Far future" not in body and "Someone else&#x27;s" not in body
+
+
+def test_nul_bytes_and_huge_values_in_the_task_form_query_are_harmless(staff_client):
+    url = reverse("partners:task_create")
+    for query in (
+        {"title": "Call\x00back", "due_on": "\x00"},
+        {"title": "x" * 100_000, "due_on": "9" * 5000},
+        {"kind": "partnership\x00", "object_id": "1\x00"},
+    ):
+        assert staff_client.get(url, query).status_code in (200, 404), query
+    response = staff_client.post(url, {"title": "Call\x00back", "owner": "\x00"})
+    assert response.status_code == 200
+    assert not Task.objects.exists()
+    tasks = reverse("partners:task_list")
+    assert staff_client.get(tasks, {"due": "\x00", "q": "\x00"}).status_code == 200
