@@ -227,6 +227,13 @@ class BulkForm(forms.Form):
             if name in wanted:
                 value_field.required = False
                 self.fields[name] = value_field
+        self.fields["action"].error_messages["invalid_choice"] = _(
+            "Choose what to do with the selected rows from the list."
+        )
+        for name in wanted & set(self.fields):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "Choose the new value for the selected rows from the list."
+            )
         for bound in self.fields.values():
             small = isinstance(bound.widget, forms.Select) and "form-select form-select-sm"
             bound.widget.attrs.setdefault("class", small or "form-control form-control-sm")
@@ -234,7 +241,12 @@ class BulkForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         action = self.spec.actions.get(cleaned.get("action") or "")
-        if action and action.value_field and cleaned.get(action.value_field) in (None, ""):
+        if (
+            action
+            and action.value_field
+            and action.value_field not in self.errors  # already said why (one message)
+            and cleaned.get(action.value_field) in (None, "")
+        ):
             self.add_error(action.value_field, _("Choose the new value for the selected rows."))
         return cleaned
 
@@ -309,6 +321,8 @@ def _confirm_page(
         "count": len(plan.changing),
         "checkbox_name": spec.checkbox_name,
         "next": safe_next(request, ""),
+        # Refused while applying (409): then it is true that nothing was changed.
+        "tried": bool(request.POST.get("confirm")),
         "cancel_url": safe_next(request, _list_url(spec)),
     }
     status = 409 if plan.refused and request.POST.get("confirm") else 200
@@ -342,8 +356,9 @@ def bulk_page(request: HttpRequest, spec: BulkSpec) -> HttpResponse:
             request, spec, _("Select at most %(max)d rows at a time.") % {"max": MAX_ROWS}
         )
     if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        return _refuse(request, spec, errors)
+        # One message: the first problem (a bad action makes its value's problem moot).
+        first = next(str(e) for errs in form.errors.values() for e in errs)
+        return _refuse(request, spec, first)
     records = spec.rows().filter(pk__in=ids)
     key = form.cleaned_data["action"]
     if key in EXPORT_FORMATS and spec.export is not None:

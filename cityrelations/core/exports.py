@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 
 from .models import PersonalDataExport
 
+# Room for a whole selection's ids (cityrelations.core.bulk.MAX_ROWS of them), not only a query.
+MAX_FILTERS_LOGGED = 8000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number, as text: "-12.5", "+3", "-1,5", "2e-3". A spreadsheet reads it as a number,
 # never as a formula, and an apostrophe before it would make the file's number a text.
@@ -73,6 +75,11 @@ def export_filters(request: HttpRequest, *, ignore: Sequence[str] = ("page",)) -
     return query.urlencode()
 
 
+def selection_filters(ids: Sequence[int]) -> str:
+    """What the log records for an export of ticked rows (a POST has no query string)."""
+    return f"selection of {len(ids)}: ids " + ",".join(str(pk) for pk in sorted(ids))
+
+
 def log_personal_data_export(
     *, request: HttpRequest, kind: str, filters: str, row_count: int, file_format: str
 ) -> PersonalDataExport:
@@ -82,7 +89,7 @@ def log_personal_data_export(
         kind=kind,
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",
-        filters=filters[:2000],
+        filters=filters[:MAX_FILTERS_LOGGED],
         row_count=row_count,
         file_format=file_format,
     )
@@ -96,15 +103,19 @@ def personal_data_response(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     fmt: str,
+    filters: str | None = None,
 ) -> HttpResponse:
     """:func:`spreadsheet_response` for rows about people: the download and its log entry go
-    together (no file without a record, no record of a file that failed to build)."""
+    together (no file without a record, no record of a file that failed to build).
+    ``filters`` names the rows (:func:`selection_filters`); by default the query string."""
     rows = list(rows)
+    if filters is None:
+        filters = export_filters(request, ignore=("page", "format"))
     with transaction.atomic():
         log_personal_data_export(
             request=request,
             kind=kind,
-            filters=export_filters(request, ignore=("page", "format")),
+            filters=filters,
             row_count=len(rows),
             file_format=fmt,
         )

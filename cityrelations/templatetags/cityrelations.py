@@ -50,6 +50,9 @@ def error_summary(form: Any) -> dict[str, Any]:
     form_errors.js moves the focus to the summary when the page loads)."""
     if form is None or not getattr(form, "is_bound", False) or not form.errors:
         return {"problems": []}
+    # The summary lists the form-wide errors: crispy's own box (templates/bootstrap5/errors.html)
+    # then leaves them out, so that they are not shown and read out twice.
+    form.error_summary_shown = True
     problems: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
     for field in form:
         if not field.errors:

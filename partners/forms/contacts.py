@@ -86,7 +86,7 @@ class ContactForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _(
                     "This looks like a contact that already exists. Open the possible duplicates "
-                    "below, or tick “Create anyway” if this is a different person."
+                    "listed above, or tick “Create anyway” if this is a different person."
                 ),
                 code="duplicate",
             )

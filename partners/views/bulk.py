@@ -29,7 +29,7 @@ from cityrelations.core.bulk import (
     no_guard,
     selected_ids,
 )
-from cityrelations.core.exports import personal_data_response
+from cityrelations.core.exports import personal_data_response, selection_filters
 from cityrelations.core.forms import StaffUserChoiceField
 from cityrelations.core.models import PersonalDataExport
 from cityrelations.core.roles import is_diplomacy_unit, staff_users
@@ -264,11 +264,14 @@ def may_export_contacts(user: Any) -> bool:
 def contact_spreadsheet(
     request: HttpRequest, contacts: QuerySet[Contact], fmt: str
 ) -> HttpResponse:
-    """The contacts as CSV or XLSX, recorded in the personal-data export log."""
+    """The contacts as CSV or XLSX, recorded in the personal-data export log: the list's
+    filters for the list's export (GET), the ticked contacts' ids for a selection (POST)."""
     if not may_export_contacts(request.user):
         raise PermissionDenied(
             _("Contacts are personal data: only the diplomacy unit exports them.")
         )
+    people = list(contacts.select_related("city", "organization"))
+    filters = selection_filters([c.pk for c in people]) if request.method == "POST" else None
     rows = (
         [
             c.honorific,
@@ -282,7 +285,7 @@ def contact_spreadsheet(
             str(c.organization) if c.organization else "",
             c.languages,
         ]
-        for c in contacts.select_related("city", "organization")
+        for c in people
     )
     return personal_data_response(
         request=request,
@@ -291,6 +294,7 @@ def contact_spreadsheet(
         headers=[str(header) for header in CONTACT_EXPORT_HEADERS],
         rows=rows,
         fmt=fmt,
+        filters=filters,
     )
 
 

@@ -197,21 +197,43 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Contact “%(name)s” created.") % {"name": contact})
         return redirect(with_query(back, contact=contact.pk) if back else contact)
     if request.method == "POST" and wants_json:
-        problems = [str(e) for e in form.non_field_errors()] + [
-            f"{form[name].label}: {error}"
-            for name, errors in form.errors.items()
-            if name != "__all__"
-            for error in errors
-        ]
-        return JsonResponse({"errors": problems}, status=400)
+        return _refused_json(form)
     context = {
         "form": form,
         "title": _("New contact"),
         "cancel_url": back or reverse("partners:contact_list"),
         "trail": _trail((_("New"), "")),
         "next": back,
+        # Back to the form that asked for a new contact, with the existing one chosen instead.
+        "duplicate_choices": [(c, with_query(back, contact=c.pk)) for c in form.duplicates]
+        if back
+        else [],
     }
     return render(request, "partners/contact_form.html", context)
+
+
+def _refused_json(form: ContactForm) -> JsonResponse:
+    """Why a contact created in place (the participant form) was refused. That small form has
+    no "Create anyway" box: a likely duplicate is named, to be chosen in the picker instead."""
+    if form.duplicates:
+        names = ", ".join(contact_label(c) for c in form.duplicates)
+        message = ngettext(
+            "This person may already be a contact: %(names)s. Choose them in the contact "
+            "picker instead, or open the full contact form if this is a different person.",
+            "These people may already be contacts: %(names)s. Choose the right one in the "
+            "contact picker instead, or open the full contact form if this is a different "
+            "person.",
+            len(form.duplicates),
+        ) % {"names": names}
+        duplicates = [{"value": str(c.pk), "label": contact_label(c)} for c in form.duplicates]
+        return JsonResponse({"errors": [message], "duplicates": duplicates}, status=400)
+    problems = [str(e) for e in form.non_field_errors()] + [
+        f"{form[name].label}: {error}"
+        for name, errors in form.errors.items()
+        if name != "__all__"
+        for error in errors
+    ]
+    return JsonResponse({"errors": problems}, status=400)
 
 
 @login_required

@@ -321,6 +321,49 @@ def test_a_lone_accent_matches_nothing_and_asks_to_type(staff_client, records):
     create = reverse("delegations:participant_create", args=[visit.pk])
     response = staff_client.post(create, {"contact__search": "\u0301", "precedence": 1})
     assert response.status_code == 200
-    errors = " ".join(response.context["form"].errors["contact"])
+    errors = " ".join(str(e) for errs in response.context["form"].errors.values() for e in errs)
     assert "Several match" not in errors and "Nothing matches" not in errors
     assert not Participant.objects.filter(visit=visit).exclude(contact=records["contact"]).exists()
+
+
+def test_a_duplicate_created_in_place_is_named_to_be_chosen_in_the_picker(staff_client, records):
+    existing = records["contact"]
+    existing.email = "eva.kovacs@example.org"
+    existing.save()
+    url = reverse("partners:contact_create")
+    data = {"first_name": "Eva", "last_name": "Kovacs", "email": "EVA.KOVACS@example.org"}
+    refused = staff_client.post(url, data, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400
+    [message] = refused.json()["errors"]
+    assert "Éva Kovács" in message and "contact picker" in message
+    assert "below" not in message and "Create anyway" not in message
+    assert [d["value"] for d in refused.json()["duplicates"]] == [str(existing.pk)]
+    assert Contact.objects.count() == 1
+
+
+def test_without_javascript_a_duplicate_can_be_chosen_instead(staff_client, records):
+    existing = records["contact"]
+    existing.email = "eva.kovacs@example.org"
+    existing.save()
+    back = reverse("delegations:participant_create", args=[records["visit"].pk])
+    data = {"first_name": "Eva", "last_name": "Kovacs", "email": "eva.kovacs@example.org"}
+    response = staff_client.post(reverse("partners:contact_create") + f"?next={back}", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{back}?contact={existing.pk}"' in page
+    assert "Choose Éva Kovács instead" in page
+    assert "duplicates listed above" in page and "duplicates below" not in page
+    assert 'type="checkbox" name="create_anyway"' in page
+    assert Contact.objects.count() == 1
+
+
+def test_a_form_wide_error_is_shown_once_in_the_summary(staff_client, records):
+    records["contact"].email = "eva.kovacs@example.org"
+    records["contact"].save()
+    data = {"first_name": "Eva", "last_name": "Kovacs", "email": "eva.kovacs@example.org"}
+    response = staff_client.post(reverse("partners:contact_create"), data)
+    page = response.content.decode()
+    assert page.count("This looks like a contact that already exists.") == 1
+    summary = page.split("data-error-summary")[1].split("</div>")[0]
+    assert "This looks like a contact that already exists." in summary
+    assert 'class="alert alert-block alert-danger"' not in page

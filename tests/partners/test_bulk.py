@@ -85,6 +85,29 @@ def test_one_refused_row_refuses_the_whole_change(staff_client):
     assert proposed.history.count() + active.history.count() == history_before
 
 
+def test_the_first_look_says_nothing_will_change_not_that_nothing_was(staff_client):
+    active = PartnershipFactory(status=Status.ACTIVE)
+    proposed = PartnershipFactory(status=Status.PROPOSED, city=CityFactory(name="Lyon"))
+    response = _post(
+        staff_client, BULK, [active.pk, proposed.pk], action="status", status="dormant"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was changed" not in html
+    assert "1 selected row cannot change, so nothing will be changed." in html
+
+
+def test_an_invalid_value_gets_one_clear_message(staff_client):
+    p = PartnershipFactory()
+    response = _post(staff_client, BULK, [p.pk], action="status", status="nonsense")
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Choose the new value for the selected rows from the list."]
+    response = _post(staff_client, BULK, [p.pk], action="nonsense", status="active")
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages[1:] == ["Choose what to do with the selected rows from the list."]
+
+
 def test_coordinator_and_themes(staff_client):
     group = Group.objects.get(name=DIPLOMACY_UNIT)
     coordinator = UserFactory(first_name="Anna", last_name="Kovács")
@@ -218,6 +241,20 @@ def test_contacts_export_of_the_selection_is_logged(staff_client, staff_user):
     assert table[1][2] == "'=HYPERLINK()"  # formula-escaped
     log = PersonalDataExport.objects.get()
     assert (log.kind, log.user, log.row_count) == ("contacts", staff_user, 1)
+    assert log.filters == f"selection of 1: ids {kept.pk}"
+
+
+def test_every_contact_of_a_large_selection_export_is_logged(staff_client):
+    contacts = ContactFactory.create_batch(3)
+    ids = sorted(c.pk for c in contacts)
+    response = staff_client.post(
+        reverse("partners:contact_bulk"),
+        {"pick": [*ids, 999_999_999], "action": "export_xlsx"},
+    )
+    assert response.status_code == 200
+    log = PersonalDataExport.objects.get()
+    assert log.filters == "selection of 3: ids " + ",".join(map(str, ids))
+    assert log.row_count == 3
 
 
 def test_contacts_list_export_is_the_filtered_list(staff_client):
