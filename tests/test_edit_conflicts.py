@@ -43,6 +43,17 @@ from tests.newsletters.factories import EditionFactory, EditionItemFactory, Stor
 pytestmark = pytest.mark.django_db
 
 
+def _unit_member():  # type: ignore[no-untyped-def]
+    """A diplomacy-unit user: a task's owner must be one (the task form requires an owner)."""
+    from django.contrib.auth.models import Group
+
+    from cityrelations.core.roles import DIPLOMACY_UNIT
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=DIPLOMACY_UNIT))
+    return user
+
+
 @dataclass
 class Case:
     """An edit form: how to make its record and URL, what a colleague changes meanwhile
@@ -186,7 +197,7 @@ CASES = [
     ),
     Case(
         "task",
-        lambda: Task.objects.create(record=VisitFactory(), title="Call back"),
+        lambda: Task.objects.create(record=VisitFactory(), title="Call back", owner=_unit_member()),
         _url("partners:task_update"),
         ("title", "Theirs: call back on Monday", "Task"),
         ("due_on", "2030-01-15"),

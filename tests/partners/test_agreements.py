@@ -214,8 +214,8 @@ def test_detail_query_count_does_not_grow(
         )
     agreement.themes.add(*Theme.objects.all()[:count])
     # session, user, 2x permissions, 2x group names, agreement, cities, organisations, themes,
-    # documents, history
-    with django_assert_num_queries(11):
+    # documents, history, open tasks
+    with django_assert_num_queries(12):
         response = staff_client.get(agreement.get_absolute_url())
     assert response.status_code == 200
 
