@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cityrelations.core.concurrency import VersionedFormMixin
+from cityrelations.core.forms import HoneypotForm
 from cityrelations.core.languages import is_site_language, site_languages
 from cityrelations.core.translated import localized
 from partners.models import Theme
@@ -30,7 +31,6 @@ else:
 
 STORY_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
-HONEYPOT_FIELD = "website"
 
 
 def topic_choices() -> QuerySet[Theme]:
@@ -74,7 +74,7 @@ class TopicsField(forms.ModelMultipleChoiceField):
 # --- Citizens ---------------------------------------------------------------------------------
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(HoneypotForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     name = SingleLineField(label=_("Name (optional)"), max_length=120, required=False)
     language = forms.ChoiceField(label=_("Language of the newsletter"), choices=site_languages)
@@ -83,14 +83,6 @@ class SubscribeForm(forms.Form):
         help_text=_("Every issue covers all topics; we use your choice to plan future issues."),
     )
     consent = forms.BooleanField(label=_("I agree to the statement above."), required=True)
-    # Left empty by people; bots fill every field. Hidden from view and from screen readers.
-    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
-
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
-
-    def visible_fields_without_honeypot(self) -> list[forms.BoundField]:
-        return [f for f in self.visible_fields() if f.name != HONEYPOT_FIELD]
 
 
 class PreferencesForm(forms.Form):
