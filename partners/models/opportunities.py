@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -61,6 +61,25 @@ class OpportunityQuerySet(ForgivingSearchQuerySet["Opportunity"]):
 
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__in=OPEN_STAGES)
+
+    def pipeline(self) -> list[dict[str, Any]]:
+        """The open stages, in order, each with how many leads and their value per currency
+        (never added across currencies): ``[{"stage", "label", "count", "totals"}]``, one
+        query."""
+        rows = (
+            self.open()
+            .order_by()
+            .values("stage", "currency")
+            .annotate(n=Count("pk"), total=Sum("value"))
+            .order_by("stage", "currency")
+        )
+        stages = {stage: {"count": 0, "totals": []} for stage in OPEN_STAGES}
+        for row in rows:
+            stage: dict[str, Any] = stages[row["stage"]]
+            stage["count"] += row["n"]
+            if row["total"] is not None:
+                stage["totals"].append({"currency": row["currency"], "total": row["total"]})
+        return [{"stage": key, "label": Stage(key).label, **value} for key, value in stages.items()]
 
     def for_cards(self) -> OpportunityQuerySet:
         """What a card or a list row shows: organisation, city, owner and the next step (the

@@ -325,3 +325,47 @@ BOARD_QUERIES = 8
 LIST_QUERIES = 16
 # ... the opportunity, its open tasks, contacts, themes, interactions, stage changes, history.
 DETAIL_QUERIES = 13
+
+
+# --- hubs, dashboard, search ------------------------------------------------------------------
+
+
+def test_city_hub_lists_its_opportunities(staff_client, mayor_client):
+    vienna = CityFactory(name="Vienna")
+    OpportunityFactory(title="Logistics hub", city=vienna)
+    OpportunityFactory(title="Seated elsewhere", organization__city=vienna, city=None)
+    OpportunityFactory(title="Not here")
+    html = staff_client.get(vienna.get_absolute_url()).content.decode()
+    panel = html.split('id="panel-opportunities"')[1].split("</section>")[0]
+    assert "Logistics hub" in panel and "Seated elsewhere" in panel
+    assert "Not here" not in panel
+    assert f"{reverse('partners:opportunity_create')}?city={vienna.pk}" in panel
+    listed = _listed(staff_client, city=vienna.pk)
+    assert "Logistics hub" in listed
+    mayor_html = mayor_client.get(vienna.get_absolute_url()).content.decode()
+    assert "Logistics hub" in mayor_html
+    assert reverse("partners:opportunity_create") not in mayor_html
+
+
+def test_dashboard_shows_the_pipeline_by_stage_per_currency(staff_client):
+    OpportunityFactory(stage=Stage.MEETING, value=Decimal("1000000"), currency="EUR")
+    OpportunityFactory(stage=Stage.MEETING, value=Decimal("500000"), currency="EUR")
+    OpportunityFactory(stage=Stage.MEETING, value=Decimal("300000000"), currency="HUF")
+    OpportunityFactory(stage=Stage.WON, outcome_reason="Signed", value=Decimal("7"))
+    pipeline = {row["stage"]: row for row in Opportunity.objects.pipeline()}
+    assert list(pipeline) == ["identified", "contacted", "meeting", "proposal"]
+    assert pipeline["meeting"]["count"] == 3
+    assert pipeline["meeting"]["totals"] == [
+        {"currency": "EUR", "total": Decimal("1500000")},
+        {"currency": "HUF", "total": Decimal("300000000")},
+    ]
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    card = html.split('id="dashboard-pipeline"')[1].split("</section>")[0]
+    assert "1,500,000" in card and "HUF" in card
+    assert f"{LIST}?stage=meeting" in card
+
+
+def test_global_search_finds_opportunities(mayor_client):
+    OpportunityFactory(title="Hydrogen electrolyser plant")
+    response = mayor_client.get(reverse("search"), {"q": "electrolyser"})
+    assert "Hydrogen electrolyser plant" in response.content.decode()
