@@ -323,8 +323,9 @@ BOARD_QUERIES = 8
 # ... the filter form's choices (owners, themes, organisations, cities, countries 2), the count,
 # the rows, their next steps and themes, the totals.
 LIST_QUERIES = 16
-# ... the opportunity, its open tasks, contacts, themes, interactions, stage changes, history.
-DETAIL_QUERIES = 13
+# ... the opportunity, its open tasks, contacts, themes, interactions, stage changes, history,
+# and the visits with its organisation (delegations' panel: coming, past, count).
+DETAIL_QUERIES = 16
 
 
 # --- hubs, dashboard, search ------------------------------------------------------------------
@@ -369,3 +370,16 @@ def test_global_search_finds_opportunities(mayor_client):
     OpportunityFactory(title="Hydrogen electrolyser plant")
     response = mayor_client.get(reverse("search"), {"q": "electrolyser"})
     assert "Hydrogen electrolyser plant" in response.content.decode()
+
+
+def test_detail_shows_the_visits_with_its_organisation(staff_client):
+    from tests.delegations.factories import VisitFactory
+
+    opportunity = OpportunityFactory()
+    VisitFactory(title="Site visit in Győr").organizations.add(opportunity.organization)
+    VisitFactory(title="Unrelated visit")
+    html = staff_client.get(opportunity.get_absolute_url()).content.decode()
+    panel = html.split('id="panel-visits"')[1].split("</section>")[0]
+    assert "Site visit in Győr" in panel and "Unrelated visit" not in panel
+    lonely = OpportunityFactory(organization=None)
+    assert staff_client.get(lonely.get_absolute_url()).status_code == 200
