@@ -107,7 +107,8 @@ def opportunity_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as error:
             if is_htmx:
                 return _board_fragment(request, error=error.message)
-            form.add_error(None, error.message)
+            missing_reason = needs_reason(stage) and not reason.strip()
+            form.add_error("reason" if missing_reason else None, error.message)
         else:
             message = _("“%(title)s” moved to “%(stage)s”.") % {
                 "title": opportunity.title,

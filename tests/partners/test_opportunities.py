@@ -142,6 +142,17 @@ def test_board_move_without_javascript(staff_client):
     assert opportunity.stage == Stage.LOST
 
 
+def test_won_and_lost_leave_the_board_after_a_while_but_stay_in_the_list(staff_client):
+    recent = OpportunityFactory(title="Recent win", stage=Stage.WON, outcome_reason="Signed")
+    old = OpportunityFactory(title="Old win", stage=Stage.WON, outcome_reason="Signed")
+    Opportunity.objects.filter(pk=old.pk).update(
+        stage_changed_at=recent.stage_changed_at - dt.timedelta(days=91)
+    )
+    html = staff_client.get(BOARD).content.decode()
+    assert "Recent win" in html and "Old win" not in html
+    assert "Old win" in _listed(staff_client, stage="won")
+
+
 def test_a_bad_stage_is_a_clear_error(staff_client):
     opportunity = OpportunityFactory()
     response = staff_client.post(_move_url(opportunity), {"stage": "signed"})
