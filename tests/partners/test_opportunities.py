@@ -20,6 +20,7 @@ from tests.editing import with_version
 from tests.factories import (
     CityFactory,
     ContactFactory,
+    InteractionFactory,
     OpportunityFactory,
     OrganizationFactory,
     TaskFactory,
@@ -394,3 +395,30 @@ def test_detail_shows_the_visits_with_its_organisation(staff_client):
     assert "Site visit in Győr" in panel and "Unrelated visit" not in panel
     lonely = OpportunityFactory(organization=None)
     assert staff_client.get(lonely.get_absolute_url()).status_code == 200
+
+
+def test_next_step_is_a_task_added_from_the_opportunity(staff_client, staff_user):
+    opportunity = OpportunityFactory(title="Campus")
+    html = staff_client.get(opportunity.get_absolute_url()).content.decode()
+    add = f"{reverse('partners:task_create')}?kind=opportunity&amp;object_id={opportunity.pk}"
+    assert add in html
+    response = staff_client.post(
+        reverse("partners:task_create") + f"?kind=opportunity&object_id={opportunity.pk}",
+        {"title": "Send the site offer", "owner": staff_user.pk, "due_on": "2030-01-02"},
+    )
+    assert response.status_code == 302
+    assert opportunity.next_step.title == "Send the site offer"
+    html = staff_client.get(BOARD).content.decode()
+    assert "Send the site offer" in html.split(f'id="card-{opportunity.pk}"')[1]
+
+
+def test_interactions_are_linked_through_the_picker(staff_client):
+    interaction = InteractionFactory(subject="Investor roadshow in Seoul")
+    opportunity = OpportunityFactory()
+    url = reverse("partners:opportunity_update", args=[opportunity.pk])
+    data = {"title": opportunity.title, "currency": "EUR", "interactions__search": "roadshow seoul"}
+    response = staff_client.post(url, with_version(data, opportunity))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(opportunity.interactions.all()) == [interaction]
+    html = staff_client.get(opportunity.get_absolute_url()).content.decode()
+    assert "Investor roadshow in Seoul" in html
