@@ -54,9 +54,14 @@ def _trail(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 def board_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     """The columns, each with its cards and the totals of their values per currency (two
-    queries for the cards and their next steps, one for the totals)."""
+    queries for the cards and their next steps, one for the totals). ``mine=1`` (in the query
+    string, or in a move's form) shows only the user's own opportunities."""
     since = timezone.now() - dt.timedelta(days=CLOSED_ON_BOARD_DAYS)
     shown = Opportunity.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=since))
+    mine = "1" in (request.GET.get("mine"), request.POST.get("mine"))
+    if mine:
+        shown = shown.filter(owner=request.user.pk)
+    board_url = reverse("partners:opportunity_board")
     cards = list(shown.for_cards().order_by("-stage_changed_at", "-pk"))
     totals: dict[str, list[dict[str, Any]]] = {}
     for row in money_totals_by(shown, group="stage", amount="value", currency="currency"):
@@ -76,7 +81,9 @@ def board_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "stages": Stage.choices,
         "today": timezone.localdate(),
         "closed_days": CLOSED_ON_BOARD_DAYS,
-        "board_url": reverse("partners:opportunity_board"),
+        "mine": mine,
+        "all_url": board_url,
+        "board_url": f"{board_url}?mine=1" if mine else board_url,
         **extra,
     }
 

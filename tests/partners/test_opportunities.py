@@ -101,6 +101,22 @@ def test_board_shows_cards_in_their_columns(staff_client, staff_user):
     assert opportunity.organization.name in column
 
 
+def test_board_shows_only_mine_and_keeps_it_after_a_move(staff_client, staff_user):
+    mine = OpportunityFactory(title="My lead", owner=staff_user)
+    OpportunityFactory(title="Someone else's lead")
+    html = staff_client.get(BOARD, {"mine": "1"}).content.decode()
+    assert "My lead" in html and "Someone else" not in html
+    response = staff_client.post(
+        _move_url(mine), {"stage": "contacted", "mine": "1"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "My lead" in html and "Someone else" not in html
+    response = staff_client.post(
+        _move_url(mine), {"stage": "meeting", "mine": "1", "next": f"{BOARD}?mine=1"}
+    )
+    assert response.url == f"{BOARD}?mine=1"
+
+
 def test_board_move_with_htmx_returns_the_board(staff_client):
     opportunity = OpportunityFactory(title="Data centre")
     response = staff_client.post(
