@@ -71,3 +71,10 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the opportunity is won or lost."),
     )
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current:  # on the opportunity's page: every stage but the one it is at
+            field = self.fields["stage"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(v, label) for v, label in Stage.choices if v != current]

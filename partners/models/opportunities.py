@@ -151,6 +151,15 @@ class Opportunity(Versioned, TimeStamped):
         return self.stage in OPEN_STAGES
 
     @property
+    def following_stage(self) -> str:
+        """The stage a move most likely goes to: the next open one, else won ("" when closed)."""
+        if not self.is_open:
+            return ""
+        order = list(OPEN_STAGES)
+        index = order.index(Stage(self.stage))
+        return order[index + 1] if index + 1 < len(order) else Stage.WON
+
+    @property
     def country_name(self) -> str:
         return country_name(self.country or (self.city.country if self.city else ""))
 

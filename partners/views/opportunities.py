@@ -243,7 +243,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "themes": opportunity.themes.all(),
         "interactions": opportunity.interactions.timeline(),
         "stage_changes": stage_changes(opportunity),
-        "move_form": MoveForm(initial={"stage": opportunity.stage}),
+        "move_form": MoveForm(current=opportunity.stage),
         "add_task_url": add_task_url(opportunity, next_url=opportunity.get_absolute_url()),
         "panels": panels_for("opportunity", request, opportunity),
         "history": history_rows(opportunity),

@@ -75,6 +75,12 @@ def test_reopening_forgets_the_outcome_and_same_stage_is_refused(staff_user):
     assert (opportunity.stage, opportunity.outcome_reason) == (Stage.CONTACTED, "")
 
 
+def test_the_likely_next_stage_is_offered_first():
+    assert OpportunityFactory(stage=Stage.IDENTIFIED).following_stage == Stage.CONTACTED
+    assert OpportunityFactory(stage=Stage.PROPOSAL).following_stage == Stage.WON
+    assert OpportunityFactory(stage=Stage.LOST, outcome_reason="x").following_stage == ""
+
+
 def test_the_mayors_office_may_not_move(mayor_user):
     opportunity = OpportunityFactory()
     with pytest.raises(WrongRole):
