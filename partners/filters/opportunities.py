@@ -3,7 +3,7 @@ value range, search and sort. The board takes the same filters (without the stag
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import F, Q, QuerySet
@@ -15,7 +15,7 @@ from cityrelations.core.roles import active_users
 from cityrelations.core.search import searched
 
 from ..models import City, Opportunity, Organization, Theme, city_name_order
-from ..models.opportunities import OPEN_STAGES, Sector, Stage
+from ..models.opportunities import OPEN_STAGES, OpportunityQuerySet, Sector, Stage
 
 OPEN = "open"
 STAGE_CHOICES = [(OPEN, _("Open (not won or lost)")), *Stage.choices]
@@ -53,9 +53,12 @@ class OpportunityFilter(SortedFilterSet, StyledFilterSet):
     )
     city = django_filters.ModelChoiceFilter(
         label=_("City"),
-        queryset=City.objects.filter(opportunities__isnull=False)
+        queryset=City.objects.filter(
+            Q(opportunities__isnull=False) | Q(organizations__opportunities__isnull=False)
+        )
         .distinct()
         .order_by(city_name_order(), "pk"),
+        method="by_city",
     )
     country = django_filters.ChoiceFilter(label=_("Country"), choices=[], method="by_country")
     value_min = django_filters.NumberFilter(
@@ -97,6 +100,9 @@ class OpportunityFilter(SortedFilterSet, StyledFilterSet):
         if value == OPEN:
             return queryset.filter(stage__in=OPEN_STAGES)
         return queryset.filter(stage=value)
+
+    def by_city(self, queryset: QuerySet[Any], name: str, value: City) -> QuerySet[Any]:
+        return cast(OpportunityQuerySet, queryset).in_city(value)
 
     def by_country(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(Q(country=value) | Q(country="", city__country=value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +42,7 @@ def for_organization(request: HttpRequest, organization: Organization) -> dict[s
 
 
 def for_city(request: HttpRequest, city: City) -> dict[str, Any]:
-    # The city's own leads, and those of organisations seated there with no city of their own.
-    leads = Opportunity.objects.filter(Q(city=city) | Q(city__isnull=True, organization__city=city))
-    return _panel(request, city, leads, "city")
+    return _panel(request, city, Opportunity.objects.in_city(city), "city")
 
 
 def panel(context: Any, order: int) -> Panel:

@@ -62,6 +62,10 @@ class OpportunityQuerySet(ForgivingSearchQuerySet["Opportunity"]):
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__in=OPEN_STAGES)
 
+    def in_city(self, city: Any) -> OpportunityQuerySet:
+        """The city's own leads, and those of organisations seated there that name no city."""
+        return self.filter(Q(city=city) | Q(city__isnull=True, organization__city=city))
+
     def pipeline(self) -> list[dict[str, Any]]:
         """The open stages, in order, each with how many leads and their value per currency
         (never added across currencies): ``[{"stage", "label", "count", "totals"}]``, one

@@ -376,7 +376,8 @@ def test_city_hub_lists_its_opportunities(staff_client, mayor_client):
     assert "Not here" not in panel
     assert f"{reverse('partners:opportunity_create')}?city={vienna.pk}" in panel
     listed = _listed(staff_client, city=vienna.pk)
-    assert "Logistics hub" in listed
+    assert "Logistics hub" in listed and "Seated elsewhere" in listed  # as "Show all" says
+    assert "Not here" not in listed
     mayor_html = mayor_client.get(vienna.get_absolute_url()).content.decode()
     assert "Logistics hub" in mayor_html
     assert reverse("partners:opportunity_create") not in mayor_html
