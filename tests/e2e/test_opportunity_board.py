@@ -1,7 +1,7 @@
 """A business opportunity moves across the board to "won" in a real browser, in each language:
-each move in place (htmx, no page load), "won" asking for its reason on the card; then the
-board, its page and the list at phone width (390 px): the columns stack, nothing scrolls
-sideways."""
+each move in place (htmx, no page load; by the card's form, and once by dragging it), "won"
+asking for its reason on the card; then the board, its page and the list at phone width
+(390 px): the columns stack, nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -40,9 +40,12 @@ def test_an_opportunity_moves_across_the_board_to_won(
     expect(page.locator(f"#stage-identified {card}")).to_contain_text(lead.organization.name)
     page.evaluate("() => { window.__noReload = true; }")
 
-    for stage in ("contacted", "meeting", "proposal"):
+    for stage in ("contacted", "meeting"):
         _move(page, card, stage, t)
         expect(page.locator(f"#stage-{stage} {card}")).to_be_visible()
+    # Dragged to the next column (static/js/opportunity_board.js submits the same form).
+    page.locator(card).drag_to(page.locator("#stage-proposal"))
+    expect(page.locator(f"#stage-proposal {card}")).to_be_visible()
 
     _move(page, card, "won", t)
     reason = page.locator(f"#reason-{lead.pk}")
