@@ -1,6 +1,8 @@
 """The visits and gifts panels that delegations adds to the hubs of a partnership, an
-organisation and a contact (partners may not import delegations; see cityrelations.core.panels).
-Each context runs a fixed number of queries: coming visits, past visits and their count."""
+organisation and a contact, and the visits panel of a business opportunity's page (the visits
+with its organisation: a visit names organisations, not leads), since partners may not import
+delegations (see cityrelations.core.panels). Each context runs a fixed number of queries: coming
+visits, past visits and their count."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrelations.core.panels import PANEL_ROWS, Panel, add_link, panel_rows, register
-from partners.models import Contact, Organization, Partnership
+from partners.models import Contact, Opportunity, Organization, Partnership
 
 from .models import Gift, Visit, VisitQuerySet
 
@@ -30,6 +32,9 @@ def _visits_of(hub: str, record: Model) -> VisitQuerySet:
         return Visit.objects.for_partnership(record)
     if isinstance(record, Organization):
         return Visit.objects.for_organization(record)
+    if isinstance(record, Opportunity):
+        # No organisation: the same queries, matching nothing (no row has id 0).
+        return Visit.objects.for_organization(Organization(pk=record.organization_id or 0))
     assert isinstance(record, Contact), hub
     return Visit.objects.for_contact(record)
 
@@ -42,12 +47,16 @@ def _visits_context(hub: str) -> Any:
         coming = list(visits.filter(end_date__gte=today).order_by("start_date", "pk")[:PANEL_ROWS])
         past = list(visits.filter(end_date__lt=today).order_by("-start_date", "-pk")[:PANEL_ROWS])
         # A contact's visits are not a list filter; the head of delegation prefills the form.
-        prefill = {"head_of_delegation" if hub == "contact" else hub: record.pk}
+        # An opportunity's are its organisation's.
+        key, pk = hub, record.pk
+        if isinstance(record, Opportunity):
+            key, pk = "organization", record.organization_id or ""
+        prefill = {"head_of_delegation" if hub == "contact" else key: pk}
         return {
             "coming": coming,
             "past": past,
             "count": visits.count(),
-            "all_url": _url("delegations:visit_list", **{hub: record.pk}),
+            "all_url": _url("delegations:visit_list", **{key: pk}),
             "add_url": add_link(
                 request, "delegations.add_visit", _url("delegations:visit_create", **prefill)
             ),
@@ -92,6 +101,17 @@ def register_panels() -> None:
                 permission="delegations.view_visit",
             ),
         )
+    register(
+        "opportunity",
+        Panel(
+            key="visits",
+            title=_("Visits with its organisation"),
+            template="delegations/panels/visits.html",
+            context=_visits_context("opportunity"),
+            order=35,
+            permission="delegations.view_visit",
+        ),
+    )
     for hub in ("partnership", "contact"):
         register(
             hub,

@@ -199,6 +199,16 @@ class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     filter_horizontal = ["partnerships", "organizations", "themes", "sdgs"]
 
 
+@admin.register(models.Opportunity)
+class OpportunityAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "organization", "stage", "value", "currency", "owner"]
+    list_filter = ["stage", "sector"]
+    search_fields = ["title"]
+    autocomplete_fields = ["organization", "contacts", "interactions"]
+    raw_id_fields = ["city", "owner"]
+    filter_horizontal = ["themes"]
+
+
 @admin.register(models.Task)
 class TaskAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "owner", "due_on", "state", "content_type", "object_id")

@@ -29,6 +29,9 @@ class PartnersConfig(AppConfig):
         register_kind(models.Agreement)
         register_kind(models.Project)
         register_kind(
+            models.Opportunity, lambda: models.Opportunity.objects.select_related("organization")
+        )
+        register_kind(
             models.Interaction,
             url=lambda i: reverse("partners:interaction_update", args=[i.pk]),
         )

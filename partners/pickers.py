@@ -1,5 +1,6 @@
 """What the searchable picker (cityrelations/core/pickers.py) finds for the partners' rows:
-cities, organisations, contacts and partnerships, by a few words with or without accents."""
+cities, organisations, contacts, partnerships and interactions, by a few words with or without
+accents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from django.db.models import Q
 
 from cityrelations.core.pickers import PickerSource, folded_words, register_source
 
-from .models import City, Contact, Organization, Partnership, city_name_matches, city_name_order
+from .models import (
+    City,
+    Contact,
+    Interaction,
+    Organization,
+    Partnership,
+    city_name_matches,
+    city_name_order,
+)
 
 
 def _city_words(words: list[str], prefix: str = "") -> Q:
@@ -64,5 +73,13 @@ def register_picker_sources() -> None:
             ),
             matches=partial(_city_words, prefix="city__"),
             related=("city",),
+        ),
+    )
+    register_source(
+        "interaction",
+        PickerSource(
+            permission="partners.view_interaction",
+            queryset=lambda: Interaction.objects.order_by("-occurred_on", "-pk"),
+            matches=partial(folded_words, ("subject",)),
         ),
     )

@@ -11,6 +11,7 @@ from .views import (
     imports,
     interactions,
     memberships,
+    opportunities,
     options,
     organizations,
     partnerships,
@@ -132,4 +133,27 @@ urlpatterns += [
     path("tasks/<int:pk>/delete/", tasks.task_delete, name="task_delete"),
     path("tasks/<int:pk>/done/", tasks.task_mark_done, name="task_mark_done"),
     path("tasks/<int:pk>/reopen/", tasks.task_reopen_view, name="task_reopen"),
+]
+
+urlpatterns += [
+    path("opportunities/", opportunities.opportunity_board, name="opportunity_board"),
+    path("opportunities/list/", opportunities.opportunity_list, name="opportunity_list"),
+    path("opportunities/export/", opportunities.opportunity_export, name="opportunity_export"),
+    path("opportunities/new/", opportunities.opportunity_create, name="opportunity_create"),
+    path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity_detail"),
+    path(
+        "opportunities/<int:pk>/edit/",
+        opportunities.opportunity_update,
+        name="opportunity_update",
+    ),
+    path(
+        "opportunities/<int:pk>/delete/",
+        opportunities.opportunity_delete,
+        name="opportunity_delete",
+    ),
+    path(
+        "opportunities/<int:pk>/move/",
+        opportunities.opportunity_move_view,
+        name="opportunity_move",
+    ),
 ]

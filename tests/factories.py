@@ -109,3 +109,14 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Task {n}")
     due_on = factory.LazyFunction(timezone.localdate)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Opportunity
+
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    organization = factory.SubFactory(OrganizationFactory, kind=models.Organization.Kind.BUSINESS)
+    sector = models.Opportunity.Sector.ICT
+    value = Decimal("1000000")
+    currency = "EUR"

@@ -169,6 +169,32 @@ def test_the_task_urls_are_walked_and_their_edits_refused_to_the_mayors_office()
     assert not TASK_URLS & MAYOR_MAY
 
 
+OPPORTUNITY_URLS = {  # business leads are CRM, not citizens' data: the mayor's office reads them
+    "partners:opportunity_board",
+    "partners:opportunity_list",
+    "partners:opportunity_export",
+    "partners:opportunity_detail",
+    "partners:opportunity_create",
+    "partners:opportunity_update",
+    "partners:opportunity_delete",
+    "partners:opportunity_move",
+}
+OPPORTUNITY_READS = {
+    "partners:opportunity_board",
+    "partners:opportunity_list",
+    "partners:opportunity_export",
+    "partners:opportunity_detail",
+}
+
+
+def test_the_opportunity_urls_are_walked_and_only_the_unit_changes_them():
+    names = {name for name, _ in URLS}
+    assert names >= OPPORTUNITY_URLS
+    assert all(is_edit_url(name) for name in OPPORTUNITY_URLS - OPPORTUNITY_READS)
+    assert not any(is_edit_url(name) for name in OPPORTUNITY_READS)
+    assert not OPPORTUNITY_URLS & (MAYOR_MAY | PERSONAL_DATA)
+
+
 @pytest.mark.parametrize(("name", "path"), URLS, ids=[n for n, _ in URLS])
 def test_anonymous(anonymous_client, name, path):
     for method in ("get", "post"):

@@ -20,3 +20,21 @@ def money_totals(queryset: QuerySet[Any], *, amount: str, currency: str) -> list
         .order_by(currency)
     )
     return [{"currency": row[currency], "total": row["total"] or Decimal(0)} for row in rows]
+
+
+def money_totals_by(
+    queryset: QuerySet[Any], *, group: str, amount: str, currency: str
+) -> list[dict[str, Any]]:
+    """``[{group: ..., "currency": ..., "total": ...}, ...]``: the totals of each value of
+    ``group`` (a pipeline's stage), one per currency, in one query."""
+    rows = (
+        queryset.order_by()
+        .filter(**{f"{amount}__isnull": False})
+        .values(group, currency)
+        .annotate(total=Sum(amount))
+        .order_by(group, currency)
+    )
+    return [
+        {group: row[group], "currency": row[currency], "total": row["total"] or Decimal(0)}
+        for row in rows
+    ]

@@ -28,7 +28,15 @@ from cityrelations.core.roles import can_edit
 from cityrelations.core.search import MAX_QUERY_LENGTH, search_words
 from delegations.models import Visit
 from newsletters.models import Story
-from partners.models import Agreement, City, Contact, Organization, Partnership, Project
+from partners.models import (
+    Agreement,
+    City,
+    Contact,
+    Opportunity,
+    Organization,
+    Partnership,
+    Project,
+)
 
 PER_KIND = 10
 CANDIDATES = 500  # matches counted and ranked per kind; beyond that the total shows "500+"
@@ -154,6 +162,19 @@ SEARCHERS: tuple[Searcher, ...] = (
         "partners:project_list",
         lambda: Project.objects.all(),
         lambda p, _reader: Hit(p.title, p.get_status_display(), p.get_absolute_url()),
+        ("title",),
+    ),
+    Searcher(
+        "opportunities",
+        _("Business opportunities"),
+        "partners.view_opportunity",
+        "partners:opportunity_list",
+        lambda: Opportunity.objects.select_related("organization"),
+        lambda o, _reader: Hit(
+            o.title,
+            " · ".join(str(part) for part in (o.get_stage_display(), o.organization) if part),
+            o.get_absolute_url(),
+        ),
         ("title",),
     ),
     Searcher(

@@ -32,6 +32,7 @@ from ..models import (
     Project,
     Theme,
 )
+from .opportunities import seed_opportunities
 
 L = Partnership.Level
 S = Partnership.Status
@@ -460,4 +461,5 @@ def seed_partners() -> dict[str, int]:
         _people_and_history(index, spec, partnership, coordinator, today)
     _memberships(coordinator, today)
     _projects(coordinator, today)
+    seed_opportunities(coordinator, today)
     return {"partnerships": Partnership.objects.count(), "cities": City.objects.count()}

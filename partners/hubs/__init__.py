@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cityrelations.core.panels import register
 
-from . import contact, organization, partnership
+from . import contact, opportunities, organization, partnership
 
 
 def register_panels() -> None:
@@ -17,3 +17,5 @@ def register_panels() -> None:
     ):
         for panel in module.PANELS:
             register(hub, panel)
+    register("organization", opportunities.ORGANIZATION_PANEL)
+    register("city", opportunities.CITY_PANEL)

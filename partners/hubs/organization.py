@@ -1,6 +1,6 @@
 """An organisation's hub: the home city's membership with its fees and payments, agreements,
-contacts and office holders, recent interactions and cooperation projects. (Opportunities join
-through the registry when they exist.) Each context runs a fixed number of queries."""
+contacts and office holders, recent interactions and cooperation projects (business
+opportunities: ``hubs.opportunities``). Each context runs a fixed number of queries."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The relationship core: cities, partnerships, organisations, memberships, agreements, contacts
-and offices, interactions, cooperation projects, themes and SDGs — one module per concept."""
+and offices, interactions, cooperation projects, business opportunities, themes and SDGs — one module per concept."""
 
 from .activity import Interaction, InteractionQuerySet, Project
 from .agreements import (
@@ -24,6 +24,7 @@ from .base import (
     local_city_name,
 )
 from .fees import FeePayment, FeePaymentQuerySet
+from .opportunities import Opportunity, OpportunityQuerySet
 from .organizations import Membership, MembershipQuerySet, Organization
 from .partnerships import Partnership, PartnershipQuerySet
 from .people import (
@@ -55,6 +56,8 @@ __all__ = [
     "MergedContact",
     "Office",
     "OfficeQuerySet",
+    "Opportunity",
+    "OpportunityQuerySet",
     "Organization",
     "Partnership",
     "PartnershipQuerySet",

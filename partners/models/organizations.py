@@ -38,6 +38,8 @@ class Organization(Versioned, TimeStamped):
         EMBASSY = "embassy", _("Embassy / consulate")
         NGO = "ngo", _("NGO")
         BUSINESS = "business", _("Business")
+        CHAMBER = "chamber", _("Chamber of commerce")
+        INVESTMENT_AGENCY = "investment_agency", _("Investment promotion agency")
         UNIVERSITY = "university", _("University")
         OTHER = "other", _("Other")
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cityrelations.core.concurrency import refuses_stale_saves
 from cityrelations.core.history import history_rows
 from cityrelations.core.pagination import paginate
+from cityrelations.core.panels import panels_for
 from cityrelations.core.views import safe_next
 
 from ..filters.cities import CityFilter
@@ -175,6 +176,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "organizations": city.organizations.order_by("name"),
         "history": history_rows(city),
+        "panels": panels_for("city", request, city),
         "trail": [(_("Cities"), reverse("partners:city_list")), (str(city), "")],
     }
     return render(request, "partners/city_detail.html", context)

@@ -31,6 +31,7 @@ from tests.factories import (
     ContactFactory,
     InteractionFactory,
     MembershipFactory,
+    OpportunityFactory,
     OrganizationFactory,
     PartnershipFactory,
     ProjectFactory,
@@ -152,6 +153,10 @@ def _wide_data(staff_user) -> dict[str, object]:  # type: ignore[no-untyped-def]
     )
     interaction.contacts.add(contact)
     project = ProjectFactory(title=LONG)
+    opportunity = OpportunityFactory(
+        title=LONG, organization=organization, city=city, owner=staff_user
+    )
+    TaskFactory(record=opportunity, title=LONG, due_on=today, owner=staff_user)
     visit = VisitFactory(
         title=LONG, status=Visit.Status.SUBMITTED, partnership=partnership, cities=[city]
     )
@@ -183,6 +188,7 @@ def _wide_data(staff_user) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "contact": contact,
         "interaction": interaction,
         "project": project,
+        "opportunity": opportunity,
         "city": city,
         "visit": visit,
         "gift": gift,
@@ -229,6 +235,12 @@ def _staff_paths(d: dict) -> list[str]:  # type: ignore[type-arg]
         "/partners/projects/new/",
         f"/partners/projects/{pk['project']}/",
         f"/partners/projects/{pk['project']}/edit/",
+        "/partners/opportunities/",
+        "/partners/opportunities/list/",
+        "/partners/opportunities/new/",
+        f"/partners/opportunities/{pk['opportunity']}/",
+        f"/partners/opportunities/{pk['opportunity']}/edit/",
+        f"/partners/opportunities/{pk['opportunity']}/move/?stage=won",
         "/partners/cities/",
         "/partners/cities/new/",
         f"/partners/cities/{pk['city']}/",

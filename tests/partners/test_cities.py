@@ -10,6 +10,7 @@ from tests.editing import with_version
 from tests.factories import (
     CityFactory,
     ContactFactory,
+    OpportunityFactory,
     OrganizationFactory,
     PartnershipFactory,
 )
@@ -315,15 +316,16 @@ def test_detail_query_count_does_not_grow(staff_client, django_assert_num_querie
     PartnershipFactory(city=city)
     ContactFactory(city=city)
     # session, user, 2 x permissions, city, partnerships, history, offices, contacts,
-    # organisations, and the layout's two group look-ups
-    _detail_queries(staff_client, city, django_assert_num_queries, 11)
+    # organisations, the layout's two group look-ups, and the business opportunities panel (2)
+    _detail_queries(staff_client, city, django_assert_num_queries, 13)
     for _ in range(10):
         ContactFactory(city=city)
         OrganizationFactory(city=city)
+        OpportunityFactory(city=city)
     PartnershipFactory(
         city=city, status="ended", ended_on="2020-01-01", established_on="2010-01-01"
     )
-    _detail_queries(staff_client, city, django_assert_num_queries, 11)
+    _detail_queries(staff_client, city, django_assert_num_queries, 13)
 
 
 def test_update_changes_and_records_history(staff_client):

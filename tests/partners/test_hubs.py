@@ -20,6 +20,7 @@ from tests.factories import (
     ContactFactory,
     InteractionFactory,
     MembershipFactory,
+    OpportunityFactory,
     OrganizationFactory,
     PartnershipFactory,
     ProjectFactory,
@@ -187,6 +188,7 @@ def _organization(extra: int):
         ProjectFactory(title=f"Shared project {n}").organizations.add(org)
         InteractionFactory(organization=org, subject=f"General meeting {n}").contacts.add(contact)
         VisitFactory(title=f"Network visit {n}").organizations.add(org)
+        OpportunityFactory(title=f"Battery plant {n}", organization=org)
     return org
 
 
@@ -199,6 +201,8 @@ def test_organization_hub_gathers_its_panels(staff_client):
     assert "Shared project 0" in _panel(html, "projects")
     assert "Network visit 0" in _panel(html, "visits")
     assert "General meeting 0" in _panel(html, "interactions")
+    assert "Battery plant 0" in _panel(html, "opportunities")
+    assert f"{reverse('partners:opportunity_create')}?organization={org.pk}" in html
     assert f'href="{reverse("delegations:visit_create")}?organization={org.pk}"' in html
 
 
@@ -255,8 +259,8 @@ def test_contact_hub_queries_stay_flat(staff_client, django_assert_num_queries, 
 PARTNERSHIP_QUERIES = 35
 # ... organisation, memberships, agreements, projects, interactions (timeline), themes,
 # history; panels: memberships 3, agreements 2, people 4, visits 3, interactions 2, projects 2,
-# open tasks 1.
-ORGANIZATION_QUERIES = 30
+# open tasks 1, business opportunities 2.
+ORGANIZATION_QUERIES = 32
 # ... contact, offices, interactions, duplicates, focal point, history, merges; panels:
 # offices 2, interactions 2, visits 3, gifts 2, open tasks 1.
 CONTACT_QUERIES = 22

@@ -57,3 +57,13 @@ def test_seed_refuses_outside_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo", verbosity=0)
+
+
+def test_seed_has_a_dozen_opportunities_across_every_stage(settings):
+    from partners.models import Opportunity
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert Opportunity.objects.count() == 12
+    assert set(Opportunity.objects.values_list("stage", flat=True)) == set(Opportunity.Stage.values)
+    assert all(o.next_step for o in Opportunity.objects.open().exclude(stage="identified"))
