@@ -96,6 +96,7 @@ def test_pinned_query_count(staff_client, django_assert_num_queries):
     # session, user, 11 for the dashboard's sections, then the layout's: group names (can_edit),
     # user and group permissions (nav), the groups listed in the user menu; 4 for the
     # delegations cards (upcoming, awaiting review and its count, overdue logistics); then the
-    # panels added by issue 13: the saved views chosen for the dashboard and the user's tasks
-    with django_assert_num_queries(22):
+    # panels added by issue 13: the saved views chosen for the dashboard and the user's tasks;
+    # the count of new visit requests (issue 14)
+    with django_assert_num_queries(23):
         staff_client.get(reverse("dashboard"))
