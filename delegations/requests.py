@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cityrelations.core.mail import make_message
 from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.transitions import TransitionError, WrongState
 from partners.document_checks import DocumentType, stored_filename
@@ -29,7 +28,7 @@ from .models.requests import fill_placeholders
 
 Status = VisitRequest.Status
 
-ORGANIZATION_KINDS = {
+ORGANIZATION_KINDS: dict[str, str] = {
     VisitRequest.RequesterKind.EMBASSY: Organization.Kind.EMBASSY,
     VisitRequest.RequesterKind.CITY: Organization.Kind.OTHER,
     VisitRequest.RequesterKind.ORGANIZATION: Organization.Kind.OTHER,
@@ -65,32 +64,6 @@ def visit_request_submit(
             request.letter.storage.delete(request.letter.name)
         raise
     return request
-
-
-def send_acknowledgement(*, request_id: int) -> int:
-    """The acknowledgement, in the requester's language. It repeats nothing they typed: anyone
-    may type any address into the public form."""
-    request = VisitRequest.objects.filter(pk=request_id).first()
-    if request is None:
-        return 0
-    message = make_message(
-        "visit_requests/received", to=[request.email], context={}, language=request.language
-    )
-    return message.send()
-
-
-def send_reply(*, request_id: int) -> int:
-    """The answer to a declined request, as staff sent it."""
-    request = VisitRequest.objects.filter(pk=request_id, status=Status.DECLINED).first()
-    if request is None or not request.reply_body:
-        return 0
-    message = make_message(
-        "visit_requests/declined",
-        to=[request.email],
-        context={"subject": request.reply_subject, "body": request.reply_body},
-        language=request.language,
-    )
-    return message.send()
 
 
 # --- The queue ------------------------------------------------------------------------------

@@ -24,13 +24,9 @@ def send_visit_reminders() -> int:
 
 @shared_task
 def send_visit_request_acknowledgement(request_id: int) -> int:
-    from .requests import send_acknowledgement
-
-    return send_acknowledgement(request_id=request_id)
+    return notifications.send_visit_request_acknowledgement(request_id=request_id)
 
 
 @shared_task
 def send_visit_request_reply(request_id: int) -> int:
-    from .requests import send_reply
-
-    return send_reply(request_id=request_id)
+    return notifications.send_visit_request_reply(request_id=request_id)

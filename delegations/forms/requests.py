@@ -112,7 +112,7 @@ class VisitRequestForm(HoneypotForm, forms.ModelForm):
         return upload or None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and not end and "date_to" not in self.errors:
             cleaned["date_to"] = start

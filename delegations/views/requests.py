@@ -183,7 +183,7 @@ def visit_request_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
             % {"visit": visit},
         )
         return redirect(visit)
-    if visit_request.visit_id is not None:
+    if visit_request.visit is not None:
         return redirect(visit_request.visit)
     if not visit_request.is_new:
         return _handled_already(request, visit_request)
