@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -253,6 +255,8 @@ def test_accepting_creates_a_prefilled_draft_visit(staff_client, staff_user):
     request.refresh_from_db()
     assert request.status == VisitRequest.Status.ACCEPTED
     assert request.visit == visit and request.triaged_by == staff_user
+    page = staff_client.get(visit.get_absolute_url()).content.decode()
+    assert request.get_absolute_url() in page  # the visit links back to its request
 
 
 def test_accepting_matches_existing_records_and_creates_new_ones_once(staff_user):
@@ -300,6 +304,33 @@ def test_a_double_click_on_accept_makes_one_visit(staff_client):
     second = staff_client.post(url)
     assert Visit.objects.count() == 1
     assert first.url == second.url == Visit.objects.get().get_absolute_url()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accepts_at_once_on_two_connections_make_one_visit(staff_user):
+    """Real concurrency on PostgreSQL: both threads hold a copy of the new request; the row
+    lock lets one create the visit, and the other returns that same visit."""
+    request = VisitRequestFactory(city_name="Osaka")
+    barrier = threading.Barrier(2)
+    visits: list[int] = []
+
+    def accept() -> None:
+        try:
+            stale = VisitRequest.objects.get(pk=request.pk)
+            barrier.wait(timeout=10)
+            visits.append(visit_request_accept(request=stale, by=staff_user).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(visits) == 2 and visits[0] == visits[1]
+    assert Visit.objects.count() == 1
+    assert City.objects.filter(name="Osaka").count() == 1
+    assert Contact.objects.filter(email=request.email).count() == 1
 
 
 def test_a_handled_request_cannot_be_accepted(staff_client, staff_user):
