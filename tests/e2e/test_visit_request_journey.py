@@ -18,6 +18,13 @@ from .untranslated import assert_email_in, assert_page_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_fits_a_phone(page) -> None:  # type: ignore[no-untyped-def]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways at 390 px"
+
 
 @pytest.fixture(autouse=True)
 def _site(settings, live_server):
@@ -33,11 +40,13 @@ def test_an_embassy_asks_for_a_visit_and_staff_accept_it(
     AccountSettings.objects.create(user=staff_user, language=lang)
     start = dt.date.today() + dt.timedelta(days=40)
 
-    # The embassy finds the form from the site's front door and fills it in.
+    # The embassy finds the form from the site's front door and fills it in, on a phone.
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("link", name=t("Request a visit or a meeting")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Request a visit or a meeting"))
     assert_page_in(page, lang)
+    assert_fits_a_phone(page)
     page.get_by_label(t("Embassy or consulate")).check()
     page.locator("#id_organization_name").fill("Embassy of Japan")
     page.locator("#id_country").select_option("JP")
@@ -67,6 +76,7 @@ def test_an_embassy_asks_for_a_visit_and_staff_accept_it(
     login(page, live_server, "staff")
     page.goto(f"{live_server.url}/delegations/requests/?status=new")
     assert_page_in(page, lang)
+    assert_fits_a_phone(page)
     page.get_by_role("link", name="Embassy of Japan").click()
     assert_page_in(page, lang)
     page.get_by_role("link", name=t("Accept"), exact=True).click()
