@@ -48,8 +48,8 @@ def request_attempt_allowed(*, email: str, ip: str | None) -> bool:
         scope="delegations:visit_request",
         email=email,
         ip=ip,
-        per_address=Limit(getattr(settings, "VISIT_REQUEST_LIMIT_PER_ADDRESS", 3), 3600),
-        per_ip=Limit(getattr(settings, "VISIT_REQUEST_LIMIT_PER_IP", 10), 3600),
+        per_address=Limit(settings.VISIT_REQUEST_LIMIT_PER_ADDRESS, 3600),
+        per_ip=Limit(settings.VISIT_REQUEST_LIMIT_PER_IP, 3600),
     )
 
 

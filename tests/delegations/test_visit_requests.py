@@ -173,6 +173,16 @@ def test_the_form_is_rate_limited_per_address(client):
     assert VisitRequest.objects.count() == 3
 
 
+def test_the_form_is_rate_limited_per_client(client, settings):
+    settings.VISIT_REQUEST_LIMIT_PER_IP = 2
+    for n in range(2):
+        assert client.post(NEW_URL, form_data(email=f"a{n}@embassy.example")).status_code == 302
+    response = client.post(NEW_URL, form_data(email="other@embassy.example"))
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert VisitRequest.objects.count() == 2
+
+
 # --- The staff queue ---------------------------------------------------------------------------
 
 
