@@ -377,6 +377,10 @@ def test_declining_previews_then_sends_the_answer_in_the_requesters_language(
     assert "Üdvözlettel" in preview.content.decode()
     request.refresh_from_db()
     assert request.status == VisitRequest.Status.NEW and mail.outbox == []  # not yet
+    # "Change the answer" goes back to the form, with the text as it was.
+    back = staff_client.post(url, {"subject": "Válasz", "body": body + " Üdvözlettel", "edit": "1"})
+    assert back.status_code == 200
+    assert back.context["form"]["body"].value() == body + " Üdvözlettel"
     data = {"subject": "Válasz", "body": body + " Üdvözlettel", "send": "1"}
     with django_capture_on_commit_callbacks(execute=True):
         assert staff_client.post(url, data).status_code == 302
