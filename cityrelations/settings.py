@@ -206,6 +206,10 @@ PASSWORD_RESET_ADDRESS_WINDOW_SECONDS = env.int(
 )
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
 PASSWORD_RESET_IP_WINDOW_SECONDS = env.int("PASSWORD_RESET_IP_WINDOW_SECONDS", default=600)
+# The public visit-request form (delegations/views/requests.py): requests per hour, per address
+# and per client.
+VISIT_REQUEST_LIMIT_PER_ADDRESS = env.int("VISIT_REQUEST_LIMIT_PER_ADDRESS", default=3)
+VISIT_REQUEST_LIMIT_PER_IP = env.int("VISIT_REQUEST_LIMIT_PER_IP", default=10)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -112,3 +112,34 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
+
+
+@admin.register(models.VisitRequest)
+class VisitRequestAdmin(admin.ModelAdmin):
+    """Requests come from the public form and are triaged in the app (delegations/requests.py:
+    accepting makes the visit, declining sends the answer), so the admin never changes the state
+    or the evidence."""
+
+    list_display = ["organization_name", "last_name", "email", "date_from", "status", "created_at"]
+    list_filter = ["status", "requester_kind", "direction"]
+    search_fields = ["organization_name", "last_name", "email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "status",
+        "language",
+        "letter",
+        "consent_at",
+        "consent_ip",
+        "triaged_by",
+        "triaged_at",
+        "referred_to",
+        "visit",
+        "reply_subject",
+        "reply_body",
+    ]
+
+
+@admin.register(models.VisitRequestReply)
+class VisitRequestReplyAdmin(admin.ModelAdmin):
+    list_display = ["subject_en", "subject_hu", "updated_at"]
+    readonly_fields = ["updated_by"]

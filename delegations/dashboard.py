@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from .models import LogisticsItem, Visit
+from .requests import new_request_count
 
 DASHBOARD_ROWS = 10
 UPCOMING_DAYS = 30
@@ -42,6 +43,7 @@ def visit_dashboard(user: Any) -> dict[str, Any]:
             "visits_awaiting_review": [],
             "awaiting_review_count": 0,
             "overdue_logistics": [],
+            "new_request_count": None,
         }
     return {
         "show_visits": True,
@@ -59,4 +61,8 @@ def visit_dashboard(user: Any) -> dict[str, Any]:
         # The review queue's own counter counts the same QuerySet (awaiting_review).
         "awaiting_review_count": Visit.objects.awaiting_review().count(),
         "overdue_logistics": list(overdue_logistics()[:DASHBOARD_ROWS]),
+        # Requesters are personal data: the count shows to those who may open the queue.
+        "new_request_count": (
+            new_request_count() if user.has_perm("delegations.view_visitrequest") else None
+        ),
     }

@@ -18,7 +18,7 @@ from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
 from partners.models import City, Contact, Organization, Partnership, local_city_name
 
-from .models import Gift, Visit
+from .models import Gift, Visit, VisitRequest
 from .models.gifts import GiftQuerySet
 from .models.visits import VisitQuerySet
 
@@ -249,3 +249,42 @@ class PublicGiftFilter(GiftFilter):
     partnership = None
     contact = None
     search_fields = ("description", "counterpart", "visit__title")
+
+
+# --- Visit requests -----------------------------------------------------------------------------
+
+
+class VisitRequestFilter(SortedFilterSet, StyledFilterSet):
+    SORTS = {
+        "-received": (_("Newest first"), ("-created_at", "-pk")),
+        "received": (_("Oldest first"), ("created_at", "pk")),
+        "dates": (_("Proposed dates"), ("date_from", "pk")),
+        "organisation": (_("Organisation"), ("organization_name", "pk")),
+    }
+    DEFAULT_SORT = "-received"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VisitRequest.Status.choices, empty_label=ANY
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    search_fields: Sequence[str] = (
+        "organization_name",
+        "first_name",
+        "last_name",
+        "email",
+        "city_name",
+        "purpose",
+    )
+
+    class Meta:
+        model = VisitRequest
+        fields: list[str] = []
+
+    def search(
+        self, queryset: QuerySet[VisitRequest], name: str, value: str
+    ) -> QuerySet[VisitRequest]:
+        return queryset.filter(words_condition(self.search_fields, value))

@@ -1,7 +1,10 @@
 """Emails about visits: to the mayor's office on submission, to the owner on a decision, and to
 everyone on the visit a week before it starts. Each is built by ``core.mail.make_message``
 from a template triple in templates/emails/visits/, in each recipient's language, and sent by a
-task in ``delegations.tasks`` (the workflow enqueues the first two on commit; beat the third)."""
+task in ``delegations.tasks`` (the workflow enqueues the first two on commit; beat the third).
+And to the requester of a visit request: its acknowledgement and the answer to a declined one
+(templates/emails/visit_requests/, in the requester's language; delegations.requests enqueues
+them)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from cityrelations.core.languages import first_site_language, user_language
 from cityrelations.core.mail import make_message
 from cityrelations.core.roles import MAYORS_OFFICE, staff_users
 
-from .models import Visit, VisitTransition
+from .models import Visit, VisitRequest, VisitTransition
 
 REMINDER_DAYS_BEFORE = 7
 REMINDER_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
@@ -112,3 +115,34 @@ def send_visit_reminders(*, today: dt.date | None = None) -> int:
             recipients=visit_people_recipients(visit),
         )
     return sent
+
+
+# --- Visit requests (delegations.requests enqueues these) ---------------------------------
+
+
+def send_visit_request_acknowledgement(*, request_id: int) -> int:
+    """The acknowledgement, in the requester's language. It repeats nothing they typed: anyone
+    may type any address into the public form."""
+    request = VisitRequest.objects.filter(pk=request_id).first()
+    if request is None:
+        return 0
+    message = make_message(
+        "visit_requests/received", to=[request.email], context={}, language=request.language
+    )
+    return message.send()
+
+
+def send_visit_request_reply(*, request_id: int) -> int:
+    """The answer to a declined request, as staff sent it."""
+    request = VisitRequest.objects.filter(
+        pk=request_id, status=VisitRequest.Status.DECLINED
+    ).first()
+    if request is None or not request.reply_body:
+        return 0
+    message = make_message(
+        "visit_requests/declined",
+        to=[request.email],
+        context={"subject": request.reply_subject, "body": request.reply_body},
+        language=request.language,
+    )
+    return message.send()

@@ -20,3 +20,13 @@ def notify_visit_decided(transition_id: int) -> int:
 @shared_task
 def send_visit_reminders() -> int:
     return notifications.send_visit_reminders()
+
+
+@shared_task
+def send_visit_request_acknowledgement(request_id: int) -> int:
+    return notifications.send_visit_request_acknowledgement(request_id=request_id)
+
+
+@shared_task
+def send_visit_request_reply(request_id: int) -> int:
+    return notifications.send_visit_request_reply(request_id=request_id)

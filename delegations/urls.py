@@ -7,6 +7,7 @@ from .views import bulk as bulk_views
 from .views import calendar, ical, itinerary, logistics, participants, review, visits
 from .views import gifts as gift_views
 from .views import report as report_views
+from .views import requests as request_views
 
 app_name = "delegations"
 
@@ -64,4 +65,39 @@ urlpatterns += [
     path("gifts/<int:pk>/delete/", gift_views.gift_delete, name="gift_delete"),
     path("gifts/register/", gift_views.gift_public, name="gift_public"),
     path("gifts/register.csv", gift_views.gift_public_csv, name="gift_public_csv"),
+]
+
+# Visit requests (issue 14): the public form, and the staff's triage queue
+urlpatterns += [
+    path("request-a-visit/", request_views.visit_request_new, name="visit_request_new"),
+    path(
+        "request-a-visit/thanks/", request_views.visit_request_thanks, name="visit_request_thanks"
+    ),
+    path("requests/", request_views.visit_request_list, name="visit_request_list"),
+    path(
+        "requests/answer/",
+        request_views.visit_request_reply_update,
+        name="visit_request_reply_update",
+    ),
+    path("requests/<int:pk>/", request_views.visit_request_detail, name="visit_request_detail"),
+    path(
+        "requests/<int:pk>/letter.pdf",
+        request_views.visit_request_letter,
+        name="visit_request_letter",
+    ),
+    path(
+        "requests/<int:pk>/accept/",
+        request_views.visit_request_accept_view,
+        name="visit_request_accept",
+    ),
+    path(
+        "requests/<int:pk>/decline/",
+        request_views.visit_request_decline_view,
+        name="visit_request_decline",
+    ),
+    path(
+        "requests/<int:pk>/refer/",
+        request_views.visit_request_refer_view,
+        name="visit_request_refer",
+    ),
 ]

@@ -45,6 +45,8 @@ PUBLIC = {
     "delegations:gift_public",
     "delegations:gift_public_csv",
     "delegations:ical_feed",
+    "delegations:visit_request_new",
+    "delegations:visit_request_thanks",
     "otp_webauthn:js-i18n-catalog",  # the passkey script's translations
 }
 # Actions the mayor's office may take although they change something.
@@ -66,6 +68,13 @@ PERSONAL_DATA = {
     "newsletters:suppression_list",
     "newsletters:suppression_lift",
     "partners:contact_export",
+    # Visit requests: who asked (name, address, IP) is for the unit that triages them.
+    "delegations:visit_request_list",
+    "delegations:visit_request_detail",
+    "delegations:visit_request_letter",
+    "delegations:visit_request_accept",
+    "delegations:visit_request_decline",
+    "delegations:visit_request_refer",
 }
 # A URL name is an edit URL when one of its words is one of these ("edition_list" is not).
 EDIT_WORDS = {

@@ -37,6 +37,8 @@ MAYORS_OFFICE_EXCLUDED = (
     "newsletters.view_suppression",
     "newsletters.view_delivery",
     "newsletters.view_suppressionlift",
+    # Who asked for a visit (name, address, IP): the unit triages requests, the office does not.
+    "delegations.view_visitrequest",
     *CALENDAR_FEED_PERMISSIONS,
 )
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).

@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from partners.models import City, Contact, Office, Partnership, Task
 
-from ..models import AgendaItem, Gift, LogisticsItem, Participant, Visit, VisitTransition
+from ..models import (
+    AgendaItem,
+    Gift,
+    LogisticsItem,
+    Participant,
+    Visit,
+    VisitRequest,
+    VisitTransition,
+)
+from ..requests import reply_draft, visit_request_accept
 
 Status = Visit.Status
 IN = Visit.Direction.INCOMING
@@ -482,9 +491,183 @@ def seed_delegations() -> dict[str, int]:
                 "date": today + dt.timedelta(days=days),
             },
         )
+    requests_created = seed_visit_requests(today=today, users=users)
     return {
         "visits created": created,
         "visits skipped (city missing)": skipped,
         "visits": Visit.objects.count(),
         "gifts": Gift.objects.count(),
+        "visit requests created": requests_created,
     }
+
+
+# --- Visit requests (issue 14) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    organization: str
+    kind: str
+    country: str
+    city: str
+    first_name: str
+    last_name: str
+    role: str
+    email: str
+    language: str
+    direction: str
+    level: str
+    in_days: int
+    days: int
+    size: int
+    purpose: str
+    status: str
+    dates_note: str = ""
+    referred_to: str = ""
+
+
+RK = VisitRequest.RequesterKind
+RS = VisitRequest.Status
+DEMO_REQUESTS: tuple[DemoRequest, ...] = (
+    DemoRequest(
+        "Embassy of Japan",
+        RK.EMBASSY,
+        "JP",
+        "",
+        "Aiko",
+        "Tanaka",
+        "First Secretary",
+        "aiko.tanaka@embassy-jp.example",
+        "en",
+        IN,
+        Level.MAYOR,
+        45,
+        0,
+        3,
+        "A courtesy call on the mayor by the new ambassador.",
+        RS.NEW,
+        dates_note="Any weekday in that fortnight",
+    ),
+    DemoRequest(
+        "Ville de Lyon",
+        RK.CITY,
+        "FR",
+        "Lyon",
+        "Claire",
+        "Martin",
+        "Head of international affairs",
+        "claire.martin@lyon.example",
+        "en",
+        OUT,
+        Level.MAYOR,
+        70,
+        2,
+        1,
+        "An invitation to the mayor to speak at the Lyon urban innovation forum.",
+        RS.NEW,
+    ),
+    DemoRequest(
+        "Kolozsvár Polgármesteri Hivatal",
+        RK.CITY,
+        "RO",
+        "Cluj-Napoca",
+        "Béla",
+        "Szabó",
+        "Főtanácsos",
+        "bela.szabo@cluj.example",
+        "hu",
+        IN,
+        Level.DEPUTY_MAYOR,
+        35,
+        1,
+        6,
+        "Tapasztalatcsere a közösségi közlekedésről.",
+        RS.ACCEPTED,
+    ),
+    DemoRequest(
+        "Global Mobility Startups Network",
+        RK.ORGANIZATION,
+        "DE",
+        "",
+        "Jonas",
+        "Weber",
+        "Programme manager",
+        "jonas.weber@gmsn.example",
+        "en",
+        IN,
+        Level.TECHNICAL,
+        20,
+        0,
+        12,
+        "A study visit for twelve start-up founders.",
+        RS.DECLINED,
+    ),
+    DemoRequest(
+        "Embassy of Brazil",
+        RK.EMBASSY,
+        "BR",
+        "",
+        "Mariana",
+        "Souza",
+        "Counsellor",
+        "mariana.souza@embassy-br.example",
+        "en",
+        IN,
+        Level.OFFICIAL,
+        25,
+        0,
+        2,
+        "A meeting on a trade mission next spring.",
+        RS.REFERRED,
+        referred_to="Ministry of Foreign Affairs and Trade, protocol department",
+    ),
+)
+
+
+def seed_visit_requests(*, today: dt.date, users: dict[str, Any]) -> int:
+    """Visit requests in every state (idempotent: looked up by organisation and address); the
+    accepted one goes through the service, so it has its draft visit and records."""
+    staff = users.get("staff")
+    if staff is None:  # no demo users (seed_demo makes them): nobody to triage the requests
+        return 0
+    created = 0
+    for spec in DEMO_REQUESTS:
+        if VisitRequest.objects.filter(
+            organization_name=spec.organization, email=spec.email
+        ).exists():
+            continue
+        start = today + dt.timedelta(days=spec.in_days)
+        request = VisitRequest.objects.create(
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            role=spec.role,
+            requester_kind=spec.kind,
+            organization_name=spec.organization,
+            country=spec.country,
+            city_name=spec.city,
+            email=spec.email,
+            language=spec.language,
+            direction=spec.direction,
+            date_from=start,
+            date_to=start + dt.timedelta(days=spec.days),
+            dates_note=spec.dates_note,
+            purpose=spec.purpose,
+            level=spec.level,
+            delegation_size=spec.size,
+            consent_at=timezone.now(),
+            consent_ip="192.0.2.1",
+        )
+        created += 1
+        handled = {"triaged_by": staff, "triaged_at": timezone.now()}
+        if spec.status == RS.ACCEPTED:
+            visit_request_accept(request=request, by=staff)
+        elif spec.status == RS.DECLINED:
+            subject, body = reply_draft(request)
+            VisitRequest.objects.filter(pk=request.pk).update(
+                status=RS.DECLINED, reply_subject=subject, reply_body=body, **handled
+            )
+        elif spec.status == RS.REFERRED:
+            VisitRequest.objects.filter(pk=request.pk).update(
+                status=RS.REFERRED, referred_to=spec.referred_to, **handled
+            )
+    return created

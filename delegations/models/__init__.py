@@ -5,6 +5,7 @@ workflow record, and gifts (the report's follow-ups are tasks: ``partners.Task``
 from .feeds import CalendarFeed, new_calendar_token
 from .gifts import Gift
 from .plan import AgendaItem, LogisticsItem, Participant, RowLinks
+from .requests import VisitRequest, VisitRequestReply
 from .visits import STATUS_BADGES, Visit, VisitQuerySet, VisitTransition, date_span
 
 # Migration 0001 names the feed token's default as ``delegations.models.new_calendar_token``.
@@ -18,6 +19,8 @@ __all__ = [
     "RowLinks",
     "Visit",
     "VisitQuerySet",
+    "VisitRequest",
+    "VisitRequestReply",
     "VisitTransition",
     "date_span",
     "new_calendar_token",

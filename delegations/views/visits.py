@@ -93,7 +93,7 @@ def _detail_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(
         Visit.objects.select_related(
-            "partnership__city", "head_of_delegation", "owner"
+            "partnership__city", "head_of_delegation", "owner", "request"
         ).prefetch_related("cities", "organizations", "themes", "sdgs"),
         pk=pk,
     )

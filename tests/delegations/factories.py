@@ -73,3 +73,26 @@ class LogisticsItemFactory(factory.django.DjangoModelFactory):
     kind = models.LogisticsItem.Kind.TRANSPORT
     due_on = factory.LazyAttribute(lambda item: item.visit.start_date - dt.timedelta(days=7))
     state = models.LogisticsItem.State.TODO
+
+
+class VisitRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.VisitRequest
+
+    first_name = "Aiko"
+    last_name = factory.Sequence(lambda n: f"Tanaka{n}")
+    role = "First Secretary"
+    requester_kind = models.VisitRequest.RequesterKind.EMBASSY
+    organization_name = factory.Sequence(lambda n: f"Embassy {n}")
+    country = "JP"
+    city_name = ""
+    email = factory.Sequence(lambda n: f"requester{n}@embassy.example")
+    language = "en"
+    direction = models.VisitRequest.Direction.INCOMING
+    date_from = factory.LazyFunction(lambda: _in_days(30))
+    date_to = factory.LazyAttribute(lambda r: r.date_from + dt.timedelta(days=1))
+    purpose = "A courtesy call on the mayor."
+    level = models.Visit.Level.OFFICIAL
+    delegation_size = 4
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_ip = "192.0.2.10"

@@ -93,3 +93,19 @@ def test_demo_visit_pages_render(demo_world, staff_client, mayor_client):
         response = client.get(visit.get_absolute_url())
         assert response.status_code == 200
         assert "Augarten porcelain figure" in response.content.decode()
+
+
+def test_seed_has_visit_requests_in_every_state(demo_world):
+    from delegations.models import VisitRequest
+
+    first = seed_delegations()
+    assert first["visit requests created"] == len(VisitRequest.Status.values) + 1
+    assert set(VisitRequest.objects.values_list("status", flat=True)) == set(
+        VisitRequest.Status.values
+    )
+    accepted = VisitRequest.objects.get(status=VisitRequest.Status.ACCEPTED)
+    assert accepted.visit is not None and accepted.visit.status == Visit.Status.DRAFT
+    assert VisitRequest.objects.get(status=VisitRequest.Status.DECLINED).reply_body
+    before = (VisitRequest.objects.count(), Visit.objects.count())
+    assert seed_delegations()["visit requests created"] == 0
+    assert (VisitRequest.objects.count(), Visit.objects.count()) == before
