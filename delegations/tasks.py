@@ -20,3 +20,49 @@ def notify_visit_decided(transition_id: int) -> int:
 @shared_task
 def send_visit_reminders() -> int:
     return notifications.send_visit_reminders()
+
+
+# --- Hosted events' registrations (enqueued on commit by registrations.py) --------------------
+
+
+@shared_task
+def send_registration_confirm(registration_id: int) -> int:
+    from . import event_emails
+
+    return event_emails.send_confirm(registration_id=registration_id)
+
+
+@shared_task
+def send_registration_already(registration_id: int) -> int:
+    from . import event_emails
+
+    return event_emails.send_already(registration_id=registration_id)
+
+
+@shared_task
+def send_registration_confirmed(registration_id: int) -> int:
+    from . import event_emails
+
+    return event_emails.send_confirmed(registration_id=registration_id)
+
+
+@shared_task
+def send_registration_waitlisted(registration_id: int) -> int:
+    from . import event_emails
+
+    return event_emails.send_waitlisted(registration_id=registration_id)
+
+
+@shared_task
+def send_registration_moved_up(registration_id: int) -> int:
+    from . import event_emails
+
+    return event_emails.send_moved_up(registration_id=registration_id)
+
+
+@shared_task
+def send_event_reminders() -> int:
+    """Beat: hourly; reminds confirmed participants of tomorrow's events once."""
+    from . import event_emails
+
+    return event_emails.send_reminders()

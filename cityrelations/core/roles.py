@@ -37,6 +37,10 @@ MAYORS_OFFICE_EXCLUDED = (
     "newsletters.view_suppression",
     "newsletters.view_delivery",
     "newsletters.view_suppressionlift",
+    # Hosted events' registrants (the event page shows the office the counts by status).
+    "delegations.view_registration",
+    "delegations.view_historicalregistration",
+    "delegations.view_sessionattendance",
     *CALENDAR_FEED_PERMISSIONS,
 )
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).

@@ -12,12 +12,39 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The daily beat task (09:00 Budapest) that reminds confirmed participants the day before an event.
+REMINDER_TASK = "delegations.tasks.send_event_reminders"
+REMINDER_NAME = "Delegations: remind event participants the day before"
+
+
+def add_reminder_schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    daily, _ = CrontabSchedule.objects.get_or_create(
+        minute="0",
+        hour="9",
+        day_of_month="*",
+        month_of_year="*",
+        day_of_week="*",
+        timezone="Europe/Budapest",
+    )
+    PeriodicTask.objects.update_or_create(
+        name=REMINDER_NAME, defaults={"task": REMINDER_TASK, "crontab": daily, "enabled": True}
+    )
+
+
+def remove_reminder_schedule(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=REMINDER_NAME).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('delegations', '0008_merge_0006_visit_search_0007_drop_followup'),
         ('partners', '0016_merge_0015_forgiving_search_0015_tasks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
     operations = [
@@ -241,4 +268,5 @@ class Migration(migrations.Migration):
             model_name='sessionattendance',
             constraint=models.UniqueConstraint(fields=('registration', 'session'), name='session_attendance_once'),
         ),
+        migrations.RunPython(add_reminder_schedule, remove_reminder_schedule),
     ]

@@ -1,0 +1,159 @@
+"""Hosted events, the staff's pages: list, detail, create/edit with sessions, the workflow, the
+mayor's office's review, and who sees the registrants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from delegations.models import Event, EventSession
+from tests.delegations.factories import EventFactory, EventSessionFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**changes):
+    start = timezone.localtime() + dt.timedelta(days=40)
+    data = {
+        "kind": "academy_course",
+        "title_en": "Academy of City Diplomacy: spring course",
+        "title_hu": "Városdiplomáciai Akadémia: tavaszi kurzus",
+        "description_en": "Six modules.",
+        "description_hu": "Hat modul.",
+        "starts_at": start.strftime("%Y-%m-%dT09:00"),
+        "ends_at": (start + dt.timedelta(days=2)).strftime("%Y-%m-%dT17:00"),
+        "venue": "City Hall",
+        "capacity": "25",
+        "cohort": "2027 spring",
+        "currency": "HUF",
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_create_an_event_as_a_draft_with_a_slug(staff_client):
+    response = staff_client.post(reverse("delegations:event_create"), _form())
+    event = Event.objects.get()
+    assert response.status_code == 302 and response.url == event.get_absolute_url()
+    assert event.status == "draft" and event.slug.startswith("academy-of-city-diplomacy")
+    assert event.cohort == "2027 spring"
+
+
+def test_the_form_refuses_an_end_before_the_start_and_a_missing_title(staff_client):
+    response = staff_client.post(
+        reverse("delegations:event_create"),
+        _form(title_en="", title_hu="", ends_at="2020-01-01T10:00", capacity="0"),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"title_en", "ends_at", "capacity"} <= set(form.errors)
+    assert not Event.objects.exists()
+
+
+def test_sessions_are_added_within_the_event(staff_client, staff_user):
+    event = EventFactory(status="draft")
+    url = reverse("delegations:event_session_create", args=[event.pk])
+    start = timezone.localtime(event.starts_at)
+    good = {
+        "title_en": "Protocol",
+        "title_hu": "Protokoll",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "room": "Room 1",
+    }
+    assert staff_client.post(url, good).status_code == 302
+    outside = {**good, "starts_at": (start - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")}
+    assert staff_client.post(url, outside).status_code == 200
+    assert list(EventSession.objects.values_list("title_en", flat=True)) == ["Protocol"]
+
+
+def test_the_list_filters_searches_and_sorts(staff_client):
+    EventFactory(title_en="Budapest Conference 2027", kind="conference")
+    EventFactory(title_en="Protocol workshop", kind="workshop")
+    url = reverse("delegations:event_list")
+    response = staff_client.get(url, {"q": "conference", "sort": "title"})
+    assert [e.title for e in response.context["events"]] == ["Budapest Conference 2027"]
+    response = staff_client.get(url, {"kind": "workshop"})
+    assert [e.title for e in response.context["events"]] == ["Protocol workshop"]
+    assert "No event matches" in staff_client.get(url, {"q": "zzzz"}).content.decode()
+
+
+def test_the_list_takes_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
+    for _ in range(5):
+        event = EventFactory()
+        RegistrationFactory.create_batch(2, event=event)
+    staff_client.get(reverse("delegations:event_list"))  # warm caches (session, permissions)
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("delegations:event_list"))
+    assert len(response.context["events"]) == 5
+    assert {e.confirmed_count for e in response.context["events"]} == {2}
+
+
+def test_staff_see_the_registrants_the_mayors_office_only_the_counts(staff_client, mayor_client):
+    event = EventFactory()
+    RegistrationFactory(event=event, name="Anna Weber", email="anna@example.at")
+    RegistrationFactory(event=event, status="waitlisted", waitlisted_at=timezone.now())
+    url = event.get_absolute_url()
+    staff_page = staff_client.get(url).content.decode()
+    assert "anna@example.at" in staff_page and "Anna Weber" in staff_page
+    mayor_page = mayor_client.get(url)
+    assert mayor_page.status_code == 200
+    text = mayor_page.content.decode()
+    assert "anna@example.at" not in text and "Anna Weber" not in text
+    assert dict((s, n) for s, _label, n in mayor_page.context["counts"])["waitlisted"] == 1
+
+
+def test_an_event_the_mayor_attends_is_reviewed_before_it_is_published(staff_client, mayor_client):
+    event = EventFactory(status="draft", mayor_attends=True)
+    step = lambda client, action, **data: client.post(  # noqa: E731
+        reverse("delegations:event_step", args=[event.pk, action]), data
+    )
+    step(staff_client, "publish")
+    event.refresh_from_db()
+    assert event.status == "draft"  # refused: not approved yet
+    step(staff_client, "ask_review")
+    assert (
+        mayor_client.get(reverse("delegations:review_queue")).context["events_page"].paginator.count
+        == 1
+    )
+    assert step(staff_client, "approve").status_code == 403  # the unit does not decide
+    step(mayor_client, "approve", comment="The mayor opens it.")
+    event.refresh_from_db()
+    assert event.review_status == "approved" and event.review_comment == "The mayor opens it."
+    assert step(mayor_client, "publish").status_code == 403
+    step(staff_client, "publish")
+    event.refresh_from_db()
+    assert event.status == "published"
+
+
+def test_cancelling_needs_a_reason(staff_client):
+    event = EventFactory(status="published")
+    url = reverse("delegations:event_step", args=[event.pk, "cancel"])
+    staff_client.post(url, {"comment": ""})
+    event.refresh_from_db()
+    assert event.status == "published"
+    staff_client.post(url, {"comment": "Venue unavailable."})
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+
+
+def test_events_are_on_the_calendar(mayor_client):
+    event = EventFactory(title_en="Reception for the consuls", kind="reception")
+    month = timezone.localtime(event.starts_at).strftime("%Y-%m")
+    response = mayor_client.get(reverse("delegations:calendar"), {"month": month})
+    assert "Reception for the consuls" in response.content.decode()
+    response = mayor_client.get(reverse("delegations:calendar"), {"month": month, "view": "list"})
+    assert "Reception for the consuls" in response.content.decode()
+
+
+def test_only_drafts_are_deleted(staff_client):
+    published = EventFactory(status="published")
+    staff_client.post(reverse("delegations:event_delete", args=[published.pk]))
+    assert Event.objects.filter(pk=published.pk).exists()
+    draft = EventFactory(status="draft")
+    EventSessionFactory(event=draft)
+    staff_client.post(reverse("delegations:event_delete", args=[draft.pk]))
+    assert not Event.objects.filter(pk=draft.pk).exists()
