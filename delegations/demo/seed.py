@@ -20,6 +20,7 @@ from django.utils import timezone
 from partners.models import City, Contact, Office, Partnership, Task
 
 from ..models import AgendaItem, Gift, LogisticsItem, Participant, Visit, VisitTransition
+from .events import seed_events
 
 Status = Visit.Status
 IN = Visit.Direction.INCOMING
@@ -482,7 +483,9 @@ def seed_delegations() -> dict[str, int]:
                 "date": today + dt.timedelta(days=days),
             },
         )
+    events_created = seed_events(users)
     return {
+        "events created": events_created,
         "visits created": created,
         "visits skipped (city missing)": skipped,
         "visits": Visit.objects.count(),
