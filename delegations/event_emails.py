@@ -19,7 +19,7 @@ from icalendar import Event as CalendarEvent
 from cityrelations.core.mail import make_message
 
 from .models import Event, Registration
-from .registrations import confirm_path, manage_path
+from .registration_tokens import confirm_path, manage_path
 
 ICS_NAME = "event.ics"
 REMINDER_STATUSES = (Event.Status.PUBLISHED, Event.Status.CLOSED)

@@ -16,10 +16,8 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +25,27 @@ from cityrelations.core.tasks import enqueue_on_commit
 
 from . import tasks
 from .models import Event, EventSession, Registration
+from .registration_tokens import InvalidToken, confirm_path, make_token, manage_path, read_token
 
 Status = Registration.Status
+
+__all__ = [
+    "CONSENT_TEXT",
+    "CONSENT_VERSION",
+    "InvalidToken",
+    "RegistrationClosed",
+    "cancel",
+    "change",
+    "confirm",
+    "confirm_path",
+    "fill_event_from_waitlist",
+    "fill_from_waitlist",
+    "make_token",
+    "manage_path",
+    "read_token",
+    "register",
+    "registration_confirmed",
+]
 
 # Sent after commit when a registrant confirmed their address and asked for the newsletter;
 # kwargs: email, name, language, ip (the newsletter app subscribes them, double opt-in).
@@ -41,57 +58,6 @@ CONSENT_TEXT = _(
     "organise this event and to write to me about it. It is deleted a year after the event; "
     "I can cancel my registration at any time with the link in the emails."
 )
-
-CONFIRM_MAX_AGE = 60 * 60 * 24 * 14
-MANAGE_MAX_AGE = 60 * 60 * 24 * 400
-_SALTS = {
-    "confirm": "delegations.registration.confirm",
-    "manage": "delegations.registration.manage",
-}
-_MAX_AGES = {"confirm": CONFIRM_MAX_AGE, "manage": MANAGE_MAX_AGE}
-
-
-class InvalidToken(Exception):
-    """Forged, expired, already used, or for a registration that no longer exists."""
-
-
-# --- Signed links ------------------------------------------------------------------------------
-
-
-def make_token(registration: Registration, purpose: str) -> str:
-    """``confirm`` links are single-use (the nonce rotates on use); ``manage`` links (change or
-    cancel) keep working from every email until they expire."""
-    payload: dict[str, object] = {"r": registration.pk}
-    if purpose == "confirm":
-        if not registration.token_nonce:
-            registration.token_nonce = secrets.token_hex(8)
-            registration.save(update_fields=["token_nonce"])
-        payload["n"] = registration.token_nonce
-    return signing.dumps(payload, salt=_SALTS[purpose], compress=True)
-
-
-def read_token(token: str, purpose: str) -> Registration:
-    try:
-        payload = signing.loads(token, salt=_SALTS[purpose], max_age=_MAX_AGES[purpose])
-    except signing.BadSignature as exc:  # includes SignatureExpired
-        raise InvalidToken(str(exc)) from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
-        raise InvalidToken("malformed payload")
-    registration = Registration.objects.select_related("event").filter(pk=payload["r"]).first()
-    if registration is None:
-        raise InvalidToken("unknown registration")
-    if purpose == "confirm" and payload.get("n") != registration.token_nonce:
-        raise InvalidToken("link already used")
-    return registration
-
-
-def confirm_path(registration: Registration) -> str:
-    return reverse("delegations:registration_confirm", args=[make_token(registration, "confirm")])
-
-
-def manage_path(registration: Registration) -> str:
-    return reverse("delegations:registration_manage", args=[make_token(registration, "manage")])
-
 
 # --- Registering --------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import notifications
+from . import event_emails, notifications
 
 
 @shared_task
@@ -27,42 +27,30 @@ def send_visit_reminders() -> int:
 
 @shared_task
 def send_registration_confirm(registration_id: int) -> int:
-    from . import event_emails
-
     return event_emails.send_confirm(registration_id=registration_id)
 
 
 @shared_task
 def send_registration_already(registration_id: int) -> int:
-    from . import event_emails
-
     return event_emails.send_already(registration_id=registration_id)
 
 
 @shared_task
 def send_registration_confirmed(registration_id: int) -> int:
-    from . import event_emails
-
     return event_emails.send_confirmed(registration_id=registration_id)
 
 
 @shared_task
 def send_registration_waitlisted(registration_id: int) -> int:
-    from . import event_emails
-
     return event_emails.send_waitlisted(registration_id=registration_id)
 
 
 @shared_task
 def send_registration_moved_up(registration_id: int) -> int:
-    from . import event_emails
-
     return event_emails.send_moved_up(registration_id=registration_id)
 
 
 @shared_task
 def send_event_reminders() -> int:
     """Beat: hourly; reminds confirmed participants of tomorrow's events once."""
-    from . import event_emails
-
     return event_emails.send_reminders()

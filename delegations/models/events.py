@@ -13,6 +13,7 @@ seats. Seats are counted under a row lock on the event (``delegations.events``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -105,8 +106,12 @@ class Event(Versioned, ChoiceLabels, models.Model):
         blank=True,
         related_name="hosted_events",
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
-    sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
+    themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True
+    )
+    sdgs: models.ManyToManyField[SDG, Any] = models.ManyToManyField(
+        SDG, verbose_name=_("SDGs"), blank=True
+    )
     budget = amount_field(_("budget"), max_digits=14)
     currency = currency_field()
     cohort = models.CharField(
@@ -141,6 +146,7 @@ class Event(Versioned, ChoiceLabels, models.Model):
     tasks = GenericRelation(Task, related_query_name="event")
 
     # ``history``: registered in translation.py, after the texts get a column per language.
+    history: Any
     objects = EventQuerySet.as_manager()
 
     # Registration is open only while published.
@@ -164,7 +170,7 @@ class Event(Versioned, ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = self.unique_slug()
         super().save(*args, **kwargs)

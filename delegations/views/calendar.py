@@ -121,17 +121,22 @@ def _legend() -> list[dict[str, str]]:
     ]
 
 
-def _events(start: dt.date, end: dt.date, *, shows_closed: bool) -> list[Event]:
+def _events(
+    start: dt.date, end: dt.date, *, shows_closed: bool
+) -> list[tuple[Event, dt.date, dt.date]]:
     """The hosted events with a day in [start, end] (few: the unit hosts a handful a month),
     each with its first and last local day."""
     events = Event.objects.overlapping(start, end).order_by("starts_at", "pk")
     if not shows_closed:
         events = events.live()
-    found = list(events.only("pk", "title_en", "title_hu", "starts_at", "ends_at", "status"))
-    for event in found:
-        event.first_day = timezone.localtime(event.starts_at).date()
-        event.last_day = timezone.localtime(event.ends_at).date()
-    return found
+    return [
+        (
+            event,
+            timezone.localtime(event.starts_at).date(),
+            timezone.localtime(event.ends_at).date(),
+        )
+        for event in events.only("pk", "title_en", "title_hu", "starts_at", "ends_at", "status")
+    ]
 
 
 @login_required
@@ -155,12 +160,12 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
         visits = with_conflicts(page.object_list)
     else:
         weeks, visits = _weeks(request, first, calendar_filter.visible, today)
-    events = _events(start, end, shows_closed=calendar_filter.shows_closed())
+    spans = _events(start, end, shows_closed=calendar_filter.shows_closed())
     for week in weeks:
         for day in week:
-            day["events"] = [e for e in events if e.first_day <= day["date"] <= e.last_day]
+            day["events"] = [e for e, first, last in spans if first <= day["date"] <= last]
     context = {
-        "events": events,
+        "events": [event for event, _first, _last in spans],
         "filter": calendar_filter,
         "shows_closed": calendar_filter.shows_closed(),
         "legend": _legend(),

@@ -71,7 +71,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("delegations.view_event", raise_exception=True)
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(
+    event: Event = get_object_or_404(
         Event.objects.select_related("owner", "reviewed_by").prefetch_related(
             "organizations", "themes", "sdgs"
         ),
