@@ -194,3 +194,15 @@ def test_the_reminder_goes_once_the_day_before():
     registration.refresh_from_db()
     assert registration.reminder_sent_at is not None
     assert mail.outbox[0].to == [registration.email]
+
+
+def test_a_cancelled_registration_may_register_again(client, django_capture_on_commit_callbacks):
+    event = EventFactory()
+    registration = RegistrationFactory(event=event, email="anna@example.at")
+    cancel(registration=registration)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, event, name="Anna Weber")
+    registration.refresh_from_db()
+    assert registration.status == "pending" and registration.cancelled_at is None
+    assert "confirm" in mail.outbox[-1].subject.lower()
+    assert Registration.objects.count() == 1

@@ -157,3 +157,33 @@ def test_only_drafts_are_deleted(staff_client):
     EventSessionFactory(event=draft)
     staff_client.post(reverse("delegations:event_delete", args=[draft.pk]))
     assert not Event.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_detail_page_takes_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries
+):
+    event = EventFactory()
+    sessions = EventSessionFactory.create_batch(3, event=event)
+    for _ in range(8):
+        RegistrationFactory(event=event).sessions.set(sessions)
+    staff_client.get(event.get_absolute_url())  # warm caches (session, permissions)
+    with django_assert_max_num_queries(25) as captured:
+        response = staff_client.get(event.get_absolute_url())
+    assert len(response.context["page"].object_list) == 8
+    few = len(captured.captured_queries)
+    for _ in range(8):
+        RegistrationFactory(event=event).sessions.set(sessions)
+    with django_assert_max_num_queries(few):
+        staff_client.get(event.get_absolute_url())
+
+
+def test_the_admin_shows_events_and_registrations(admin_client):
+    registration = RegistrationFactory()
+    EventSessionFactory(event=registration.event)
+    for url in (
+        reverse("admin:delegations_event_changelist"),
+        reverse("admin:delegations_event_change", args=[registration.event.pk]),
+        reverse("admin:delegations_registration_changelist"),
+        reverse("admin:delegations_registration_change", args=[registration.pk]),
+    ):
+        assert admin_client.get(url).status_code == 200, url
