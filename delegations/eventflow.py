@@ -3,7 +3,8 @@
 draft → published → closed (registration over) → completed; cancelled from any state that still
 leads somewhere; a closed event may reopen. An event the mayor attends is reviewed by the
 mayor's office first (the same permission that reviews visits): the unit asks for the review,
-the office approves, requests changes or declines, and only an approved one is published.
+the office approves, requests changes or declines (each side is emailed, as for visits), and
+only an approved one is published.
 Every step re-reads the event under a row lock, so of two people acting at once one wins.
 """
 
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.transitions import TransitionError, WrongRole, WrongState
 
+from . import tasks
 from .models import Event
 
 Status = Event.Status
@@ -175,4 +178,8 @@ def event_step(*, event: Event, by: Any, action: str, comment: str = "") -> Even
             locked.review_comment = comment
             fields += ["reviewed_by", "reviewed_at", "review_comment"]
         locked.save(update_fields=fields)
+        if action == "ask_review":
+            enqueue_on_commit(tasks.notify_event_review_requested, locked.pk)
+        elif action in REVIEW_STEPS:
+            enqueue_on_commit(tasks.notify_event_decided, locked.pk)
     return locked

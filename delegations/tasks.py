@@ -18,6 +18,16 @@ def notify_visit_decided(transition_id: int) -> int:
 
 
 @shared_task
+def notify_event_review_requested(event_id: int) -> int:
+    return notifications.send_event_review_requested(event_id=event_id)
+
+
+@shared_task
+def notify_event_decided(event_id: int) -> int:
+    return notifications.send_event_decided(event_id=event_id)
+
+
+@shared_task
 def send_visit_reminders() -> int:
     return notifications.send_visit_reminders()
 

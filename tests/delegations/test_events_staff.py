@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,21 +107,27 @@ def test_staff_see_the_registrants_the_mayors_office_only_the_counts(staff_clien
     assert dict((s, n) for s, _label, n in mayor_page.context["counts"])["waitlisted"] == 1
 
 
-def test_an_event_the_mayor_attends_is_reviewed_before_it_is_published(staff_client, mayor_client):
-    event = EventFactory(status="draft", mayor_attends=True)
+def test_an_event_the_mayor_attends_is_reviewed_before_it_is_published(
+    staff_client, mayor_client, staff_user, mayor_user, django_capture_on_commit_callbacks
+):
+    event = EventFactory(status="draft", mayor_attends=True, owner=staff_user)
     step = lambda client, action, **data: client.post(  # noqa: E731
         reverse("delegations:event_step", args=[event.pk, action]), data
     )
     step(staff_client, "publish")
     event.refresh_from_db()
     assert event.status == "draft"  # refused: not approved yet
-    step(staff_client, "ask_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        step(staff_client, "ask_review")
+    assert mail.outbox[-1].to == [mayor_user.email]  # the office is told, as for visits
     assert (
         mayor_client.get(reverse("delegations:review_queue")).context["events_page"].paginator.count
         == 1
     )
     assert step(staff_client, "approve").status_code == 403  # the unit does not decide
-    step(mayor_client, "approve", comment="The mayor opens it.")
+    with django_capture_on_commit_callbacks(execute=True):
+        step(mayor_client, "approve", comment="The mayor opens it.")
+    assert mail.outbox[-1].to == [staff_user.email] and "opens it" in mail.outbox[-1].body
     event.refresh_from_db()
     assert event.review_status == "approved" and event.review_comment == "The mayor opens it."
     assert step(mayor_client, "publish").status_code == 403
