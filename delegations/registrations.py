@@ -55,8 +55,8 @@ registration_confirmed = Signal()
 CONSENT_VERSION = "events-1"
 CONSENT_TEXT = _(
     "I agree that the city's international relations unit keeps the data in this form to "
-    "organise this event and to write to me about it. It is deleted a year after the event; "
-    "I can cancel my registration at any time with the link in the emails."
+    "organise this event and to write to me about it. I can cancel my registration at any "
+    "time with the link in the emails."
 )
 
 # --- Registering --------------------------------------------------------------------------------

@@ -194,3 +194,26 @@ def test_the_admin_shows_events_and_registrations(admin_client):
         reverse("admin:delegations_registration_change", args=[registration.pk]),
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("calendar", {}), ("calendar", {"view": "list"}), ("review_queue", {})],
+)
+def test_events_add_no_query_per_event(mayor_client, name, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    soon = timezone.now() + dt.timedelta(hours=1)
+    query = {**params, "month": timezone.localtime(soon).strftime("%Y-%m")}
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = mayor_client.get(reverse(f"delegations:{name}"), query)
+        assert "Academy of City Diplomacy course" in response.content.decode()
+        return len(queries)
+
+    EventFactory.create_batch(2, mayor_attends=True, starts_at=soon)
+    few = count()
+    EventFactory.create_batch(5, mayor_attends=True, review_status="pending", starts_at=soon)
+    assert count() == few
