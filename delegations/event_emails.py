@@ -1,6 +1,7 @@
 """Emails to the people who register for a hosted event, in the language they chose: the
 confirmation link, "you are already registered", confirmed (with the event as an ``.ics``),
-waitlisted, moved up from the waitlist (with the ``.ics``), and the reminder the day before.
+waitlisted, moved up from the waitlist (with the ``.ics``), the reminder the day before, and
+the event's cancellation.
 
 No email carries the name typed into the public form: anyone may type any name with any
 address, and the confirmation goes to that address before anything is trusted."""
@@ -107,6 +108,13 @@ def send_moved_up(*, registration_id: int) -> int:
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return 0
     return _send(registration, "moved_up", with_ics=True)
+
+
+def send_event_cancelled(*, registration_id: int) -> int:
+    registration = _registration(registration_id)
+    if registration is None or registration.event.status != Event.Status.CANCELLED:
+        return 0
+    return _send(registration, "event_cancelled")
 
 
 def send_reminders(*, now: dt.datetime | None = None) -> int:

@@ -1,7 +1,7 @@
 """The hosted events' workflow: one table of steps, and the service that applies them.
 
 draft → published → closed (registration over) → completed; cancelled from any state that still
-leads somewhere; a closed event may reopen. An event the mayor attends is reviewed by the
+leads somewhere (its registrations are cancelled too, and each registrant is emailed); a closed event may reopen. An event the mayor attends is reviewed by the
 mayor's office first (the same permission that reviews visits): the unit asks for the review,
 the office approves, requests changes or declines (each side is emailed, as for visits), and
 only an approved one is published.
@@ -22,7 +22,7 @@ from cityrelations.core.tasks import enqueue_on_commit
 from cityrelations.core.transitions import TransitionError, WrongRole, WrongState
 
 from . import tasks
-from .models import Event
+from .models import Event, Registration
 
 Status = Event.Status
 Review = Event.Review
@@ -163,6 +163,17 @@ def _check(*, event: Event, action: str, user: Any, comment: str) -> EventStep:
     return step
 
 
+def _cancel_registrations(event: Event) -> None:
+    """Everyone still registered is told the event is cancelled (one email each, on commit)."""
+    active = event.registrations.exclude(status=Registration.Status.CANCELLED)
+    ids = list(active.select_for_update().values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=ids).update(
+        status=Registration.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    for registration_id in ids:
+        enqueue_on_commit(tasks.send_registration_event_cancelled, registration_id)
+
+
 def event_step(*, event: Event, by: Any, action: str, comment: str = "") -> Event:
     """Apply one step to the event (locked and re-read); raise ``TransitionError`` if refused."""
     comment = comment.strip()
@@ -178,6 +189,8 @@ def event_step(*, event: Event, by: Any, action: str, comment: str = "") -> Even
             locked.review_comment = comment
             fields += ["reviewed_by", "reviewed_at", "review_comment"]
         locked.save(update_fields=fields)
+        if action == "cancel":
+            _cancel_registrations(locked)
         if action == "ask_review":
             enqueue_on_commit(tasks.notify_event_review_requested, locked.pk)
         elif action in REVIEW_STEPS:

@@ -61,6 +61,11 @@ def send_registration_moved_up(registration_id: int) -> int:
 
 
 @shared_task
+def send_registration_event_cancelled(registration_id: int) -> int:
+    return event_emails.send_event_cancelled(registration_id=registration_id)
+
+
+@shared_task
 def send_event_reminders() -> int:
     """Beat: hourly; reminds confirmed participants of tomorrow's events once."""
     return event_emails.send_reminders()

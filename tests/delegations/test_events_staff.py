@@ -136,15 +136,25 @@ def test_an_event_the_mayor_attends_is_reviewed_before_it_is_published(
     assert event.status == "published"
 
 
-def test_cancelling_needs_a_reason(staff_client):
+def test_cancelling_needs_a_reason_and_tells_the_registrants(
+    staff_client, django_capture_on_commit_callbacks
+):
     event = EventFactory(status="published")
+    confirmed = RegistrationFactory(event=event, language="hu")
+    waiting = RegistrationFactory(event=event, status="waitlisted", waitlisted_at=timezone.now())
+    RegistrationFactory(event=event, status="cancelled", cancelled_at=timezone.now())
     url = reverse("delegations:event_step", args=[event.pk, "cancel"])
     staff_client.post(url, {"comment": ""})
     event.refresh_from_db()
     assert event.status == "published"
-    staff_client.post(url, {"comment": "Venue unavailable."})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"comment": "Venue unavailable."})
     event.refresh_from_db()
     assert event.status == "cancelled"
+    assert set(event.registrations.values_list("status", flat=True)) == {"cancelled"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([confirmed.email, waiting.email])
+    to_hungarian = next(m for m in mail.outbox if m.to == [confirmed.email])
+    assert to_hungarian.subject.startswith("Elmarad")
 
 
 def test_events_are_on_the_calendar(mayor_client):
