@@ -1,4 +1,4 @@
-"""The admin for visits and gifts. A visit's status moves only through delegations/workflow.py
+"""The admin for visits, gifts and hosted events. A visit's status moves only through delegations/workflow.py
 (which records the transition and notifies people), so the admin shows it and the transitions
 but never changes them; calendar feed tokens are secrets that the admin never shows."""
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from cityrelations.core.admin import ReadOnlyAdminMixin
@@ -143,3 +144,48 @@ class VisitRequestAdmin(admin.ModelAdmin):
 class VisitRequestReplyAdmin(admin.ModelAdmin):
     list_display = ["subject_en", "subject_hu", "updated_at"]
     readonly_fields = ["updated_by"]
+
+
+# --- Hosted events ------------------------------------------------------------------------------
+
+
+class EventSessionInline(TranslationTabularInline):
+    model = models.EventSession
+    extra = 0
+    autocomplete_fields = ["speakers"]
+
+
+@admin.register(models.Event)
+class EventAdmin(VersionedAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    """Title and description in each language; the status and the review move through
+    delegations/eventflow.py on the event's page, so the admin shows them only."""
+
+    list_display = ["title", "kind", "starts_at", "status", "review_status", "capacity"]
+    list_filter = ["kind", "status", "review_status"]
+    search_fields = ["title_en", "title_hu", "venue"]
+    readonly_fields = ["status", "review_status", "reviewed_by", "reviewed_at", "review_comment"]
+    autocomplete_fields = ["organizations"]
+    inlines = [EventSessionInline]
+
+
+@admin.register(models.Registration)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    """Seats move through delegations/registrations.py (the waitlist, the emails), so the
+    admin shows a registration's status and consent evidence without changing them."""
+
+    list_display = ["name", "email", "event", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "organization"]
+    list_select_related = ["event"]
+    readonly_fields = [
+        "status",
+        "confirmed_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "checked_in_at",
+        "consent_version",
+        "consent_language",
+        "consent_text_shown",
+        "consent_at",
+        "consent_ip",
+    ]

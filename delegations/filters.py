@@ -18,7 +18,7 @@ from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
 from partners.models import City, Contact, Organization, Partnership, local_city_name
 
-from .models import Gift, Visit, VisitRequest
+from .models import Event, Gift, Registration, Visit, VisitRequest
 from .models.gifts import GiftQuerySet
 from .models.visits import VisitQuerySet
 
@@ -288,3 +288,78 @@ class VisitRequestFilter(SortedFilterSet, StyledFilterSet):
         self, queryset: QuerySet[VisitRequest], name: str, value: str
     ) -> QuerySet[VisitRequest]:
         return queryset.filter(words_condition(self.search_fields, value))
+
+
+# --- Hosted events ------------------------------------------------------------------------------
+
+
+class EventFilter(SortedFilterSet, StyledFilterSet):
+    SORTS = {
+        "-start": (_("Newest first"), ("-starts_at", "pk")),
+        "start": (_("Oldest first"), ("starts_at", "pk")),
+        "title": (_("Title"), ("title", "starts_at")),
+        "-registered": (
+            _("Most registrations first"),
+            (F("confirmed_count").desc(), "-starts_at"),
+        ),
+    }
+    DEFAULT_SORT = "-start"
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or venue")}),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
+    review_status = django_filters.ChoiceFilter(
+        label=_("Review"), choices=[c for c in Event.Review.choices if c[0]]
+    )
+    date_from = django_filters.DateFilter(
+        field_name="ends_at", lookup_expr="date__gte", label=_("From"), widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", label=_("To"), widget=DateInput()
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Event], name: str, value: Any) -> QuerySet[Event]:
+        return searched(queryset, value)
+
+
+class RegistrationFilter(SortedFilterSet, StyledFilterSet):
+    """The registrants on an event's page (staff who may see personal data only)."""
+
+    SORTS = {
+        "registered": (_("In order of registration"), ("created_at", "pk")),
+        "name": (_("Name"), ("name", "pk")),
+        "status": (_("Status"), ("status", "created_at")),
+    }
+    DEFAULT_SORT = "registered"
+
+    q = django_filters.CharFilter(
+        label=_("Search registrations"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, email, organisation")}
+        ),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Registration.Status.choices)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_noop", choices=[], empty_label=None
+    )
+
+    class Meta:
+        model = Registration
+        fields: list[str] = []
+
+    def search(
+        self, queryset: QuerySet[Registration], name: str, value: Any
+    ) -> QuerySet[Registration]:
+        return queryset.filter(words_condition(("name", "email", "organization"), value))

@@ -19,7 +19,7 @@ from cityrelations.core.languages import first_site_language, user_language
 from cityrelations.core.mail import make_message
 from cityrelations.core.roles import MAYORS_OFFICE, staff_users
 
-from .models import Visit, VisitRequest, VisitTransition
+from .models import Event, Visit, VisitRequest, VisitTransition
 
 REMINDER_DAYS_BEFORE = 7
 REMINDER_STATUSES = (Visit.Status.APPROVED, Visit.Status.CONFIRMED)
@@ -146,3 +146,32 @@ def send_visit_request_reply(*, request_id: int) -> int:
         language=request.language,
     )
     return message.send()
+
+
+# --- Hosted events the mayor attends (delegations/eventflow.py enqueues these on commit) ----------
+
+
+def send_event_review_requested(*, event_id: int) -> int:
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None or event.review_status != Event.Review.PENDING:
+        return 0
+    return _send(
+        name="events/review_requested",
+        context={"event": event},
+        recipients=mayors_office_recipients(),
+    )
+
+
+def send_event_decided(*, event_id: int) -> int:
+    event = (
+        Event.objects.select_related("owner__account_settings", "reviewed_by")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or event.owner is None or not event.owner.email:
+        return 0
+    return _send(
+        name="events/review_decided",
+        context={"event": event},
+        recipients={event.owner.email: user_language(event.owner)},
+    )

@@ -4,7 +4,17 @@ from django.urls import path
 
 from .views import briefing as briefing_views
 from .views import bulk as bulk_views
-from .views import calendar, ical, itinerary, logistics, participants, review, visits
+from .views import (
+    calendar,
+    event_public,
+    events,
+    ical,
+    itinerary,
+    logistics,
+    participants,
+    review,
+    visits,
+)
 from .views import gifts as gift_views
 from .views import report as report_views
 from .views import requests as request_views
@@ -99,5 +109,34 @@ urlpatterns += [
         "requests/<int:pk>/refer/",
         request_views.visit_request_refer_view,
         name="visit_request_refer",
+    ),
+]
+
+# Hosted events (issue 14): the staff's pages, and the public's registration
+urlpatterns += [
+    path("events/", events.event_list, name="event_list"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/", events.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", events.event_update, name="event_update"),
+    path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("events/<int:pk>/step/<slug:action>/", events.event_step_view, name="event_step"),
+    path("events/<int:pk>/sessions/new/", events.session_create, name="event_session_create"),
+    path("sessions/<int:pk>/edit/", events.session_update, name="event_session_update"),
+    path("sessions/<int:pk>/delete/", events.session_delete, name="event_session_delete"),
+    path("public/events/<slug:slug>/", event_public.event_public, name="event_public"),
+    path(
+        "public/events/<slug:slug>/registered/",
+        event_public.event_registered,
+        name="event_registered",
+    ),
+    path(
+        "public/registration/confirm/<str:token>/",
+        event_public.registration_confirm,
+        name="registration_confirm",
+    ),
+    path(
+        "public/registration/<str:token>/",
+        event_public.registration_manage,
+        name="registration_manage",
     ),
 ]

@@ -12,6 +12,8 @@ class NewslettersConfig(AppConfig):
         # The tasks are registered in every process: the sending engine enqueues send_batch by
         # its name (sending/enqueue.py). webhooks connects the anymail tracking receiver.
         from . import tasks, webhooks  # noqa: F401
+        from .event_signups import connect
         from .panels import register_panels
 
         register_panels()
+        connect()  # event registrants who asked for the newsletter (double opt-in)

@@ -47,12 +47,17 @@ PUBLIC = {
     "delegations:ical_feed",
     "delegations:visit_request_new",
     "delegations:visit_request_thanks",
+    "delegations:event_public",
+    "delegations:event_registered",
+    "delegations:registration_confirm",
+    "delegations:registration_manage",
     "otp_webauthn:js-i18n-catalog",  # the passkey script's translations
 }
 # Actions the mayor's office may take although they change something.
 MAYOR_MAY = {
     "delegations:visit_transition",
     "delegations:review_decide",
+    "delegations:event_step",  # the office reviews events the mayor attends
     "delegations:ical_settings",
     "delegations:ical_reset",
     # Everyone's own saved views of the lists they read (another user's view is a 404).

@@ -39,6 +39,10 @@ MAYORS_OFFICE_EXCLUDED = (
     "newsletters.view_suppressionlift",
     # Who asked for a visit (name, address, IP): the unit triages requests, the office does not.
     "delegations.view_visitrequest",
+    # Hosted events' registrants (the event page shows the office the counts by status).
+    "delegations.view_registration",
+    "delegations.view_historicalregistration",
+    "delegations.view_sessionattendance",
     *CALENDAR_FEED_PERMISSIONS,
 )
 # Permissions kept from the diplomacy unit (decisions belong to the mayor's office).

@@ -29,6 +29,7 @@ from ..models import (
     VisitTransition,
 )
 from ..requests import reply_draft, visit_request_accept
+from .events import seed_events
 
 Status = Visit.Status
 IN = Visit.Direction.INCOMING
@@ -492,7 +493,9 @@ def seed_delegations() -> dict[str, int]:
             },
         )
     requests_created = seed_visit_requests(today=today, users=users)
+    events_created = seed_events(users)
     return {
+        "events created": events_created,
         "visits created": created,
         "visits skipped (city missing)": skipped,
         "visits": Visit.objects.count(),

@@ -28,7 +28,7 @@ from cityrelations.core.pagination import paginate
 
 from ..conflicts import with_conflicts
 from ..filters import CalendarFilter
-from ..models import Visit
+from ..models import Event, Visit
 from ..models.visits import STATUS_TONES
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -121,6 +121,24 @@ def _legend() -> list[dict[str, str]]:
     ]
 
 
+def _events(
+    start: dt.date, end: dt.date, *, shows_closed: bool
+) -> list[tuple[Event, dt.date, dt.date]]:
+    """The hosted events with a day in [start, end] (few: the unit hosts a handful a month),
+    each with its first and last local day."""
+    events = Event.objects.overlapping(start, end).order_by("starts_at", "pk")
+    if not shows_closed:
+        events = events.live()
+    return [
+        (
+            event,
+            timezone.localtime(event.starts_at).date(),
+            timezone.localtime(event.ends_at).date(),
+        )
+        for event in events.only("pk", "title_en", "title_hu", "starts_at", "ends_at", "status")
+    ]
+
+
 @login_required
 @permission_required("delegations.view_visit", raise_exception=True)
 def visit_calendar(request: HttpRequest) -> HttpResponse:
@@ -142,12 +160,19 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
         visits = with_conflicts(page.object_list)
     else:
         weeks, visits = _weeks(request, first, calendar_filter.visible, today)
+    spans = _events(start, end, shows_closed=calendar_filter.shows_closed())
+    for week in weeks:
+        for day in week:
+            day["events"] = [e for e, first, last in spans if first <= day["date"] <= last]
     context = {
+        "events": [event for event, _first, _last in spans],
         "filter": calendar_filter,
         "shows_closed": calendar_filter.shows_closed(),
         "legend": _legend(),
         # The phone's agenda: the month's days that have visits, Monday to Sunday alike.
-        "agenda": [d for week in weeks for d in week if d["in_month"] and d["visits"]],
+        "agenda": [
+            d for week in weeks for d in week if d["in_month"] and (d["visits"] or d["events"])
+        ],
         "month": first,
         "previous_month": _shift(first, -1),
         "next_month": _shift(first, 1),

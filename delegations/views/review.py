@@ -5,18 +5,21 @@ everything else in the coming 90 days; each section paginated (``?page=`` and
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Case, IntegerField, Value, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrelations.core.pagination import paginate
 
 from ..conflicts import with_conflicts
 from ..forms.visits import TransitionForm
-from ..models import Visit
+from ..models import Event, Visit
 from ..workflow import REVIEW_ACTIONS, TRANSITIONS
 
 UPCOMING_DAYS = 90
@@ -50,6 +53,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows[len(awaiting.object_list) :],
     )
     context = {
+        "events_page": _mayor_events(request),
         "awaiting_page": awaiting,
         "upcoming_page": upcoming,
         "awaiting": awaiting_rows,
@@ -61,6 +65,27 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "title": _("Review queue"),
     }
     return render(request, "delegations/review_queue.html", context)
+
+
+EVENTS_PER_PAGE = 10
+
+
+def _mayor_events(request: HttpRequest) -> Any:
+    """Events the mayor attends that are not over: those awaiting review first, by date.
+    The decision is taken on the event's page (delegations.eventflow)."""
+    events = (
+        Event.objects.live()
+        .filter(mayor_attends=True, ends_at__gte=timezone.now())
+        .annotate(
+            waiting=Case(
+                When(review_status=Event.Review.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "starts_at", "pk")
+    )
+    return paginate(request, events, EVENTS_PER_PAGE, param="events_page")
 
 
 def queue_row_response(request: HttpRequest, visit: Visit, *, error: str = "") -> HttpResponse:

@@ -96,3 +96,52 @@ class VisitRequestFactory(factory.django.DjangoModelFactory):
     delegation_size = 4
     consent_at = factory.LazyFunction(timezone.now)
     consent_ip = "192.0.2.10"
+
+
+def _at(days: int, hour: int = 9) -> dt.datetime:
+    """A moment ``days`` from today at ``hour`` local time."""
+    day = _in_days(days)
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Event
+        skip_postgeneration_save = True
+
+    kind = models.Event.Kind.ACADEMY_COURSE
+    title_en = factory.Sequence(lambda n: f"Academy of City Diplomacy course {n}")
+    title_hu = factory.Sequence(lambda n: f"Városdiplomáciai Akadémia kurzus {n}")
+    description_en = "Negotiation, protocol and city networks for young professionals."
+    description_hu = "Tárgyalás, protokoll és városhálózatok fiatal szakembereknek."
+    starts_at = factory.LazyFunction(lambda: _at(30))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + dt.timedelta(days=1, hours=8))
+    venue = "Budapest City Hall, Díszterem"
+    capacity = 20
+    status = models.Event.Status.PUBLISHED
+    owner = factory.LazyFunction(_default_owner)
+
+
+class EventSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.EventSession
+
+    event = factory.SubFactory(EventFactory)
+    title_en = factory.Sequence(lambda n: f"Module {n}")
+    title_hu = factory.Sequence(lambda n: f"{n}. modul")
+    starts_at = factory.LazyAttribute(lambda s: s.event.starts_at)
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=2))
+    room = "Room 101"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Registration
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Participant {n}")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    organization = "Ministry of Foreign Affairs"
+    country = "AT"
+    status = models.Registration.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)

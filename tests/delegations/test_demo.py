@@ -109,3 +109,22 @@ def test_seed_has_visit_requests_in_every_state(demo_world):
     before = (VisitRequest.objects.count(), Visit.objects.count())
     assert seed_delegations()["visit requests created"] == 0
     assert (VisitRequest.objects.count(), Visit.objects.count()) == before
+
+
+def test_demo_events_have_sessions_and_a_waitlist_and_are_idempotent(
+    demo_world, staff_client, client
+):
+    from delegations.models import Event, Registration
+
+    seed_delegations()
+    again = seed_delegations()
+    assert again["events created"] == 0
+    conference = Event.objects.get(kind=Event.Kind.CONFERENCE)
+    assert "2027" in conference.title_en and conference.mayor_attends
+    course = Event.objects.get(kind=Event.Kind.ACADEMY_COURSE)
+    assert course.cohort and course.sessions.count() >= 4
+    statuses = set(course.registrations.values_list("status", flat=True))
+    assert {Registration.Status.CONFIRMED, Registration.Status.WAITLISTED} <= statuses
+    assert course.registrations.holding_seat().count() == course.capacity
+    assert staff_client.get(course.get_absolute_url()).status_code == 200
+    assert client.get(course.get_public_url()).status_code == 200

@@ -28,12 +28,13 @@ S = Visit.Status
 QUERIES_LIST = 15
 STAFF_EXTRA = {"visit_list": 2}
 # Queue: both sections' counts and pages, the rows' cities (once), conflicts of the rows (the
-# participants, then people's and cities' other visits: 3, the cities being known) = 5 + 8.
-QUERIES_QUEUE = 13
-# Calendar grid: what the cells show of the month's visits, conflicts (4) = 5 + 5.
-QUERIES_CALENDAR = 10
-# Calendar list: count, page of visits, their cities, conflicts (4) = 5 + 7.
-QUERIES_CALENDAR_LIST = 12
+# participants, then people's and cities' other visits: 3, the cities being known), the count of
+# the events the mayor attends (none here; with some, their page: test_events_staff) = 5 + 9.
+QUERIES_QUEUE = 14
+# Calendar grid: what the cells show of the month's visits, conflicts (4), the hosted events = 5 + 6.
+QUERIES_CALENDAR = 11
+# Calendar list: count, page of visits, their cities, conflicts (4), the hosted events = 5 + 8.
+QUERIES_CALENDAR_LIST = 13
 # Detail: visit, its cities/organisations/themes/SDGs, participants, agenda, logistics,
 # transitions, the people's and cities' other visits (2: the rest is on the page already),
 # history, and the report section's follow-ups and gifts = 5 + 14.
