@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,7 +100,7 @@ def event_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = list(event.sessions.all())
     session = _chosen_session(request, sessions)
     query = request.GET.get("q", "").strip()
-    registrants = event.registrations.holding_seat().order_by("name", "pk")
+    registrants: QuerySet[Registration] = event.registrations.holding_seat().order_by("name", "pk")
     if query:
         registrants = searched(registrants, query)
     page = paginate(request, registrants, CHECKIN_PER_PAGE)
