@@ -334,3 +334,34 @@ def test_the_event_page_shows_attendance_and_the_follow_up_tasks(staff_client, c
     assert "Send the course materials" in html and "Open tasks" in html
     assert reverse("delegations:event_checkin", args=[event.pk]) in html
     assert "kind=event" in html  # "Add task" links a task to the event
+
+
+def test_htmx_refusal_reloads_the_page_with_the_reason(staff_client, course):
+    event, *_ = course
+    wanda = event.registrations.get(name="Wanda Waitlisted")
+    url = reverse("delegations:registration_checkin", args=[wanda.pk])
+    response = staff_client.post(url, {"present": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == _checkin_url(event)
+    page = staff_client.get(_checkin_url(event)).content.decode()
+    assert "Only confirmed registrants can be checked in" in page
+
+
+def test_the_certificate_share_is_set_on_the_event_form(staff_client, course):
+    from tests.editing import edit_form_data
+
+    event, *_ = course
+    url = reverse("delegations:event_update", args=[event.pk])
+
+    def post(share: str):  # type: ignore[no-untyped-def]
+        data = edit_form_data(staff_client.get(url).content)
+        return staff_client.post(url, {**data, "certificate_min_share": share})
+
+    assert post("80").status_code == 302
+    event.refresh_from_db()
+    assert event.certificate_min_share == 80
+    post("")
+    event.refresh_from_db()
+    assert event.certificate_min_share == 75  # left empty: the usual share
+    refused = post("150")
+    assert refused.status_code == 200 and "certificate_min_share" in refused.context["form"].errors
