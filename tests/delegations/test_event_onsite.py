@@ -365,3 +365,20 @@ def test_the_certificate_share_is_set_on_the_event_form(staff_client, course):
     assert event.certificate_min_share == 75  # left empty: the usual share
     refused = post("150")
     assert refused.status_code == 200 and "certificate_min_share" in refused.context["form"].errors
+
+
+def test_certificates_and_export_do_not_grow_with_registrants(
+    staff_client, course, django_assert_max_num_queries
+):
+    event, sessions, *_ = course
+    for n in range(20):
+        registration = RegistrationFactory(event=event, name=f"Extra {n}")
+        registration.sessions.add(*sessions[:2])
+        _attend(registration, sessions[:3])
+    with django_assert_max_num_queries(10):
+        page = staff_client.get(reverse("delegations:event_certificates", args=[event.pk]))
+    assert "20 participants qualify." in page.content.decode()
+    url = reverse("delegations:event_registrations_export", args=[event.pk]) + "?format=csv"
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(url)
+    assert response.content.decode("utf-8-sig").count("Module 1; Module 2") == 20
