@@ -11,6 +11,7 @@ from .views import (
     ical,
     itinerary,
     logistics,
+    onsite,
     participants,
     review,
     visits,
@@ -138,5 +139,37 @@ urlpatterns += [
         "public/registration/<str:token>/",
         event_public.registration_manage,
         name="registration_manage",
+    ),
+]
+
+# Hosted events on the day (issue 14): check-in, attendance, badges, certificates, export
+urlpatterns += [
+    path("events/<int:pk>/check-in/", onsite.event_checkin, name="event_checkin"),
+    path(
+        "registrations/<int:pk>/check-in/",
+        onsite.registration_checkin,
+        name="registration_checkin",
+    ),
+    path(
+        "registrations/<int:pk>/sessions/<int:session_pk>/attendance/",
+        onsite.registration_attendance,
+        name="registration_attendance",
+    ),
+    path("events/<int:pk>/badges.pdf", onsite.event_badges, name="event_badges"),
+    path("events/<int:pk>/certificates/", onsite.event_certificates, name="event_certificates"),
+    path(
+        "events/<int:pk>/certificates.pdf",
+        onsite.event_certificates_pdf,
+        name="event_certificates_pdf",
+    ),
+    path(
+        "registrations/<int:pk>/certificate.pdf",
+        onsite.registration_certificate,
+        name="registration_certificate",
+    ),
+    path(
+        "events/<int:pk>/registrations/export/",
+        onsite.event_registrations_export,
+        name="event_registrations_export",
     ),
 ]

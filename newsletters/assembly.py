@@ -26,7 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 from cityrelations.core.formats import date_range, format_date
 from cityrelations.core.languages import in_each_language
 from cityrelations.core.translated import localized
-from delegations.models import Visit
+from delegations.models import Event, Visit
 from partners.models import Agreement, City, Interaction, Membership, Partnership
 
 from .models import Edition, EditionItem, Story
@@ -121,6 +121,23 @@ def _visit_entries(visits: models.QuerySet[Visit], kind: str) -> Iterator[Editio
 def _visit_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
     visits = Visit.objects.public_completed_between(first, last).order_by("end_date", "pk")
     return _visit_entries(visits, EditionItem.Kind.VISIT)
+
+
+def _hosted_event_texts(event: Event) -> Texts:
+    """The event's title and description in the language being written (its own columns)."""
+    start, end = (
+        timezone.localtime(event.starts_at).date(),
+        timezone.localtime(event.ends_at).date(),
+    )
+    dates = format_date(start) if start == end else date_range(start, end)
+    return event.title, _body(event.description, event.get_kind_display(), dates, event.venue)
+
+
+def _hosted_event_items(first: dt.date, last: dt.date) -> Iterator[EditionItem]:
+    events = Event.objects.public_completed_between(first, last)
+    for event in events.order_by("ends_at", "pk"):
+        key = f"delegations.event:{event.pk}"
+        yield _item(EditionItem.Kind.HOSTED_EVENT, key, _hosted_event_texts, event)
 
 
 def _agreement_texts(agreement: Agreement, cities: list[City]) -> Texts:
@@ -238,6 +255,7 @@ def candidate_items(month: dt.date) -> list[EditionItem]:
     return [
         *_story_items(first),
         *_visit_items(first, last),
+        *_hosted_event_items(first, last),
         *_agreement_items(first, last),
         *_partnership_items(first, last),
         *_membership_items(first, last),

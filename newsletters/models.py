@@ -425,6 +425,7 @@ class EditionItem(Versioned, ChoiceLabels, models.Model):
         PARTNERSHIP = "partnership", _("New partnership")
         MEMBERSHIP = "membership", _("New membership")
         EVENT = "event", _("Upcoming event")
+        HOSTED_EVENT = "hosted_event", _("Event held")
         STORY = "story", _("Story")
         CUSTOM = "custom", _("Custom")
 

@@ -80,6 +80,15 @@ PERSONAL_DATA = {
     "delegations:visit_request_accept",
     "delegations:visit_request_decline",
     "delegations:visit_request_refer",
+    # A hosted event's registrants: the door list, attendance, badges, certificates, export.
+    "delegations:event_checkin",
+    "delegations:registration_checkin",
+    "delegations:registration_attendance",
+    "delegations:event_badges",
+    "delegations:event_certificates",
+    "delegations:event_certificates_pdf",
+    "delegations:registration_certificate",
+    "delegations:event_registrations_export",
 }
 # A URL name is an edit URL when one of its words is one of these ("edition_list" is not).
 EDIT_WORDS = {

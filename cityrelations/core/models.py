@@ -21,6 +21,8 @@ class PersonalDataExport(ChoiceLabels, models.Model):
         CONTACTS = "contacts", _("Contacts")
         # A visit's participants, with their dietary and accessibility needs (health data).
         BRIEFING_BOOK = "briefing_book", _("Briefing book")
+        # A hosted event's registrants: the list, their badges, their certificates.
+        EVENT_REGISTRATIONS = "event_registrations", _("Event registrations")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     user = models.ForeignKey(

@@ -86,6 +86,7 @@ class EventForm(_Translated, PickerFormMixin, VersionedFormMixin, forms.ModelFor
             "venue",
             "capacity",
             "cohort",
+            "certificate_min_share",
             "mayor_attends",
             "organizations",
             "themes",
@@ -110,12 +111,18 @@ class EventForm(_Translated, PickerFormMixin, VersionedFormMixin, forms.ModelFor
         self.fields["slug"].required = False
         self.fields["budget"].widget.attrs["min"] = "0"
         self.fields["capacity"].widget.attrs["min"] = "1"
+        # Left empty (or not on an older form): the usual 75 %.
+        self.fields["certificate_min_share"].required = False
 
     def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         if capacity == 0:
             raise ValidationError(_("At least one seat; leave empty for no limit."))
         return capacity
+
+    def clean_certificate_min_share(self) -> int:
+        share = self.cleaned_data.get("certificate_min_share")
+        return share or Event._meta.get_field("certificate_min_share").default
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -13,10 +13,12 @@ seats. Seats are counted under a row lock on the event (``delegations.events``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -48,6 +50,13 @@ class EventQuerySet(ForgivingSearchQuerySet["Event"]):
     def overlapping(self, start: dt.date, end: dt.date) -> EventQuerySet:
         """Events with at least one day in [start, end] (local days)."""
         return self.filter(starts_at__date__lte=end, ends_at__date__gte=start)
+
+    def public_completed_between(self, start: dt.date, end: dt.date) -> EventQuerySet:
+        """Events held and completed that ended in [start, end] (local days): the newsletter's
+        "events held". Only a published event can be completed, so each had a public page."""
+        return self.filter(
+            status=Event.Status.COMPLETED, ends_at__date__gte=start, ends_at__date__lte=end
+        )
 
     def live(self) -> EventQuerySet:
         return self.exclude(status=Event.Status.CANCELLED)
@@ -120,6 +129,15 @@ class Event(Versioned, ChoiceLabels, models.Model):
         blank=True,
         help_text=_("For an Academy course: the group of participants, e.g. “2027 spring”."),
     )
+    certificate_min_share = models.PositiveSmallIntegerField(
+        _("attendance needed for a certificate (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "For an Academy course: the share of its sessions a participant attends to receive "
+            "a certificate of attendance."
+        ),
+    )
     mayor_attends = models.BooleanField(
         _("the mayor attends"),
         default=False,
@@ -163,6 +181,10 @@ class Event(Versioned, ChoiceLabels, models.Model):
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="event_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(certificate_min_share__gte=1, certificate_min_share__lte=100),
+                name="event_certificate_share_a_percentage",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="event_status_start")]
@@ -216,6 +238,16 @@ class Event(Versioned, ChoiceLabels, models.Model):
     @property
     def can_delete(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def gives_certificates(self) -> bool:
+        """Certificates of attendance are for Academy courses."""
+        return self.kind == self.Kind.ACADEMY_COURSE
+
+    def sessions_needed(self, session_count: int) -> int:
+        """How many of ``session_count`` sessions earn a certificate: the share, rounded up
+        (75 % of 3 sessions is 3), and never less than one."""
+        return max(1, math.ceil(session_count * self.certificate_min_share / 100))
 
     @property
     def status_badge(self) -> str:
@@ -284,6 +316,10 @@ class RegistrationQuerySet(ForgivingSearchQuerySet["Registration"]):
 
     def status_counts(self) -> dict[str, int]:
         return count_by(self, "status")
+
+    def with_attended_count(self) -> RegistrationQuerySet:
+        """Each registration with ``attended_count``: the sessions it was present at."""
+        return self.annotate(attended_count=models.Count("attendances", distinct=True))
 
 
 class Registration(ChoiceLabels, models.Model):

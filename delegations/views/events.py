@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from cityrelations.core.views import form_page, safe_next
 from ..eventflow import STEPS, allowed_steps, event_step
 from ..filters import EventFilter, RegistrationFilter
 from ..forms.events import EventForm, EventSessionForm, EventStepForm
-from ..models import Event, EventSession, Registration
+from ..models import Event, EventSession, Registration, SessionAttendance
 from ..registrations import fill_event_from_waitlist
 
 PER_PAGE = 25
@@ -51,6 +52,18 @@ def _with_counts(queryset: Any) -> Any:
         confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
         waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
     )
+
+
+def _attended_count() -> Coalesce:
+    """A session's attendance count (a subquery: a second join would multiply ``chosen``)."""
+    present = (
+        SessionAttendance.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(present, output_field=IntegerField()), 0)
 
 
 @login_required
@@ -82,7 +95,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             chosen=Count(
                 "registrations",
                 filter=Q(registrations__status__in=["confirmed", "waitlisted"]),
-            )
+            ),
+            attended=_attended_count(),
         )
     )
     counts = event.registrations.status_counts()
@@ -93,6 +107,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (status, label, counts.get(status, 0)) for status, label in Registration.Status.choices
         ],
         "seats_taken": counts.get(Registration.Status.CONFIRMED, 0),
+        "checked_in_count": event.registrations.holding_seat()
+        .filter(checked_in_at__isnull=False)
+        .count(),
         "steps": allowed_steps(event=event, user=request.user),
         "step_form": EventStepForm(),
         "editable": event.is_editable,

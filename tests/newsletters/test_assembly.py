@@ -295,3 +295,41 @@ def test_dates_read_as_everywhere_else_in_each_language():
             assert f"<em>{format_date(short.start_date)}" in body and " – " not in body
     assert "2026. május 10. – 2026. május 12." in items[f"delegations.visit:{long.pk}"].body_hu
     assert "10 May 2026 – 12 May 2026" in items[f"delegations.visit:{long.pk}"].body_en
+
+
+def test_a_completed_hosted_event_becomes_an_item_in_both_languages():
+    """Events the unit held (completed: each was published) feed the month they ended in,
+    each language from the event's own texts; drafts, cancelled and other months do not."""
+    from django.utils import timezone
+
+    from tests.delegations.factories import EventFactory
+
+    def at(day: int, month: int = 5) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(2026, month, day, 10))
+
+    held = EventFactory(
+        title_en="International Conference of Free Cities",
+        title_hu="Szabad Városok Nemzetközi Konferenciája",
+        description_en="Mayors on housing.",
+        description_hu="Polgármesterek a lakhatásról.",
+        status="completed",
+        starts_at=at(14),
+        ends_at=at(15),
+        kind="conference",
+    )
+    EventFactory(status="published", starts_at=at(3), ends_at=at(4))
+    EventFactory(status="cancelled", starts_at=at(5), ends_at=at(6))
+    EventFactory(status="completed", starts_at=at(2, 4), ends_at=at(3, 4))
+    edition = edition_assemble(month=MAY)
+    items = [i for i in edition.items.all() if i.source_key.startswith("delegations.event:")]
+    assert [i.source_key for i in items] == [f"delegations.event:{held.pk}"]
+    item = items[0]
+    assert item.kind == EditionItem.Kind.HOSTED_EVENT
+    assert item.title_en == "International Conference of Free Cities"
+    assert item.title_hu == "Szabad Városok Nemzetközi Konferenciája"
+    assert "Mayors on housing." in item.body_en and "Conference" in item.body_en
+    assert "Polgármesterek a lakhatásról." in item.body_hu and "Konferencia" in item.body_hu
+    assert "2026. május 14." in item.body_hu
+    # Assembling again adds nothing new.
+    edition_assemble(month=MAY)
+    assert EditionItem.all_items.filter(source_key=item.source_key).count() == 1
