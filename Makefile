@@ -69,8 +69,13 @@ run: install
 check-services: $(VENV)/.installed-dev
 	@DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) .ci/check_services.py
 
+# Two workers (pytest-xdist), each with its own test database and Redis database; tests are
+# dealt in pytest-django's order, so each worker runs the transactional tests (which empty its
+# database) after the others. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: install-dev check-services lint
-	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest \
+	  $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 # ruff; the layers and no-cycles contracts in pyproject.toml (import-linter); mypy with django-stubs.
 lint: $(VENV)/.installed-dev

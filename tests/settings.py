@@ -15,4 +15,21 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 # text, and the tests about staff email in Hungarian set STAFF_LANGUAGE themselves.
 os.environ.setdefault("STAFF_LANGUAGE", "en")
 
-from cityrelations.settings import *  # noqa: F403
+
+def _redis_database_per_worker() -> None:
+    """Under pytest-xdist (``make test`` runs two workers) each worker gets its own Redis
+    database, the next ones after REDIS_URL's: the Celery tests' broker keys and the rate
+    limiter's bucket must not be shared with the tests the other worker runs at the same time."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"…
+    url = os.environ.get("REDIS_URL", "")
+    if not worker.startswith("gw") or not url:
+        return
+    base, _, database = url.rstrip("/").rpartition("/")
+    if not database.isdigit() or "//" not in base:
+        base, database = url.rstrip("/"), "0"
+    os.environ["REDIS_URL"] = f"{base}/{int(database) + 1 + int(worker[2:])}"
+
+
+_redis_database_per_worker()
+
+from cityrelations.settings import *  # noqa: E402, F403

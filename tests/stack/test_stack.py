@@ -35,6 +35,8 @@ from .stack import ROOT
 SUBSCRIBERS = 300
 PASSWORD = secrets.token_urlsafe(16)
 VISIT_TITLE = "Graz mayor's visit"
+# One stack for the whole module: under pytest-xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group("stack")
 
 
 @pytest.fixture(scope="module")
