@@ -210,6 +210,14 @@ PASSWORD_RESET_IP_WINDOW_SECONDS = env.int("PASSWORD_RESET_IP_WINDOW_SECONDS", d
 # and per client.
 VISIT_REQUEST_LIMIT_PER_ADDRESS = env.int("VISIT_REQUEST_LIMIT_PER_ADDRESS", default=3)
 VISIT_REQUEST_LIMIT_PER_IP = env.int("VISIT_REQUEST_LIMIT_PER_IP", default=10)
+# Registrations for a hosted event: per address (one person retrying) and per client (a room of
+# colleagues registering from one office network stays well under it).
+EVENT_REGISTRATION_LIMIT_PER_ADDRESS = env.int("EVENT_REGISTRATION_LIMIT_PER_ADDRESS", default=5)
+EVENT_REGISTRATION_ADDRESS_WINDOW_SECONDS = env.int(
+    "EVENT_REGISTRATION_ADDRESS_WINDOW_SECONDS", default=3600
+)
+EVENT_REGISTRATION_LIMIT_PER_IP = env.int("EVENT_REGISTRATION_LIMIT_PER_IP", default=30)
+EVENT_REGISTRATION_IP_WINDOW_SECONDS = env.int("EVENT_REGISTRATION_IP_WINDOW_SECONDS", default=600)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -43,19 +43,19 @@ from ..registrations import (
 
 
 def registration_attempt_allowed(*, email: str, ip: str | None) -> bool:
-    """The subscribe form's limits (settings ``EVENT_REGISTRATION_LIMIT_PER_ADDRESS`` … or the
-    defaults: 5 an hour per address, 30 per 10 minutes per client)."""
+    """Counted like the subscribe form (settings ``EVENT_REGISTRATION_LIMIT_PER_ADDRESS`` …:
+    5 an hour per address, 30 per 10 minutes per client by default)."""
     return attempt_allowed(
         scope="delegations:register",
         email=email,
         ip=ip,
         per_address=Limit(
-            getattr(settings, "EVENT_REGISTRATION_LIMIT_PER_ADDRESS", 5),
-            getattr(settings, "EVENT_REGISTRATION_ADDRESS_WINDOW_SECONDS", 3600),
+            settings.EVENT_REGISTRATION_LIMIT_PER_ADDRESS,
+            settings.EVENT_REGISTRATION_ADDRESS_WINDOW_SECONDS,
         ),
         per_ip=Limit(
-            getattr(settings, "EVENT_REGISTRATION_LIMIT_PER_IP", 30),
-            getattr(settings, "EVENT_REGISTRATION_IP_WINDOW_SECONDS", 600),
+            settings.EVENT_REGISTRATION_LIMIT_PER_IP,
+            settings.EVENT_REGISTRATION_IP_WINDOW_SECONDS,
         ),
     )
 
