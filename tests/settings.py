@@ -22,8 +22,11 @@ def _redis_database_per_worker() -> None:
     limiter's bucket must not be shared with the tests the other worker runs at the same time."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"…
     url = os.environ.get("REDIS_URL", "")
-    if not worker.startswith("gw") or not url:
+    # A process the test starts (a Celery worker, a benchmark) inherits both variables and loads
+    # these settings again: it must keep the database its test chose, not move one further.
+    if not worker.startswith("gw") or not url or os.environ.get("TEST_REDIS_PER_WORKER"):
         return
+    os.environ["TEST_REDIS_PER_WORKER"] = worker
     base, _, database = url.rstrip("/").rpartition("/")
     if not database.isdigit() or "//" not in base:
         base, database = url.rstrip("/"), "0"

@@ -8,6 +8,7 @@ import django.utils.timezone
 import django_countries.fields
 import simple_history.models
 from decimal import Decimal
+import cityrelations.core.languages
 from django.conf import settings
 from django.db import migrations, models
 
@@ -160,7 +161,7 @@ class Migration(migrations.Migration):
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('dietary_needs', models.CharField(blank=True, max_length=300, verbose_name='dietary needs')),
                 ('accessibility_needs', models.CharField(blank=True, max_length=300, verbose_name='accessibility needs')),
-                ('language', models.CharField(choices=[('en', 'English'), ('hu', 'Hungarian')], default='en', max_length=5, verbose_name='language')),
+                ('language', models.CharField(choices=cityrelations.core.languages.site_languages, default='en', max_length=5, verbose_name='language')),
                 ('wants_newsletter', models.BooleanField(default=False, verbose_name='wants the newsletter')),
                 ('status', models.CharField(choices=[('pending', 'Not confirmed yet'), ('confirmed', 'Confirmed'), ('waitlisted', 'On the waitlist'), ('cancelled', 'Cancelled')], default='pending', max_length=20, verbose_name='status')),
                 ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='consent text version')),
@@ -199,7 +200,7 @@ class Migration(migrations.Migration):
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('dietary_needs', models.CharField(blank=True, max_length=300, verbose_name='dietary needs')),
                 ('accessibility_needs', models.CharField(blank=True, max_length=300, verbose_name='accessibility needs')),
-                ('language', models.CharField(choices=[('en', 'English'), ('hu', 'Hungarian')], default='en', max_length=5, verbose_name='language')),
+                ('language', models.CharField(choices=cityrelations.core.languages.site_languages, default='en', max_length=5, verbose_name='language')),
                 ('wants_newsletter', models.BooleanField(default=False, verbose_name='wants the newsletter')),
                 ('status', models.CharField(choices=[('pending', 'Not confirmed yet'), ('confirmed', 'Confirmed'), ('waitlisted', 'On the waitlist'), ('cancelled', 'Cancelled')], default='pending', max_length=20, verbose_name='status')),
                 ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='consent text version')),

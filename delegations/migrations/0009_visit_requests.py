@@ -5,6 +5,7 @@ import delegations.models.requests
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
+import cityrelations.core.languages
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +46,7 @@ class Migration(migrations.Migration):
                 ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
                 ('city_name', models.CharField(blank=True, max_length=200, verbose_name='city')),
                 ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('language', models.CharField(choices=[('en', 'English'), ('hu', 'Hungarian')], max_length=10, verbose_name='language')),
+                ('language', models.CharField(choices=cityrelations.core.languages.site_languages, max_length=10, verbose_name='language')),
                 ('direction', models.CharField(choices=[('incoming', 'We would like to visit the city'), ('outgoing', 'We invite the mayor or the unit')], max_length=10, verbose_name='request')),
                 ('date_from', models.DateField(verbose_name='proposed from')),
                 ('date_to', models.DateField(verbose_name='proposed until')),

@@ -16,7 +16,6 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -33,6 +32,7 @@ from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.concurrency import Versioned
 from cityrelations.core.fields import amount_field, staff_link
 from cityrelations.core.formats import date_range
+from cityrelations.core.languages import site_languages
 from cityrelations.core.links import detail_url
 from cityrelations.core.queries import count_by
 from cityrelations.core.search import ForgivingSearchQuerySet
@@ -339,9 +339,7 @@ class Registration(ChoiceLabels, models.Model):
     )
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default="en"
-    )
+    language = models.CharField(_("language"), max_length=5, choices=site_languages, default="en")
     wants_newsletter = models.BooleanField(_("wants the newsletter"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING

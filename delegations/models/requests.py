@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 
 from cityrelations.core.choices import ChoiceLabels
 from cityrelations.core.formats import date_range
+from cityrelations.core.languages import site_languages
 from cityrelations.core.links import detail_url
 
 from .visits import Visit
@@ -57,7 +58,7 @@ class VisitRequest(ChoiceLabels, models.Model):
     country = CountryField(_("country"))
     city_name = models.CharField(_("city"), max_length=200, blank=True)
     email = models.EmailField(_("email address"))
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=site_languages)
     # What they ask for.
     direction = models.CharField(_("request"), max_length=10, choices=Direction.choices)
     date_from = models.DateField(_("proposed from"))

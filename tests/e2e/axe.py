@@ -9,7 +9,9 @@ browser context:
   binding;
 - a route on the live server's pages holds a navigation that would leave a document (a link, a
   form post, ``page.goto``) until that document has reported, and teardown waits for the last
-  one. So every document is checked once, and none is missed because the test moved on quickly.
+  one. So every loaded document is checked once, and none is missed because the test moved on
+  quickly; a document left before its load event (a test that clicks on as soon as what it
+  needs is visible) is not held for, since its own requests may be what the load waits for.
 
 Init scripts, bindings and routes are browser tooling outside the page's Content-Security-Policy:
 the app's CSP stays on (``bypass_csp`` is not used), so a test still sees a blocked inline script.
@@ -58,7 +60,7 @@ _RUNNER = """
     id: v.id, impact: v.impact, help: v.help,
     targets: v.nodes.map((node) => node.target.join(" ")),
   }));
-  const run = () => window.axe.run(exclude.length ? {exclude} : document, options).then(
+  const run = () => (report({...doc, state: "running"}), window.axe.run(exclude.length ? {exclude} : document, options)).then(
     (results) => report({...doc, state: "done", violations: summary(results)}),
     (error) => report({...doc, state: "done", error: String(error)}),
   );
@@ -89,6 +91,7 @@ class AxeCollector:
     context: Any
     results: list[dict[str, Any]] = field(default_factory=list)
     running: dict[str, Any] = field(default_factory=dict)  # document id: its page
+    checking: set[str] = field(default_factory=set)  # documents whose axe.run has begun
 
     def attach(self, base_url: str) -> None:
         self.context.expose_binding("__axeReport", self._on_report)
@@ -98,10 +101,14 @@ class AxeCollector:
         self.context.route(pattern, self._before_request)
 
     def _on_report(self, source: dict[str, Any], report: dict[str, Any]) -> None:
-        if report.pop("state") == "started":
+        state = report.pop("state")
+        if state == "started":
             self.running[report["id"]] = source["page"]
+        elif state == "running":
+            self.checking.add(report["id"])
         else:
             self.running.pop(report["id"], None)
+            self.checking.discard(report["id"])
             self.results.append(report)
 
     def _before_request(self, route: Any) -> None:
@@ -111,8 +118,17 @@ class AxeCollector:
         except Exception:  # a request without a frame (a service worker's): not a page
             frame = None
         if frame is not None and frame.parent_frame is None:
+            self._leave_unloaded(frame.page)
             self.wait(frame.page)
         route.fallback()
+
+    def _leave_unloaded(self, page: Any) -> None:
+        """A document left before its load event is not checked: its check would start only
+        after the load, and the load may wait for a request of its own that cannot be served
+        while this navigation is held (a deadlock until the timeout)."""
+        for document, owner in list(self.running.items()):
+            if owner is page and document not in self.checking:
+                del self.running[document]
 
     def wait(self, page: Any = None) -> None:
         """Until the page's (or every page's) running check has reported. (The page itself
