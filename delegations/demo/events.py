@@ -1,6 +1,7 @@
 """Demo events: the 2027 international conference and an Academy of City Diplomacy course,
 with their agenda and registrations (confirmed, waitlisted, waiting for confirmation, one
-cancelled). Called by ``seed_delegations``; idempotent (an event is looked up by its slug and
+cancelled), and last autumn's course, completed, with its attendance (some participants
+qualify for a certificate, one does not). Called by ``seed_delegations``; idempotent (an event is looked up by its slug and
 its sessions and registrations are made only with it)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from partners.models import SDG, Contact, Organization, Theme
 
-from ..models import Event, EventSession, Registration
+from ..models import Event, EventSession, Registration, SessionAttendance
 
 PEOPLE = [
     ("Anna Weber", "anna.weber@example.at", "City of Vienna", "AT", "en"),
@@ -233,4 +234,59 @@ def seed_events(users: dict[str, Any]) -> int:
         _registrations(
             course, sessions, ["confirmed"] * 6 + ["waitlisted"] * 2 + ["pending", "cancelled"]
         )
+    created += _completed_course(today=today, owner=owner, themes=themes)
     return created
+
+
+# Sessions each participant of the completed course attended, in order of registration.
+ATTENDED = [4, 4, 3, 3, 2, 4]
+
+
+def _completed_course(*, today: dt.date, owner: Any, themes: list[Theme]) -> int:
+    """Last autumn's Academy course: completed, everyone checked in on the first day, and the
+    attendance that decides who receives a certificate (3 of 4 sessions at the default 75 %)."""
+    first_day = today - dt.timedelta(days=40)
+    course, new = _event(
+        "academy-of-city-diplomacy-autumn-course",
+        kind=Event.Kind.ACADEMY_COURSE,
+        title_en="Academy of City Diplomacy: autumn course",
+        title_hu="Városdiplomáciai Akadémia: őszi kurzus",
+        description_en="The autumn cohort's course: city networks, protocol and partnerships.",
+        description_hu="Az őszi évfolyam kurzusa: városhálózatok, protokoll és partnerségek.",
+        starts_at=_at(first_day, 9),
+        ends_at=_at(first_day + dt.timedelta(days=1), 17),
+        venue="Budapest City Hall, Room 101",
+        capacity=6,
+        cohort="2026 autumn",
+        status=Event.Status.COMPLETED,
+        owner=owner,
+    )
+    if not new:
+        return 0
+    course.themes.set(themes[:1])
+    sessions = _sessions(
+        course,
+        first_day,
+        [
+            (0, 9, "Module 1: city networks", "1. modul: városhálózatok", "Room 101"),
+            (0, 14, "Module 2: protocol", "2. modul: protokoll", "Room 101"),
+            (1, 9, "Module 3: partnerships", "3. modul: partnerségek", "Room 101"),
+            (1, 14, "Module 4: projects", "4. modul: projektek", "Room 101"),
+        ],
+    )
+    _registrations(course, sessions, ["confirmed"] * len(ATTENDED))
+    registrations = course.registrations.order_by("pk")
+    for registration, attended in zip(registrations, ATTENDED, strict=True):
+        registration.sessions.set(sessions)
+        registration.checked_in_at = course.starts_at
+        registration.save(update_fields=["checked_in_at"])
+        SessionAttendance.objects.bulk_create(
+            SessionAttendance(
+                registration=registration,
+                session=session,
+                recorded_at=session.starts_at,
+                recorded_by=owner,
+            )
+            for session in sessions[:attended]
+        )
+    return 1

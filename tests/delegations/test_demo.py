@@ -121,10 +121,16 @@ def test_demo_events_have_sessions_and_a_waitlist_and_are_idempotent(
     assert again["events created"] == 0
     conference = Event.objects.get(kind=Event.Kind.CONFERENCE)
     assert "2027" in conference.title_en and conference.mayor_attends
-    course = Event.objects.get(kind=Event.Kind.ACADEMY_COURSE)
+    course = Event.objects.get(slug="academy-of-city-diplomacy-spring-course")
     assert course.cohort and course.sessions.count() >= 4
     statuses = set(course.registrations.values_list("status", flat=True))
     assert {Registration.Status.CONFIRMED, Registration.Status.WAITLISTED} <= statuses
     assert course.registrations.holding_seat().count() == course.capacity
     assert staff_client.get(course.get_absolute_url()).status_code == 200
     assert client.get(course.get_public_url()).status_code == 200
+    completed = Event.objects.get(slug="academy-of-city-diplomacy-autumn-course")
+    assert completed.status == Event.Status.COMPLETED
+    qualifying = completed.registrations.with_attended_count().filter(
+        attended_count__gte=completed.sessions_needed(completed.sessions.count())
+    )
+    assert qualifying.count() == 5  # 3 or 4 of 4 sessions; the one with 2 of 4 does not
