@@ -34,6 +34,7 @@ __all__ = [
     "CONSENT_VERSION",
     "InvalidToken",
     "RegistrationClosed",
+    "can_confirm",
     "cancel",
     "change",
     "confirm",
@@ -156,12 +157,24 @@ def _seat_free(event: Event) -> bool:
     return event.registrations.holding_seat().count() < event.capacity
 
 
+def can_confirm(event: Event) -> bool:
+    """Whether a pending registration may still be confirmed: the event is public (registration
+    open, or closed after the registrant signed up) and has not ended."""
+    return (
+        event.status in (Event.Status.PUBLISHED, Event.Status.CLOSED)
+        and event.ends_at > timezone.now()
+    )
+
+
 def confirm(*, registration: Registration, ip: str | None = None) -> Registration:
-    """The address is confirmed: a seat if one is free, else the waitlist. Idempotent."""
+    """The address is confirmed: a seat if one is free, else the waitlist. Idempotent.
+    ``RegistrationClosed`` when the event is over, cancelled or no longer public."""
     with transaction.atomic():
         event, locked = _lock(registration)
         if locked.status != Status.PENDING:
             return locked
+        if not can_confirm(event):
+            raise RegistrationClosed
         now = timezone.now()
         locked.token_nonce = secrets.token_hex(8)  # the confirmation link is used
         if _seat_free(event):

@@ -1,0 +1,64 @@
+"""Attacks on the public registration (security review of issue 14), kept as regression tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from delegations.models import Registration
+from delegations.registrations import make_token
+from tests.delegations.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirm_url(registration: Registration) -> str:
+    return reverse("delegations:registration_confirm", args=[make_token(registration, "confirm")])
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled", "draft"])
+def test_an_old_confirmation_link_takes_no_seat_once_the_event_is_over(
+    client, status, django_capture_on_commit_callbacks
+):
+    """A pending registrant who confirms after the event was completed (or cancelled, or is
+    no longer public) got a "seat is confirmed" email with the .ics for an event that is over."""
+    event = EventFactory(capacity=10)
+    registration = RegistrationFactory(event=event, status="pending")
+    url = _confirm_url(registration)
+    event.status = status
+    event.save()
+    assert client.get(url).status_code == 410
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 410
+    assert "no longer takes registrations" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == "pending"
+    assert mail.outbox == []
+
+
+def test_an_old_confirmation_link_takes_no_seat_after_the_event_ended(
+    client, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    event = EventFactory(starts_at=now - dt.timedelta(days=2), ends_at=now - dt.timedelta(days=1))
+    registration = RegistrationFactory(event=event, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_confirm_url(registration))
+    assert response.status_code == 410
+    registration.refresh_from_db()
+    assert registration.status == "pending" and mail.outbox == []
+
+
+def test_a_confirmation_link_still_works_after_registration_closed(client):
+    """Closing registration stops new ones; someone who registered before may still confirm."""
+    event = EventFactory(status="closed", capacity=10)
+    registration = RegistrationFactory(event=event, status="pending")
+    response = client.post(_confirm_url(registration))
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
