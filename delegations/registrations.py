@@ -221,7 +221,7 @@ def fill_from_waitlist(event: Event) -> list[Registration]:
     """Move people up from the waitlist while seats are free (the event's row is locked by the
     caller), emailing each on commit. Also after staff raise the capacity."""
     moved: list[Registration] = []
-    if event.status not in (Event.Status.PUBLISHED, Event.Status.CLOSED):
+    if not can_confirm(event):  # not after the event: nobody moves up to a seat in the past
         return moved
     waiting = event.registrations.waitlist().select_for_update()
     if event.capacity is not None:

@@ -62,3 +62,28 @@ def test_a_confirmation_link_still_works_after_registration_closed(client):
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == "confirmed"
+
+
+def test_nobody_moves_up_from_the_waitlist_once_the_event_has_ended(
+    client, django_capture_on_commit_callbacks
+):
+    """A seat freed after the event ended (a late cancellation from the link) moved the first
+    waitlisted person up and emailed them "a seat is free for you" with the .ics of the past
+    event."""
+    now = timezone.now()
+    event = EventFactory(
+        status="closed",
+        capacity=1,
+        starts_at=now - dt.timedelta(days=2),
+        ends_at=now - dt.timedelta(days=1),
+    )
+    seated = RegistrationFactory(event=event, status="confirmed")
+    waiting = RegistrationFactory(event=event, status="waitlisted", waitlisted_at=now)
+    manage = reverse("delegations:registration_manage", args=[make_token(seated, "manage")])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage, {"action": "cancel"})
+    seated.refresh_from_db()
+    waiting.refresh_from_db()
+    assert seated.status == "cancelled"
+    assert waiting.status == "waitlisted"
+    assert mail.outbox == []
