@@ -87,3 +87,22 @@ def test_nobody_moves_up_from_the_waitlist_once_the_event_has_ended(
     assert seated.status == "cancelled"
     assert waiting.status == "waitlisted"
     assert mail.outbox == []
+
+
+def test_a_control_character_in_a_public_form_does_not_break_the_xlsx_export(client, staff_client):
+    """Anyone could type an ESC or BEL into their name on the public form: openpyxl refuses
+    such characters, so the registrations' XLSX export answered 500 for the whole event."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.delegations.test_event_registration import _post
+
+    event = EventFactory()
+    _post(client, event, email="ctl@example.org", name="Eve\x1b\x07 Smith", organization="\x1b=1+2")
+    url = reverse("delegations:event_registrations_export", args=[event.pk])
+    response = staff_client.get(url, {"format": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[1][0] == "Eve Smith"
+    assert rows[1][2] == "'=1+2"  # the formula check sees the text without the control character
