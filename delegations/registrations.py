@@ -120,6 +120,9 @@ def register(
                 setattr(registration, field, value)
             registration.status = Status.PENDING
             registration.cancelled_at = None
+            # Starting over: nothing of the old registration's day counts for the new one.
+            registration.confirmed_at = registration.waitlisted_at = None
+            registration.checked_in_at = None
             registration.token_nonce = secrets.token_hex(8)  # old confirmation links stop working
             _record_consent(registration, consent_language=consent_language, ip=ip)
             registration.save()

@@ -106,3 +106,24 @@ def test_a_control_character_in_a_public_form_does_not_break_the_xlsx_export(cli
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[1][0] == "Eve Smith"
     assert rows[1][2] == "'=1+2"  # the formula check sees the text without the control character
+
+
+def test_registering_again_after_cancelling_starts_without_the_old_check_in(client):
+    """Anyone may register an address whose registration was cancelled (it starts over,
+    pending): the old check-in stayed, so the new registration showed as already at the door."""
+    from tests.delegations.test_event_registration import _post
+
+    event = EventFactory(capacity=5)
+    old = RegistrationFactory(
+        event=event, email="anna@example.at", status="confirmed", checked_in_at=timezone.now()
+    )
+    manage = reverse("delegations:registration_manage", args=[make_token(old, "manage")])
+    client.post(manage, {"action": "cancel"})
+    _post(client, event, email="anna@example.at", name="Someone Else")
+    old.refresh_from_db()
+    assert old.status == "pending"
+    assert old.checked_in_at is None and old.confirmed_at is None
+    response = client.post(_confirm_url(old))
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.status == "confirmed" and old.confirmed_at is not None and old.checked_in_at is None
