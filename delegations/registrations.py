@@ -34,6 +34,7 @@ __all__ = [
     "CONSENT_VERSION",
     "InvalidToken",
     "RegistrationClosed",
+    "can_confirm",
     "cancel",
     "change",
     "confirm",
@@ -119,6 +120,9 @@ def register(
                 setattr(registration, field, value)
             registration.status = Status.PENDING
             registration.cancelled_at = None
+            # Starting over: nothing of the old registration's day counts for the new one.
+            registration.confirmed_at = registration.waitlisted_at = None
+            registration.checked_in_at = None
             registration.token_nonce = secrets.token_hex(8)  # old confirmation links stop working
             _record_consent(registration, consent_language=consent_language, ip=ip)
             registration.save()
@@ -156,12 +160,24 @@ def _seat_free(event: Event) -> bool:
     return event.registrations.holding_seat().count() < event.capacity
 
 
+def can_confirm(event: Event) -> bool:
+    """Whether a pending registration may still be confirmed: the event is public (registration
+    open, or closed after the registrant signed up) and has not ended."""
+    return (
+        event.status in (Event.Status.PUBLISHED, Event.Status.CLOSED)
+        and event.ends_at > timezone.now()
+    )
+
+
 def confirm(*, registration: Registration, ip: str | None = None) -> Registration:
-    """The address is confirmed: a seat if one is free, else the waitlist. Idempotent."""
+    """The address is confirmed: a seat if one is free, else the waitlist. Idempotent.
+    ``RegistrationClosed`` when the event is over, cancelled or no longer public."""
     with transaction.atomic():
         event, locked = _lock(registration)
         if locked.status != Status.PENDING:
             return locked
+        if not can_confirm(event):
+            raise RegistrationClosed
         now = timezone.now()
         locked.token_nonce = secrets.token_hex(8)  # the confirmation link is used
         if _seat_free(event):
@@ -208,7 +224,7 @@ def fill_from_waitlist(event: Event) -> list[Registration]:
     """Move people up from the waitlist while seats are free (the event's row is locked by the
     caller), emailing each on commit. Also after staff raise the capacity."""
     moved: list[Registration] = []
-    if event.status not in (Event.Status.PUBLISHED, Event.Status.CLOSED):
+    if not can_confirm(event):  # not after the event: nobody moves up to a seat in the past
         return moved
     waiting = event.registrations.waitlist().select_for_update()
     if event.capacity is not None:

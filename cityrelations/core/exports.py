@@ -43,12 +43,21 @@ def spreadsheet_response(
     """``fmt`` is "csv" or "xlsx"; every cell passes through :func:`safe_cell`."""
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def xlsx_cell(value: Any) -> Any:
+            # Control characters (which anyone can type into a public form) cannot be stored
+            # in a worksheet: openpyxl refuses them, and the whole export failed. Removed
+            # before the formula check, so that "\x1b=…" is neutralised too.
+            if isinstance(value, str):
+                return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+            return value
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         sheet.append(list(headers))
         for row in rows:
-            sheet.append([safe_cell(v) if isinstance(v, str) else v for v in row])
+            sheet.append([xlsx_cell(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

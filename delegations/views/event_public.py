@@ -34,6 +34,7 @@ from ..registrations import (
     CONSENT_VERSION,
     InvalidToken,
     RegistrationClosed,
+    can_confirm,
     cancel,
     change,
     confirm,
@@ -133,6 +134,11 @@ def _link_problem(request: HttpRequest, error: InvalidToken) -> HttpResponse:
     )
 
 
+def _registration_over(request: HttpRequest) -> HttpResponse:
+    """A confirmation link for an event that is over, cancelled or no longer public."""
+    return render(request, "delegations/public/link_invalid.html", {"over": True}, status=410)
+
+
 def _with_registration(purpose: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         def wrapped(request: HttpRequest, token: str) -> HttpResponse:
@@ -158,8 +164,14 @@ def _with_registration(purpose: str) -> Callable:
 def registration_confirm(
     request: HttpRequest, registration: Registration, token: str
 ) -> HttpResponse:
+    pending = registration.status == Registration.Status.PENDING
+    if pending and not can_confirm(registration.event):
+        return _registration_over(request)
     if request.method == "POST":
-        registration = confirm(registration=registration, ip=client_ip(request))
+        try:
+            registration = confirm(registration=registration, ip=client_ip(request))
+        except RegistrationClosed:
+            return _registration_over(request)
         return redirect("delegations:registration_manage", token=_manage_token(registration))
     return render(
         request,
