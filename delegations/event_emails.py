@@ -38,8 +38,9 @@ def event_calendar(event: Event, *, language: str) -> bytes:
         entry.add("uid", f"event-{event.pk}@{host}")
         entry.add("dtstamp", timezone.now())
         entry.add("summary", event.title)
-        entry.add("dtstart", event.starts_at)
-        entry.add("dtend", event.ends_at)
+        # In UTC ("…Z"): a time with a named zone would need that zone's VTIMEZONE block too.
+        entry.add("dtstart", event.starts_at.astimezone(dt.UTC))
+        entry.add("dtend", event.ends_at.astimezone(dt.UTC))
         if event.venue:
             entry.add("location", event.venue)
         url = settings.SITE_URL + event.get_public_url()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -206,3 +207,18 @@ def test_a_cancelled_registration_may_register_again(client, django_capture_on_c
     assert registration.status == "pending" and registration.cancelled_at is None
     assert "confirm" in mail.outbox[-1].subject.lower()
     assert Registration.objects.count() == 1
+
+
+def test_the_ics_gives_times_in_utc_whatever_zone_the_event_was_given_in():
+    """A time with a named zone (TZID) would need that zone's VTIMEZONE block as well, which
+    some calendar apps insist on; UTC times ("…Z") need none."""
+    budapest = zoneinfo.ZoneInfo("Europe/Budapest")
+    event = EventFactory.build(
+        pk=7,
+        slug="summer-course",
+        starts_at=dt.datetime(2027, 7, 1, 9, 0, tzinfo=budapest),
+        ends_at=dt.datetime(2027, 7, 1, 17, 0, tzinfo=budapest),
+    )
+    ics = event_emails.event_calendar(event, language="en").decode()
+    assert "DTSTART:20270701T070000Z" in ics and "DTEND:20270701T150000Z" in ics
+    assert "TZID" not in ics
