@@ -257,7 +257,7 @@ def _completed_course(*, today: dt.date, owner: Any, themes: list[Theme]) -> int
         ends_at=_at(first_day + dt.timedelta(days=1), 17),
         venue="Budapest City Hall, Room 101",
         capacity=6,
-        cohort="2026 autumn",
+        cohort="2026/2",
         status=Event.Status.COMPLETED,
         owner=owner,
     )
