@@ -78,6 +78,13 @@ def test_the_form_opens_in_both_languages(client):
     assert "Látogatás vagy találkozó kérése" in page
 
 
+def test_the_radio_buttons_offer_no_empty_choice(client):
+    """Who asks and what they want are required: no "---------" button to pick."""
+    page = client.get(NEW_URL).content.decode()
+    assert 'name="requester_kind" value=""' not in page
+    assert 'name="direction" value=""' not in page
+
+
 def test_a_request_is_stored_with_its_evidence_and_letter_and_acknowledged(
     client, django_capture_on_commit_callbacks
 ):
