@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from cityrelations.core.languages import unit_name
 from cityrelations.core.transitions import WrongState
 from delegations.models import Participant, Visit, VisitRequest, VisitRequestReply
 from delegations.requests import (
@@ -382,6 +383,9 @@ def test_declining_previews_then_sends_the_answer_in_the_requesters_language(
     preview = staff_client.post(url, {"subject": "Válasz", "body": body + " Üdvözlettel"})
     assert preview.status_code == 200
     assert "Üdvözlettel" in preview.content.decode()
+    # The preview ends as the email does: with the unit's name in the requester's language.
+    assert f"<p>{unit_name('hu')}</p>" in preview.content.decode()
+    assert unit_name("hu") != unit_name("en")
     request.refresh_from_db()
     assert request.status == VisitRequest.Status.NEW and mail.outbox == []  # not yet
     # "Change the answer" goes back to the form, with the text as it was.
@@ -398,6 +402,7 @@ def test_declining_previews_then_sends_the_answer_in_the_requesters_language(
     assert mail.outbox[0].subject == "Válasz"
     assert mail.outbox[0].to == [request.email]
     assert "Üdvözlettel" in mail.outbox[0].body
+    assert mail.outbox[0].body.rstrip().endswith(unit_name("hu"))
 
 
 def test_a_decline_needs_a_text(staff_client, staff_user):
