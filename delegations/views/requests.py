@@ -304,6 +304,7 @@ def visit_request_reply_update(request: HttpRequest) -> HttpResponse:
             "title": title,
             "trail": _trail(None, title),
             "placeholders": PLACEHOLDERS,
+            "signatures": [unit_name("en"), unit_name("hu")],
             "cancel_url": reverse("delegations:visit_request_list"),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -442,6 +442,10 @@ def test_referring_records_to_whom(staff_client, staff_user):
 def test_staff_edit_the_answer_template(staff_client, mayor_client):
     url = reverse("delegations:visit_request_reply_update")
     assert mayor_client.post(url).status_code == 403
+    # The page says that the unit's name signs every answer, so nobody signs twice.
+    page = staff_client.get(url).content.decode()
+    assert "The unit's name is added below the text" in page
+    assert unit_name("en") in page and unit_name("hu") in page
     data = {
         "subject_en": "About your request",
         "body_en": "Dear {name}, …",
