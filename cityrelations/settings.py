@@ -257,6 +257,9 @@ for _proxy in TRUSTED_PROXIES:  # a typo here would otherwise surface as a 500 o
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hu", _("Hungarian"))]
+# A list filter's empty choice reads "Any" in the page's language (django-filter's own is
+# "---------", and English only); cityrelations.core.filters.ANY is the same message.
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 # The language staff read email in when they have not chosen one in the user menu: the unit's
 # working language (Hungarian). Citizens' email follows the language they chose.
 STAFF_LANGUAGE = env.str("STAFF_LANGUAGE", default="hu")

@@ -48,7 +48,10 @@ def format_datetime(value: dt.datetime | None) -> str:
 
 
 def date_range(start: dt.date | None, end: dt.date | None, format_name: str = "DATE_FORMAT") -> str:
-    """ "start – end", each formatted as by the ``date`` filter."""
+    """ "start – end", each formatted as by the ``date`` filter; one date when they are the same
+    day (a one-day event or visit is not "20 May – 20 May")."""
+    if start is not None and start == end:
+        return format_date(start, format_name)
     return f"{format_date(start, format_name)} – {format_date(end, format_name)}"
 
 

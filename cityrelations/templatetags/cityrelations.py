@@ -44,6 +44,17 @@ def weekday_date(value: dt.date | None) -> str:
     return format_weekday_date(value)
 
 
+def _labelled(label: str, error: str) -> str:
+    """ "Label: error", without doubled punctuation: a question keeps its mark and takes no
+    colon ("What would you like? This field is required."), a sentence loses its full stop."""
+    label = label.strip().rstrip(".:")
+    if not label:
+        return error
+    if label.endswith(("?", "!")):
+        return f"{label} {error}"
+    return f"{label}: {error}"
+
+
 @register.inclusion_tag("cityrelations/_error_summary.html")
 def error_summary(form: Any) -> dict[str, Any]:
     """The form's problems at its top: how many, each linked to its field (static/js/
@@ -58,8 +69,8 @@ def error_summary(form: Any) -> dict[str, Any]:
         if not field.errors:
             continue
         target = "" if field.is_hidden else (field.id_for_label or f"{field.auto_id}_0")
-        label = field.label if not field.is_hidden else ""
+        label = str(field.label or "") if not field.is_hidden else ""
         for error in field.errors:
-            text = f"{label}: {error}" if label else str(error)
+            text = _labelled(label, str(error))
             problems.append((target, text))
     return {"problems": problems, "count": len(problems)}

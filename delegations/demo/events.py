@@ -182,7 +182,9 @@ def seed_events(users: dict[str, Any]) -> int:
         ends_at=_at(course_day + dt.timedelta(days=2), 17),
         venue="Budapest City Hall, Room 101",
         capacity=6,
-        cohort="2027 spring",
+        # The cohort is one text for both languages (it is on English and Hungarian
+        # certificates): a language-neutral one.
+        cohort="2027/1",
         status=Event.Status.PUBLISHED,
         owner=owner,
     )

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityrelations.core.client_ip import client_ip
+from cityrelations.core.languages import unit_name
 from cityrelations.core.pagination import paginate
 from cityrelations.core.throttle import Limit, attempt_allowed
 from cityrelations.core.transitions import TransitionError
@@ -216,6 +217,8 @@ def visit_request_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
         "title": title,
         "trail": _trail(visit_request, title),
         "language_name": visit_request.get_language_display(),
+        # The email ends with the unit's name in the requester's language: the preview too.
+        "signature": unit_name(visit_request.language),
     }
     editing = "edit" in request.POST
     if request.method == "POST" and form.is_valid() and not editing:
@@ -301,6 +304,7 @@ def visit_request_reply_update(request: HttpRequest) -> HttpResponse:
             "title": title,
             "trail": _trail(None, title),
             "placeholders": PLACEHOLDERS,
+            "signatures": [unit_name("en"), unit_name("hu")],
             "cancel_url": reverse("delegations:visit_request_list"),
         },
         status=400 if form.is_bound and form.errors else 200,

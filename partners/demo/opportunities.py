@@ -212,7 +212,7 @@ def seed_opportunities(owner: Any, today: dt.date) -> int:
             currency=currency,
             expected_jobs=jobs,
             owner=owner,
-            description=f"Fictional demo lead: {title.lower()} with {org_name}.",
+            description=f"Fictional demo lead: {title.lower()} with {org_name.rstrip('.')}.",
         )
         opportunity.themes.add(*Theme.objects.filter(slug__in=themes))
         if step and not closed:

@@ -31,6 +31,8 @@ def test_same_as_the_date_filter(language: str, format_name: str) -> None:
             f"{date_filter(day, format_name)} – "
             f"{date_filter(day + dt.timedelta(days=2), format_name)}"
         )
+        # A one-day event or visit is one date, not "23 Nov 2026 – 23 Nov 2026".
+        assert date_range(day, day, format_name) == date_filter(day, format_name)
 
 
 def test_each_language_has_its_own_entry() -> None:

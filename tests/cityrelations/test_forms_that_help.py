@@ -184,6 +184,15 @@ def test_a_form_with_two_problems_has_a_summary_linking_to_both(staff_client, re
     assert 'tabindex="-1"' in page.split("data-error-summary")[0][-200:]
 
 
+def test_the_summary_doubles_no_punctuation_after_a_label(client):
+    """A question keeps its mark without a colon; a sentence-long label loses its full stop."""
+    response = client.post(reverse("delegations:visit_request_new"), {"dates_note": "May"})
+    summary = response.content.decode().split("data-error-summary")[1].split("</div>")[0]
+    assert "What would you like? This field is required." in summary
+    assert "to answer this request: This field is required." in summary
+    assert "?:" not in summary and ".:" not in summary
+
+
 def test_no_summary_before_a_form_is_sent(staff_client):
     assert b"data-error-summary" not in staff_client.get(reverse("partners:contact_create")).content
 

@@ -82,6 +82,17 @@ def test_the_list_filters_searches_and_sorts(staff_client):
     assert "No event matches" in staff_client.get(url, {"q": "zzzz"}).content.decode()
 
 
+def test_the_filters_empty_choice_reads_any_in_the_pages_language(staff_client):
+    """Not django-filter's "---------": "Any", "Bármely" on a Hungarian page."""
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    for url in (reverse("delegations:event_list"), event.get_absolute_url()):
+        page = staff_client.get(url).content.decode()
+        assert ">Any</option>" in page and "---------" not in page
+    hungarian = staff_client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="hu")
+    assert ">Bármely</option>" in hungarian.content.decode()
+
+
 def test_the_list_takes_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
     for _ in range(5):
         event = EventFactory()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from cityrelations.core.languages import unit_name
 from cityrelations.core.transitions import WrongState
 from delegations.models import Participant, Visit, VisitRequest, VisitRequestReply
 from delegations.requests import (
@@ -76,6 +77,13 @@ def test_the_form_opens_in_both_languages(client):
     assert "Request a visit or a meeting" in client.get(NEW_URL).content.decode()
     page = client.get(NEW_URL, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
     assert "Látogatás vagy találkozó kérése" in page
+
+
+def test_the_radio_buttons_offer_no_empty_choice(client):
+    """Who asks and what they want are required: no "---------" button to pick."""
+    page = client.get(NEW_URL).content.decode()
+    assert 'name="requester_kind" value=""' not in page
+    assert 'name="direction" value=""' not in page
 
 
 def test_a_request_is_stored_with_its_evidence_and_letter_and_acknowledged(
@@ -375,6 +383,9 @@ def test_declining_previews_then_sends_the_answer_in_the_requesters_language(
     preview = staff_client.post(url, {"subject": "Válasz", "body": body + " Üdvözlettel"})
     assert preview.status_code == 200
     assert "Üdvözlettel" in preview.content.decode()
+    # The preview ends as the email does: with the unit's name in the requester's language.
+    assert f"<p>{unit_name('hu')}</p>" in preview.content.decode()
+    assert unit_name("hu") != unit_name("en")
     request.refresh_from_db()
     assert request.status == VisitRequest.Status.NEW and mail.outbox == []  # not yet
     # "Change the answer" goes back to the form, with the text as it was.
@@ -391,6 +402,7 @@ def test_declining_previews_then_sends_the_answer_in_the_requesters_language(
     assert mail.outbox[0].subject == "Válasz"
     assert mail.outbox[0].to == [request.email]
     assert "Üdvözlettel" in mail.outbox[0].body
+    assert mail.outbox[0].body.rstrip().endswith(unit_name("hu"))
 
 
 def test_a_decline_needs_a_text(staff_client, staff_user):
@@ -430,6 +442,10 @@ def test_referring_records_to_whom(staff_client, staff_user):
 def test_staff_edit_the_answer_template(staff_client, mayor_client):
     url = reverse("delegations:visit_request_reply_update")
     assert mayor_client.post(url).status_code == 403
+    # The page says that the unit's name signs every answer, so nobody signs twice.
+    page = staff_client.get(url).content.decode()
+    assert "The unit's name is added below the text" in page
+    assert unit_name("en") in page and unit_name("hu") in page
     data = {
         "subject_en": "About your request",
         "body_en": "Dear {name}, …",
