@@ -16,7 +16,7 @@ from cityrelations.core.formats import date_formatter
 from cityrelations.core.search import searched
 from cityrelations.core.widgets import DateInput, QuickSelect
 from partners.geo import country_name
-from partners.models import City, Contact, Organization, Partnership, local_city_name
+from partners.models import City, Contact, Opportunity, Organization, Partnership, local_city_name
 
 from .models import Event, Gift, Registration, Visit, VisitRequest
 from .models.gifts import GiftQuerySet
@@ -85,6 +85,9 @@ class VisitFilter(_FullSizeFilterSet):
     contact = django_filters.ModelChoiceFilter(
         queryset=Contact.objects.all(), method="for_record", widget=forms.HiddenInput
     )
+    opportunity = django_filters.ModelChoiceFilter(
+        queryset=Opportunity.objects.all(), method="for_record", widget=forms.HiddenInput
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("start_date", "start"),
@@ -114,6 +117,8 @@ class VisitFilter(_FullSizeFilterSet):
             return visits.for_partnership(value)
         if name == "organization":
             return visits.for_organization(value)
+        if name == "opportunity":
+            return visits.for_opportunity(value)
         return visits.for_contact(value)
 
     def search(self, queryset: QuerySet[Visit], name: str, value: Any) -> QuerySet[Visit]:

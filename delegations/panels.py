@@ -1,7 +1,6 @@
 """The visits and gifts panels that delegations adds to the hubs of a partnership, an
 organisation and a contact, and the visits panel of a business opportunity's page (the visits
-with its organisation: a visit names organisations, not leads), since partners may not import
-delegations (see cityrelations.core.panels). Each context runs a fixed number of queries: coming
+linked to it), since partners may not import delegations (see cityrelations.core.panels). Each context runs a fixed number of queries: coming
 visits, past visits and their count."""
 
 from __future__ import annotations
@@ -33,8 +32,7 @@ def _visits_of(hub: str, record: Model) -> VisitQuerySet:
     if isinstance(record, Organization):
         return Visit.objects.for_organization(record)
     if isinstance(record, Opportunity):
-        # No organisation: the same queries, matching nothing (no row has id 0).
-        return Visit.objects.for_organization(Organization(pk=record.organization_id or 0))
+        return Visit.objects.for_opportunity(record)
     assert isinstance(record, Contact), hub
     return Visit.objects.for_contact(record)
 
@@ -47,10 +45,7 @@ def _visits_context(hub: str) -> Any:
         coming = list(visits.filter(end_date__gte=today).order_by("start_date", "pk")[:PANEL_ROWS])
         past = list(visits.filter(end_date__lt=today).order_by("-start_date", "-pk")[:PANEL_ROWS])
         # A contact's visits are not a list filter; the head of delegation prefills the form.
-        # An opportunity's are its organisation's.
         key, pk = hub, record.pk
-        if isinstance(record, Opportunity):
-            key, pk = "organization", record.organization_id or ""
         prefill = {"head_of_delegation" if hub == "contact" else key: pk}
         return {
             "coming": coming,
@@ -105,7 +100,7 @@ def register_panels() -> None:
         "opportunity",
         Panel(
             key="visits",
-            title=_("Visits with its organisation"),
+            title=_("Visits"),
             template="delegations/panels/visits.html",
             context=_visits_context("opportunity"),
             order=35,

@@ -14,6 +14,7 @@ from .models import (
     City,
     Contact,
     Interaction,
+    Opportunity,
     Organization,
     Partnership,
     city_name_matches,
@@ -73,6 +74,14 @@ def register_picker_sources() -> None:
             ),
             matches=partial(_city_words, prefix="city__"),
             related=("city",),
+        ),
+    )
+    register_source(
+        "opportunity",
+        PickerSource(
+            permission="partners.view_opportunity",
+            queryset=lambda: Opportunity.objects.order_by("title", "pk"),
+            matches=partial(folded_words, ("title", "organization__name")),
         ),
     )
     register_source(

@@ -30,7 +30,8 @@ def _redis_database_per_worker() -> None:
     base, _, database = url.rstrip("/").rpartition("/")
     if not database.isdigit() or "//" not in base:
         base, database = url.rstrip("/"), "0"
-    os.environ["REDIS_URL"] = f"{base}/{int(database) + 1 + int(worker[2:])}"
+    # Redis has 16 databases unless configured otherwise.
+    os.environ["REDIS_URL"] = f"{base}/{(int(database) + 1 + int(worker[2:])) % 16}"
 
 
 _redis_database_per_worker()

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from cityrelations.core.concurrency import VersionedFormMixin
 from cityrelations.core.pickers import Picker, PickerFormMixin, PickerMultiple
 from cityrelations.core.widgets import DateInput
-from partners.models import City, Contact, Organization, Partnership
+from partners.models import City, Contact, Opportunity, Organization, Partnership
 
 from ..models import Visit
 from .common import set_choices
@@ -30,6 +30,7 @@ class VisitForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
             "cities",
             "organizations",
             "partnership",
+            "opportunities",
             "themes",
             "sdgs",
             "budget",
@@ -43,6 +44,7 @@ class VisitForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
             "cities": PickerMultiple("city"),
             "organizations": PickerMultiple("organization"),
             "partnership": Picker("partnership"),
+            "opportunities": PickerMultiple("opportunity"),
             "head_of_delegation": Picker("contact"),
             "themes": forms.CheckboxSelectMultiple,
             "sdgs": forms.CheckboxSelectMultiple,
@@ -53,6 +55,7 @@ class VisitForm(PickerFormMixin, VersionedFormMixin, forms.ModelForm):
         set_choices(self, "cities", City.objects.order_by("name"))
         set_choices(self, "organizations", Organization.objects.order_by("name"))
         set_choices(self, "partnership", Partnership.objects.select_related("city"))
+        set_choices(self, "opportunities", Opportunity.objects.order_by("title"))
         set_choices(self, "head_of_delegation", Contact.objects.order_by("last_name", "first_name"))
         self.fields["budget"].widget.attrs["min"] = "0"
 

@@ -25,6 +25,7 @@ from partners.models import (
     SDG,
     City,
     Contact,
+    Opportunity,
     Organization,
     Partnership,
     Task,
@@ -87,6 +88,12 @@ class VisitQuerySet(ForgivingSearchQuerySet["Visit"]):
         )
         return self.filter(models.Exists(with_it))
 
+    def for_opportunity(self, opportunity: Opportunity) -> VisitQuerySet:
+        with_it = Visit.opportunities.through.objects.filter(
+            visit_id=models.OuterRef("pk"), opportunity_id=opportunity.pk
+        )
+        return self.filter(models.Exists(with_it))
+
     def for_contact(self, contact: Contact) -> VisitQuerySet:
         """Visits the contact took part in, or headed."""
         took_part = apps.get_model("delegations", "Participant").objects.filter(
@@ -139,6 +146,11 @@ class Visit(Versioned, ChoiceLabels, models.Model):
         Organization, verbose_name=_("organisations"), blank=True, related_name="visits"
     )
     partnership = optional_link(Partnership, _("partnership"), related_name="visits")
+    # The leads a visit serves (a delegation of investors, a trade mission): the opportunity's
+    # page lists them.
+    opportunities = models.ManyToManyField(
+        Opportunity, verbose_name=_("business opportunities"), blank=True, related_name="visits"
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     sdgs = models.ManyToManyField(SDG, verbose_name=_("SDGs"), blank=True)
     budget = amount_field(_("budget"), max_digits=14)

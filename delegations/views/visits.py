@@ -23,7 +23,7 @@ from cityrelations.core.saved_views import saved_views_context
 from cityrelations.core.totals import money_totals
 from cityrelations.core.transitions import TransitionError, WrongRole
 from cityrelations.core.views import get_from_query, object_from_query, safe_next
-from partners.models import Contact, Organization, Partnership
+from partners.models import Contact, Opportunity, Organization, Partnership
 
 from ..conflicts import (
     Conflict,
@@ -94,7 +94,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(
         Visit.objects.select_related(
             "partnership__city", "head_of_delegation", "owner", "request"
-        ).prefetch_related("cities", "organizations", "themes", "sdgs"),
+        ).prefetch_related("cities", "organizations", "opportunities", "themes", "sdgs"),
         pk=pk,
     )
     return render(request, "delegations/visit_detail.html", _detail_context(request, visit))
@@ -148,7 +148,8 @@ def _form_page(
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     """A hub page's "Add visit": ``?partnership=`` (with its city), ``?organization=`` or
-    ``?head_of_delegation=`` (a contact) chosen in the new visit; an unknown id is ignored."""
+    ``?head_of_delegation=`` (a contact) or ``?opportunity=`` (with its organisation) chosen in the
+    new visit; an unknown id is ignored."""
     initial: dict[str, Any] = {}
     if partnership := object_from_query(
         Partnership.objects.select_related("city"), request.GET.get("partnership")
@@ -158,6 +159,12 @@ def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
         initial["organizations"] = [organization]
     if head := object_from_query(Contact, request.GET.get("head_of_delegation")):
         initial["head_of_delegation"] = head
+    if opportunity := object_from_query(
+        Opportunity.objects.select_related("organization"), request.GET.get("opportunity")
+    ):
+        initial["opportunities"] = [opportunity]
+        if opportunity.organization:
+            initial.setdefault("organizations", [opportunity.organization])
     return initial
 
 

@@ -35,10 +35,10 @@ QUERIES_QUEUE = 14
 QUERIES_CALENDAR = 11
 # Calendar list: count, page of visits, their cities, conflicts (4), the hosted events = 5 + 8.
 QUERIES_CALENDAR_LIST = 13
-# Detail: visit, its cities/organisations/themes/SDGs, participants, agenda, logistics,
-# transitions, the people's and cities' other visits (2: the rest is on the page already),
-# history, and the report section's follow-ups and gifts = 5 + 14.
-QUERIES_DETAIL = 19
+# Detail: visit, its cities/organisations/business opportunities/themes/SDGs, participants,
+# agenda, logistics, transitions, the people's and cities' other visits (2: the rest is on the
+# page already), history, and the report section's follow-ups and gifts = 5 + 15.
+QUERIES_DETAIL = 20
 
 
 def _visits(n: int) -> list[Visit]:

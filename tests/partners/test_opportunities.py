@@ -358,7 +358,7 @@ BOARD_QUERIES = 8
 # the rows, their next steps and themes, the totals.
 LIST_QUERIES = 16
 # ... the opportunity, its open tasks, contacts, themes, interactions, stage changes, history,
-# and the visits with its organisation (delegations' panel: coming, past, count).
+# and the visits linked to it (delegations' panel: coming, past, count).
 DETAIL_QUERIES = 16
 
 
@@ -407,17 +407,53 @@ def test_global_search_finds_opportunities(mayor_client):
     assert "Hydrogen electrolyser plant" in response.content.decode()
 
 
-def test_detail_shows_the_visits_with_its_organisation(staff_client):
+def test_detail_shows_the_visits_linked_to_it(staff_client):
     from tests.delegations.factories import VisitFactory
 
     opportunity = OpportunityFactory()
-    VisitFactory(title="Site visit in Győr").organizations.add(opportunity.organization)
-    VisitFactory(title="Unrelated visit")
+    VisitFactory(title="Site visit in Győr").opportunities.add(opportunity)
+    VisitFactory(title="Same company, other business").organizations.add(opportunity.organization)
     html = staff_client.get(opportunity.get_absolute_url()).content.decode()
     panel = html.split('id="panel-visits"')[1].split("</section>")[0]
-    assert "Site visit in Győr" in panel and "Unrelated visit" not in panel
+    assert "Site visit in Győr" in panel and "Same company" not in panel
+    # "Show all" lists the same visits; "Add visit" opens the form linked to the opportunity.
+    assert f"{reverse('delegations:visit_list')}?opportunity={opportunity.pk}" in panel
+    listed = staff_client.get(reverse("delegations:visit_list"), {"opportunity": opportunity.pk})
+    assert "Site visit in Győr" in listed.content.decode()
+    assert "Same company" not in listed.content.decode()
+    form = staff_client.get(reverse("delegations:visit_create"), {"opportunity": opportunity.pk})
+    assert form.context["form"].initial["opportunities"] == [opportunity]
+    assert form.context["form"].initial["organizations"] == [opportunity.organization]
     lonely = OpportunityFactory(organization=None)
     assert staff_client.get(lonely.get_absolute_url()).status_code == 200
+
+
+def test_a_visit_is_linked_to_opportunities_from_its_form(staff_client):
+    from delegations.models import Visit
+    from tests.delegations.factories import VisitFactory
+    from tests.editing import with_version
+
+    opportunity = OpportunityFactory(title="Battery plant")
+    visit = VisitFactory(title="Trade mission to Seoul")
+    data = {
+        field: value
+        for field, value in staff_client.get(reverse("delegations:visit_update", args=[visit.pk]))
+        .context["form"]
+        .initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data.update(
+        start_date=visit.start_date.isoformat(),
+        end_date=visit.end_date.isoformat(),
+        opportunities=[opportunity.pk],
+    )
+    response = staff_client.post(
+        reverse("delegations:visit_update", args=[visit.pk]), with_version(data, visit)
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(Visit.objects.get(pk=visit.pk).opportunities.all()) == [opportunity]
+    page = staff_client.get(visit.get_absolute_url()).content.decode()
+    assert "Battery plant" in page and opportunity.get_absolute_url() in page
 
 
 def test_next_step_is_a_task_added_from_the_opportunity(staff_client, staff_user):
