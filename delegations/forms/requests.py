@@ -97,11 +97,9 @@ class VisitRequestForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date_to"].required = False
-        for name in ("requester_kind", "direction"):
-            # Required radio buttons: no "---------" button for the empty choice.
-            field = self.fields[name]
-            assert isinstance(field, forms.TypedChoiceField)
-            field.choices = [choice for choice in field.choices if choice[0] != ""]
+        # Required radio buttons: no "---------" button for the empty choice.
+        self.fields["requester_kind"].choices = VisitRequest.RequesterKind.choices  # type: ignore[attr-defined]
+        self.fields["direction"].choices = VisitRequest.Direction.choices  # type: ignore[attr-defined]
         self.letter_kind: DocumentType | None = None
 
     def clean_date_from(self) -> Any:
