@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.fields import DateRangeField
 from django.db import connections, models
 from django.db.backends.postgresql.psycopg_any import DateRange
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -75,12 +76,16 @@ class VisitQuerySet(ForgivingSearchQuerySet["Visit"]):
         )
 
     def for_partnership(self, partnership: Partnership) -> VisitQuerySet:
-        """Visits of the partnership, or to or from its city (an Exists, so each comes once):
-        what its hub shows and the list's ``?partnership=`` finds."""
-        to_city = Visit.cities.through.objects.filter(
-            visit_id=models.OuterRef("pk"), city_id=partnership.city_id
-        )
-        return self.filter(Q(partnership=partnership) | models.Exists(to_city))
+        """Visits of the partnership, or to or from its city (each once): what its hub shows and
+        the list's ``?partnership=`` finds."""
+        return self.filter(pk__in=self.ids_for_partnership(partnership))
+
+    def ids_for_partnership(self, partnership: Partnership) -> QuerySet[Any]:
+        """The ids of those visits, as one UNION of two index look-ups: "partnership = X OR
+        EXISTS (a visit city = Y)" made PostgreSQL read every visit (20 ms at 50,000)."""
+        to_city = Visit.cities.through.objects.filter(city_id=partnership.city_id)
+        own = Visit.objects.filter(partnership=partnership).order_by().values("pk")
+        return own.union(to_city.order_by().values("visit_id"))
 
     def for_organization(self, organization: Organization) -> VisitQuerySet:
         with_it = Visit.organizations.through.objects.filter(

@@ -175,6 +175,20 @@ def event_update(request: HttpRequest, pk: int) -> HttpResponse:
             event = form.save()
         moved = fill_event_from_waitlist(event=event)  # more seats: the waitlist moves up
         messages.success(request, _("Event saved."))
+        if (
+            "mayor_attends" in form.changed_data
+            and event.mayor_attends
+            and event.status != Event.Status.DRAFT
+            and event.review_status != Event.Review.APPROVED
+        ):
+            # A draft cannot be published before the review; an event already out can be.
+            messages.warning(
+                request,
+                _(
+                    "The mayor now attends this event, which is already public: ask the "
+                    "mayor's office to review it."
+                ),
+            )
         if moved:
             messages.info(
                 request,

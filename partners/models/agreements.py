@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,12 +54,12 @@ class AgreementQuerySet(ForgivingSearchQuerySet["Agreement"]):
         )
 
     def for_partnership(self, partnership: Partnership) -> AgreementQuerySet:
-        """The partnership's agreements and those naming its city (an Exists, not a join, so
-        no row comes twice): what its hub shows and the register's ``?partnership=`` lists."""
-        names_city = Agreement.cities.through.objects.filter(
-            agreement_id=OuterRef("pk"), city_id=partnership.city_id
-        )
-        return self.filter(Q(partnership=partnership) | Exists(names_city))
+        """The partnership's agreements and those naming its city (each once): what its hub
+        shows and the register's ``?partnership=`` lists. The ids are one UNION of two index
+        look-ups; "partnership = X OR EXISTS (...)" made PostgreSQL read every agreement."""
+        own = Agreement.objects.filter(partnership=partnership).order_by().values("pk")
+        names_city = Agreement.cities.through.objects.filter(city_id=partnership.city_id)
+        return self.filter(pk__in=own.union(names_city.order_by().values("agreement_id")))
 
     def by_expiry(self) -> AgreementQuerySet:
         """Signed or in force first, the soonest to end first; then the others, newest first."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from delegations.models import Event, EventSession
 from tests.delegations.factories import EventFactory, EventSessionFactory, RegistrationFactory
+from tests.editing import with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,25 @@ def test_events_add_no_query_per_event(mayor_client, name, params):
     few = count()
     EventFactory.create_batch(5, mayor_attends=True, review_status="pending", starts_at=soon)
     assert count() == few
+
+
+def test_ticking_mayor_attends_on_a_published_event_asks_for_the_review(staff_client):
+    event = EventFactory(status="published", mayor_attends=False)
+    url = reverse("delegations:event_update", args=[event.pk])
+    data = _form(
+        title_en=event.title_en,
+        starts_at=timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        mayor_attends="on",
+        slug=event.slug,
+    )
+    response = staff_client.post(url, with_version(data, event), follow=True)
+    event.refresh_from_db()
+    assert event.mayor_attends and event.status == "published"
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("ask the mayor's office to review it" in m for m in shown), shown
+    page = response.content.decode()
+    assert reverse("delegations:event_step", args=[event.pk, "ask_review"]) in page
+    # Saving it again without a change says nothing more.
+    again = staff_client.post(url, with_version(data, event), follow=True)
+    assert not any("review it" in str(m) for m in again.context["messages"])
