@@ -210,8 +210,14 @@ def registration_manage(
     )
     if request.method == "POST" and can_change:
         if request.POST.get("action") == "cancel":
-            cancel(registration=registration)
-            messages.success(request, _("Your registration is cancelled."))
+            # A seat given away by a slip of the finger is not given back: the box says so.
+            if request.POST.get("confirm") != "yes":
+                messages.error(
+                    request,
+                    _("Tick the box to confirm that you cancel; your registration is unchanged."),
+                )
+                return redirect(request.path)
+            cancel(registration=registration)  # the status box on the page says so
             return redirect(request.path)
         if request.POST.get("action") == "change" and form.is_valid():
             change(registration=registration, data=form.cleaned_data)

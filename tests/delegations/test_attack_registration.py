@@ -81,7 +81,7 @@ def test_nobody_moves_up_from_the_waitlist_once_the_event_has_ended(
     waiting = RegistrationFactory(event=event, status="waitlisted", waitlisted_at=now)
     manage = reverse("delegations:registration_manage", args=[make_token(seated, "manage")])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(manage, {"action": "cancel"})
+        client.post(manage, {"action": "cancel", "confirm": "yes"})
     seated.refresh_from_db()
     waiting.refresh_from_db()
     assert seated.status == "cancelled"
@@ -118,7 +118,7 @@ def test_registering_again_after_cancelling_starts_without_the_old_check_in(clie
         event=event, email="anna@example.at", status="confirmed", checked_in_at=timezone.now()
     )
     manage = reverse("delegations:registration_manage", args=[make_token(old, "manage")])
-    client.post(manage, {"action": "cancel"})
+    client.post(manage, {"action": "cancel", "confirm": "yes"})
     _post(client, event, email="anna@example.at", name="Someone Else")
     old.refresh_from_db()
     assert old.status == "pending"

@@ -145,8 +145,13 @@ def test_the_manage_link_changes_and_cancels(client, django_capture_on_commit_ca
     assert response.status_code == 302
     registration.refresh_from_db()
     assert (registration.name, registration.dietary_needs) == ("Anna W.", "vegan")
+    # Cancelling without ticking the box changes nothing, and says why.
+    refused = client.post(url, {"action": "cancel"}, follow=True)
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert "Tick the box" in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "cancel"})
+        client.post(url, {"action": "cancel", "confirm": "yes"})
     registration.refresh_from_db()
     waiting.refresh_from_db()
     assert registration.status == "cancelled" and waiting.status == "confirmed"

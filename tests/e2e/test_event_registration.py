@@ -67,6 +67,8 @@ def test_register_confirm_cancel_and_the_waitlist_moves_up(page, live_server, la
     waiting.waitlisted_at = waiting.created_at
     waiting.save(update_fields=["waitlisted_at"])
 
+    # The box confirms it: a slip of the finger gives no seat away.
+    page.get_by_label(t("Yes, I cannot come: give my seat away.")).check()
     page.get_by_role("button", name=t("Cancel my registration")).click()
     expect(page.locator("#registration-status")).to_contain_text(
         t("Your registration is cancelled.")
