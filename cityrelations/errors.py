@@ -78,6 +78,14 @@ SERVER_ERROR = ErrorKind(
         "in a few minutes."
     ),
 )
+TOO_LARGE = ErrorKind(
+    413,
+    gettext_lazy("The form is too large"),
+    gettext_lazy(
+        "What you sent is larger than this site accepts. Go back and send a smaller file, "
+        "or split it into several."
+    ),
+)
 CSRF_FAILED = ErrorKind(
     403,
     gettext_lazy("The form could not be sent"),
@@ -185,3 +193,24 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _render_from_memory(request, SERVER_ERROR)
+
+
+class RequestTooLargeMiddleware:
+    """Refuses a request whose body is larger than ``MAX_REQUEST_BYTES`` before anything reads
+    it. Django limits a form's fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but streams uploaded
+    files to disk whatever their size, and the CSRF check parses a multipart body before any
+    view can look at the file: without this, one large POST to a public form fills the disk.
+    Placed before the CSRF middleware; a body sent without a length is left to the server."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return _render(request, TOO_LARGE)  # the server drops the body left unread
+        response: HttpResponse = self.get_response(request)
+        return response

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateDoesNotExist
 from django.test import Client
 from django.urls import path, reverse
@@ -264,3 +265,19 @@ def test_the_thread_is_back_in_the_sites_language_after_a_request():
     response = _client().get("/newsletter/archive/", headers={"accept-language": "hu"})
     assert response["Content-Language"] == "hu"
     assert translation.get_language() == "en"
+
+
+def test_a_request_too_large_is_refused_before_it_is_read(client, settings):
+    """A public form with a file larger than the site accepts: a 413 page in the reader's
+    language, nothing stored, and the CSRF check (which would parse the body) never runs."""
+    settings.MAX_REQUEST_BYTES = 50_000
+    url = reverse("delegations:visit_request_new")
+    big = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n" + b"x" * 60_000)
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(url, {"letter": big}, HTTP_ACCEPT_LANGUAGE="hu")
+    assert response.status_code == 413
+    with translation.override("hu"):
+        assert translation.gettext("The form is too large") in response.content.decode()
+    # A request within the limit goes on to the view (here: the CSRF check refuses it).
+    small = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n")
+    assert csrf_client.post(url, {"letter": small}).status_code == 403
