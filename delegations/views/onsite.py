@@ -347,7 +347,9 @@ def event_registrations_export(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     registrations = (
         event.registrations.with_attended_count()
-        .prefetch_related(Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at")))
+        .prefetch_related(
+            Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at", "pk"))
+        )
         .order_by("name", "pk")
     )
     return personal_data_response(
